@@ -1,0 +1,1 @@
+# WebAssembly targets: filled in by the WASM issue.

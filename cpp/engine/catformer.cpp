@@ -1,0 +1,390 @@
+#include "catformer.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "kernels.hpp"
+
+namespace cpg {
+
+template <typename Real>
+using RowMatrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename Real>
+using MatrixMap = Eigen::Map<RowMatrix<Real>>;
+template <typename Real>
+using ConstMatrixMap = Eigen::Map<const RowMatrix<Real>>;
+
+// ==========================================================================================
+// Shape
+// ==========================================================================================
+
+ModelShape ModelShape::make(int S, int T, const std::vector<int>& heads) {
+  if (heads.empty() || heads.size() > 4)
+    throw std::invalid_argument("heads must list 1 to 4 layers (got " + std::to_string(heads.size()) + ")");
+  for (size_t l = 0; l < heads.size(); ++l)
+    if (heads[l] < 1 || heads[l] > 4)
+      throw std::invalid_argument("heads: layer " + std::to_string(l + 1) + " has " +
+                                  std::to_string(heads[l]) + " heads; allowed range is [1, 4]");
+  ModelShape shape;
+  shape.S = S;
+  shape.T = T;
+  shape.heads = heads;
+  shape.width.push_back(S + T);
+  size_t offset = 0;
+  for (size_t l = 0; l < heads.size(); ++l) {
+    shape.A_offset.push_back(offset);
+    offset += shape.A_size(static_cast<int>(l));
+    shape.width.push_back(shape.width.back() * (1 + heads[l]));
+  }
+  shape.W_offset = offset;
+  shape.size = offset + shape.W_size();
+  if (shape.size > kMaxParameters)
+    throw std::invalid_argument("model too large: S=" + std::to_string(S) + ", T=" + std::to_string(T) +
+                                " and these heads need " + std::to_string(shape.size) +
+                                " parameters; the limit is " + std::to_string(kMaxParameters) +
+                                " (use fewer layers or heads, or smaller S or T)");
+  return shape;
+}
+
+// ==========================================================================================
+// Set-up
+// ==========================================================================================
+
+template <typename Real>
+CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
+  const int L = shape.layers(), T = shape.T;
+  X_.resize(L + 1);
+  dX_.resize(L + 1);
+  for (int l = 0; l <= L; ++l) {
+    X_[l].assign(static_cast<size_t>(T) * shape.d(l), Real(0));
+    dX_[l].assign(static_cast<size_t>(T) * shape.d(l), Real(0));
+  }
+  P_.resize(L);
+  for (int l = 0; l < L; ++l) P_[l].assign(shape.heads[l], std::vector<Real>(static_cast<size_t>(T) * T, Real(0)));
+  logits_.assign(shape.S, 0);
+  probs_.assign(shape.S, 0);
+  dlogits_.assign(shape.S, 0);
+  query_row_.assign(shape.width.back(), 0);
+  query_grad_.assign(shape.width.back(), 0);
+  row_scratch_.assign(T, 0);
+}
+
+template <typename Real>
+AttentionMaps CatFormer<Real>::make_attention_maps() const {
+  AttentionMaps maps(shape_.layers());
+  for (int l = 0; l < shape_.layers(); ++l)
+    maps[l].assign(shape_.heads[l], std::vector<double>(static_cast<size_t>(shape_.T) * shape_.T, 0.0));
+  return maps;
+}
+
+// ==========================================================================================
+// Layer 0 with one-hot inputs (fast path)
+// ==========================================================================================
+// score_ij = x_i^T A x_j = A[s_i, s_j] + A[s_i, S+j] + A[S+i, s_j] + A[S+i, S+j]   (j <= i)
+// out_i    = sum_j P_ij x_j = [sum_j P_ij onehot(s_j), P_i0 .. P_i,T-1]
+
+template <typename Real>
+void CatFormer<Real>::onehot_attention_forward(const Params<Real>& params, const int32_t* tokens, int first_row) {
+  const int S = shape_.S, T = shape_.T, d = shape_.d(0), d_out = shape_.d(1);
+  Real* X1 = X_[1].data();
+  for (int i = first_row; i < T; ++i) {
+    Real* row = X1 + static_cast<size_t>(i) * d_out;
+    std::fill(row, row + d_out, Real(0));
+    row[tokens[i]] = 1;
+    row[S + i] = 1;
+  }
+  for (int h = 0; h < shape_.heads[0]; ++h) {
+    const Real* A = params.A(0, h);
+    Real* P = P_[0][h].data();
+    for (int i = first_row; i < T; ++i) {
+      const Real* A_token_row = A + static_cast<size_t>(tokens[i]) * d;
+      const Real* A_position_row = A + static_cast<size_t>(S + i) * d;
+      Real* p = P + static_cast<size_t>(i) * T;
+      for (int j = 0; j <= i; ++j)
+        p[j] = A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
+      kernels::softmax_inplace(p, i + 1);
+      std::fill(p + i + 1, p + T, Real(0));
+      Real* out = X1 + static_cast<size_t>(i) * d_out + static_cast<size_t>(1 + h) * d;
+      for (int j = 0; j <= i; ++j) {
+        out[tokens[j]] += p[j];
+        out[S + j] = p[j];
+      }
+    }
+  }
+}
+
+template <typename Real>
+void CatFormer<Real>::onehot_attention_backward(Params<Real>& grad, const int32_t* tokens, int first_row) {
+  const int S = shape_.S, T = shape_.T, d = shape_.d(0), d_out = shape_.d(1);
+  const Real* dX1 = dX_[1].data();
+  Real* dP = row_scratch_.data();
+  for (int h = 0; h < shape_.heads[0]; ++h) {
+    Real* dA = grad.A(0, h);
+    const Real* P = P_[0][h].data();
+    for (int i = first_row; i < T; ++i) {
+      const Real* d_out_row = dX1 + static_cast<size_t>(i) * d_out + static_cast<size_t>(1 + h) * d;
+      const Real* p = P + static_cast<size_t>(i) * T;
+      // out_i = sum_j P_ij x_j  =>  dP_ij = dout_i . x_j
+      Real weighted = 0;
+      for (int j = 0; j <= i; ++j) {
+        dP[j] = d_out_row[tokens[j]] + d_out_row[S + j];
+        weighted += p[j] * dP[j];
+      }
+      // P_i = softmax(score_i)  =>  dscore_ij = P_ij (dP_ij - sum_k P_ik dP_ik); scatter into A
+      Real* dA_token_row = dA + static_cast<size_t>(tokens[i]) * d;
+      Real* dA_position_row = dA + static_cast<size_t>(S + i) * d;
+      for (int j = 0; j <= i; ++j) {
+        const Real dscore = p[j] * (dP[j] - weighted);
+        dA_token_row[tokens[j]] += dscore;
+        dA_token_row[S + j] += dscore;
+        dA_position_row[tokens[j]] += dscore;
+        dA_position_row[S + j] += dscore;
+      }
+    }
+  }
+}
+
+// ==========================================================================================
+// Any layer on every row (the dense formula; the fast path uses it for middle layers)
+// ==========================================================================================
+
+template <typename Real>
+void CatFormer<Real>::embed(const int32_t* tokens) {
+  const int S = shape_.S, T = shape_.T, d = shape_.d(0);
+  std::fill(X_[0].begin(), X_[0].end(), Real(0));
+  for (int i = 0; i < T; ++i) {
+    X_[0][static_cast<size_t>(i) * d + tokens[i]] = 1;
+    X_[0][static_cast<size_t>(i) * d + S + i] = 1;
+  }
+}
+
+template <typename Real>
+void CatFormer<Real>::dense_attention_forward(const Params<Real>& params, int l) {
+  const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1);
+  ConstMatrixMap<Real> X(X_[l].data(), T, d);
+  MatrixMap<Real> X_next(X_[l + 1].data(), T, d_out);
+  X_next.leftCols(d) = X;
+  for (int h = 0; h < shape_.heads[l]; ++h) {
+    ConstMatrixMap<Real> A(params.A(l, h), d, d);
+    MatrixMap<Real> P(P_[l][h].data(), T, T);
+    P.noalias() = X * A * X.transpose();                 // scores
+    for (int i = 0; i < T; ++i) {
+      kernels::softmax_inplace(&P(i, 0), i + 1);         // causal: j <= i
+      for (int j = i + 1; j < T; ++j) P(i, j) = 0;
+    }
+    X_next.middleCols(static_cast<Eigen::Index>(1 + h) * d, d).noalias() = P * X;
+  }
+}
+
+template <typename Real>
+void CatFormer<Real>::dense_attention_backward(const Params<Real>& params, Params<Real>& grad, int l) {
+  const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1);
+  ConstMatrixMap<Real> X(X_[l].data(), T, d);
+  ConstMatrixMap<Real> dX_next(dX_[l + 1].data(), T, d_out);
+  MatrixMap<Real> dX(dX_[l].data(), T, d);
+  // X_next = [X, ...]  =>  the residual part passes straight through
+  dX = dX_next.leftCols(d);
+  for (int h = 0; h < shape_.heads[l]; ++h) {
+    ConstMatrixMap<Real> A(params.A(l, h), d, d);
+    MatrixMap<Real> dA(grad.A(l, h), d, d);
+    ConstMatrixMap<Real> P(P_[l][h].data(), T, T);
+    auto d_out = dX_next.middleCols(static_cast<Eigen::Index>(1 + h) * d, d);
+    // out = P X  =>  dP = dout X^T,  dX += P^T dout
+    RowMatrix<Real> dscore = d_out * X.transpose();
+    dX.noalias() += P.transpose() * d_out;
+    // P = softmax(scores) per row  =>  dscores = P o (dP - rowsum(P o dP)); masked entries have P = 0
+    for (int i = 0; i < T; ++i) {
+      const Real weighted = P.row(i).dot(dscore.row(i));
+      dscore.row(i) = (P.row(i).array() * (dscore.row(i).array() - weighted)).matrix();
+    }
+    // scores = X A X^T  =>  dA += X^T dscores X,  dX += dscores X A^T + dscores^T X A
+    dA.noalias() += X.transpose() * dscore * X;
+    dX.noalias() += dscore * X * A.transpose();
+    dX.noalias() += dscore.transpose() * X * A;
+  }
+}
+
+// ==========================================================================================
+// Last layer, query row only (fast path)
+// ==========================================================================================
+// v = x_q^T A (d),  score_j = v . x_j,  p = softmax(score),  out = sum_j p_j x_j,  q = T-1
+
+template <typename Real>
+void CatFormer<Real>::query_attention_forward(const Params<Real>& params, int l) {
+  const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1), q = T - 1;
+  const Real* X = X_[l].data();
+  const Real* x_q = X + static_cast<size_t>(q) * d;
+  Real* final_row = X_[l + 1].data() + static_cast<size_t>(q) * d_out;
+  std::copy(x_q, x_q + d, final_row);
+  Real* v = query_row_.data();
+  for (int h = 0; h < shape_.heads[l]; ++h) {
+    const Real* A = params.A(l, h);
+    std::fill(v, v + d, Real(0));
+    for (int r = 0; r < d; ++r)
+      if (x_q[r] != Real(0)) kernels::axpy(x_q[r], A + static_cast<size_t>(r) * d, v, d);
+    Real* p = P_[l][h].data() + static_cast<size_t>(q) * T;
+    for (int j = 0; j < T; ++j) p[j] = kernels::dot(v, X + static_cast<size_t>(j) * d, d);
+    kernels::softmax_inplace(p, T);
+    Real* out = final_row + static_cast<size_t>(1 + h) * d;
+    std::fill(out, out + d, Real(0));
+    for (int j = 0; j < T; ++j) kernels::axpy(p[j], X + static_cast<size_t>(j) * d, out, d);
+  }
+}
+
+template <typename Real>
+void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l) {
+  const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1), q = T - 1;
+  const Real* X = X_[l].data();
+  const Real* x_q = X + static_cast<size_t>(q) * d;
+  Real* dX = dX_[l].data();
+  const Real* d_final = dX_[l + 1].data() + static_cast<size_t>(q) * d_out;
+  std::fill(dX_[l].begin(), dX_[l].end(), Real(0));
+  // final = [x_q, out_1, ..]  =>  the residual part passes straight through
+  kernels::axpy(Real(1), d_final, dX + static_cast<size_t>(q) * d, d);
+  Real* v = query_row_.data();
+  Real* g = query_grad_.data();
+  Real* dP = row_scratch_.data();
+  for (int h = 0; h < shape_.heads[l]; ++h) {
+    const Real* A = params.A(l, h);
+    Real* dA = grad.A(l, h);
+    const Real* p = P_[l][h].data() + static_cast<size_t>(q) * T;
+    const Real* d_out = d_final + static_cast<size_t>(1 + h) * d;
+    // recompute v = x_q^T A (cheaper than keeping one per head)
+    std::fill(v, v + d, Real(0));
+    for (int r = 0; r < d; ++r)
+      if (x_q[r] != Real(0)) kernels::axpy(x_q[r], A + static_cast<size_t>(r) * d, v, d);
+    // out = sum_j p_j x_j  =>  dp_j = dout . x_j,  dx_j += p_j dout
+    Real weighted = 0;
+    for (int j = 0; j < T; ++j) {
+      dP[j] = kernels::dot(d_out, X + static_cast<size_t>(j) * d, d);
+      weighted += p[j] * dP[j];
+    }
+    // score_j = v . x_j  =>  dv = sum_j dscore_j x_j,  dx_j += dscore_j v
+    std::fill(g, g + d, Real(0));
+    for (int j = 0; j < T; ++j) {
+      const Real dscore = p[j] * (dP[j] - weighted);
+      Real* dx_j = dX + static_cast<size_t>(j) * d;
+      kernels::axpy(p[j], d_out, dx_j, d);
+      kernels::axpy(dscore, v, dx_j, d);
+      kernels::axpy(dscore, X + static_cast<size_t>(j) * d, g, d);
+    }
+    // v = x_q^T A  =>  dA += x_q g^T,  dx_q += A g
+    Real* dx_q = dX + static_cast<size_t>(q) * d;
+    for (int r = 0; r < d; ++r) {
+      if (x_q[r] != Real(0)) kernels::axpy(x_q[r], g, dA + static_cast<size_t>(r) * d, d);
+      dx_q[r] += kernels::dot(A + static_cast<size_t>(r) * d, g, d);
+    }
+  }
+}
+
+// ==========================================================================================
+// Whole model
+// ==========================================================================================
+
+template <typename Real>
+void CatFormer<Real>::forward(const Params<Real>& params, const int32_t* tokens, Path path) {
+  const int L = shape_.layers(), T = shape_.T, S = shape_.S, d_L = shape_.d(L);
+  if (path == Path::dense) {
+    embed(tokens);
+    for (int l = 0; l < L; ++l) dense_attention_forward(params, l);
+  } else {
+    onehot_attention_forward(params, tokens, L == 1 ? T - 1 : 0);
+    for (int l = 1; l < L - 1; ++l) dense_attention_forward(params, l);
+    if (L >= 2) query_attention_forward(params, L - 1);
+  }
+  // logits = W^T x_final
+  const Real* x_final = X_[L].data() + static_cast<size_t>(T - 1) * d_L;
+  const Real* W = params.W();
+  std::fill(logits_.begin(), logits_.end(), Real(0));
+  for (int r = 0; r < d_L; ++r)
+    if (x_final[r] != Real(0)) kernels::axpy(x_final[r], W + static_cast<size_t>(r) * S, logits_.data(), S);
+  std::copy(logits_.begin(), logits_.end(), probs_.begin());
+  kernels::softmax_inplace(probs_.data(), S);
+}
+
+template <typename Real>
+void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens, Params<Real>& grad, Path path) {
+  const int L = shape_.layers(), T = shape_.T, S = shape_.S, d_L = shape_.d(L);
+  // logits = W^T x_final  =>  dW += x_final dlogits^T,  dx_final = W dlogits
+  const Real* x_final = X_[L].data() + static_cast<size_t>(T - 1) * d_L;
+  Real* d_final = dX_[L].data() + static_cast<size_t>(T - 1) * d_L;
+  const Real* W = params.W();
+  Real* dW = grad.W();
+  std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
+  for (int r = 0; r < d_L; ++r) {
+    if (x_final[r] != Real(0)) kernels::axpy(x_final[r], dlogits_.data(), dW + static_cast<size_t>(r) * S, S);
+    d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);
+  }
+  if (path == Path::dense) {
+    for (int l = L - 1; l >= 0; --l) dense_attention_backward(params, grad, l);
+  } else {
+    if (L >= 2) query_attention_backward(params, grad, L - 1);
+    for (int l = L - 2; l >= 1; --l) dense_attention_backward(params, grad, l);
+    onehot_attention_backward(grad, tokens, L == 1 ? T - 1 : 0);
+  }
+}
+
+template <typename Real>
+double CatFormer<Real>::sequence_loss(const Params<Real>& params, const int32_t* tokens, const double* target,
+                                      Real grad_scale, Params<Real>* grad, Path path) {
+  const int S = shape_.S;
+  forward(params, tokens, path);
+  // loss = -sum_s y_s log softmax(logits)_s, computed from log-sum-exp so it never takes log(0)
+  Real max_logit = *std::max_element(logits_.begin(), logits_.end());
+  double log_normalizer = 0.0;
+  for (int s = 0; s < S; ++s) log_normalizer += std::exp(static_cast<double>(logits_[s] - max_logit));
+  log_normalizer = std::log(log_normalizer) + static_cast<double>(max_logit);
+  double loss = 0.0, target_mass = 0.0;
+  for (int s = 0; s < S; ++s) {
+    if (target[s] > 0.0) loss -= target[s] * (static_cast<double>(logits_[s]) - log_normalizer);
+    target_mass += target[s];
+  }
+  if (grad) {
+    // d loss / d logits = softmax * sum(y) - y
+    for (int s = 0; s < S; ++s)
+      dlogits_[s] = grad_scale * (probs_[s] * static_cast<Real>(target_mass) - static_cast<Real>(target[s]));
+    backward(params, tokens, *grad, path);
+  }
+  return loss;
+}
+
+template <typename Real>
+void CatFormer<Real>::accumulate_attention(AttentionMaps& sum, Path path) const {
+  const int L = shape_.layers(), T = shape_.T;
+  for (int l = 0; l < L; ++l) {
+    const bool query_only = path == Path::fast && l == L - 1;
+    const int first_row = (query_only || (path == Path::fast && L == 1)) ? T - 1 : 0;
+    for (int h = 0; h < shape_.heads[l]; ++h)
+      for (size_t k = static_cast<size_t>(first_row) * T; k < static_cast<size_t>(T) * T; ++k)
+        sum[l][h][k] += static_cast<double>(P_[l][h][k]);
+  }
+}
+
+template <typename Real>
+double CatFormer<Real>::loss_and_grad(const Params<Real>& params, const Batch& batch, Params<Real>* grad, Path path,
+                                      AttentionMaps* attention_sum) {
+  if (batch.S != shape_.S || batch.T != shape_.T)
+    throw std::invalid_argument("batch shape (S, T) does not match the model");
+  double total = 0.0;
+  const Real grad_scale = Real(1) / static_cast<Real>(batch.B);
+  for (int b = 0; b < batch.B; ++b) {
+    total += sequence_loss(params, batch.tokens_of(b), batch.target_of(b), grad_scale, grad, path);
+    if (attention_sum) accumulate_attention(*attention_sum, path);
+  }
+  return batch.B > 0 ? total / batch.B : 0.0;
+}
+
+template <typename Real>
+void CatFormer<Real>::predict(const Params<Real>& params, const int32_t* tokens, Real* probs, Path path) {
+  forward(params, tokens, path);
+  std::copy(probs_.begin(), probs_.end(), probs);
+}
+
+template class CatFormer<float>;
+template class CatFormer<double>;
+
+}  // namespace cpg

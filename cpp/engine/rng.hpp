@@ -1,0 +1,143 @@
+// Deterministic random numbers, identical natively and in WebAssembly.
+//
+// Standard-library distributions differ between libstdc++ and libc++, so every distribution
+// used by the samplers is written here on top of one bit generator (xoshiro256**, seeded
+// through splitmix64). Only IEEE-exact operations and log/exp/sqrt/cos are used.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace cpg {
+
+class Rng {
+ public:
+  // `stream` separates independent uses of one seed (graph, training data, test data, init).
+  explicit Rng(uint64_t seed = 0, uint64_t stream = 0) { reseed(seed, stream); }
+
+  void reseed(uint64_t seed, uint64_t stream = 0) {
+    uint64_t x = seed * 0x9E3779B97F4A7C15ULL ^ (stream + 0x632BE59BD9B4E019ULL) * 0xBF58476D1CE4E5B9ULL;
+    for (auto& word : state_) word = splitmix64(x);
+    has_spare_normal_ = false;
+  }
+
+  uint64_t next_u64() {
+    const uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    const uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+  // Uniform in (0, 1): safe to take the log of.
+  double uniform_open() {
+    double u;
+    do { u = uniform(); } while (u == 0.0);
+    return u;
+  }
+
+  // Uniform integer in [0, n) without modulo bias (Lemire's rejection on 64 bits).
+  uint64_t below(uint64_t n) {
+    if (n <= 1) return 0;
+    const uint64_t limit = (~uint64_t{0} - n + 1) % n;  // 2^64 mod n
+    uint64_t x;
+    do { x = next_u64(); } while (x < limit);
+    return x % n;
+  }
+
+  bool bernoulli(double p) { return uniform() < p; }
+
+  // Standard normal by the Marsaglia polar method (log and sqrt only).
+  double normal() {
+    if (has_spare_normal_) {
+      has_spare_normal_ = false;
+      return spare_normal_;
+    }
+    double u, v, s;
+    do {
+      u = 2.0 * uniform() - 1.0;
+      v = 2.0 * uniform() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double factor = std::sqrt(-2.0 * std::log(s) / s);
+    spare_normal_ = v * factor;
+    has_spare_normal_ = true;
+    return u * factor;
+  }
+
+  // log of a Gamma(shape, 1) variate. Working in log space keeps tiny shapes (alpha = 0.01)
+  // from underflowing to an all-zero Dirichlet row.
+  double log_gamma_variate(double shape) {
+    if (shape < 1.0) {
+      // Gamma(a) = Gamma(a + 1) * U^(1/a)  (Marsaglia & Tsang, section 6)
+      return log_gamma_variate(shape + 1.0) + std::log(uniform_open()) / shape;
+    }
+    // Marsaglia & Tsang (2000) squeeze method for shape >= 1.
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+      double x, v;
+      do {
+        x = normal();
+        v = 1.0 + c * x;
+      } while (v <= 0.0);
+      v = v * v * v;
+      const double u = uniform_open();
+      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return std::log(d * v);
+      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return std::log(d * v);
+    }
+  }
+
+  double gamma(double shape) { return std::exp(log_gamma_variate(shape)); }
+
+  // Dirichlet(alpha * 1_n) written into out[0..n).
+  void dirichlet_symmetric(double alpha, double* out, int n) {
+    double max_log = -INFINITY;
+    for (int i = 0; i < n; ++i) {
+      out[i] = log_gamma_variate(alpha);
+      if (out[i] > max_log) max_log = out[i];
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) {
+      out[i] = std::exp(out[i] - max_log);
+      sum += out[i];
+    }
+    for (int i = 0; i < n; ++i) out[i] /= sum;
+  }
+
+  // Index drawn with probability p[i] (p sums to 1 up to rounding).
+  int categorical(const double* p, int n) {
+    const double u = uniform();
+    double cumulative = 0.0;
+    int last_positive = 0;
+    for (int i = 0; i < n; ++i) {
+      if (p[i] > 0.0) last_positive = i;
+      cumulative += p[i];
+      if (u < cumulative) return i;
+    }
+    return last_positive;  // u fell in the rounding gap at the top
+  }
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  static uint64_t splitmix64(uint64_t& x) {
+    uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+  uint64_t state_[4];
+  bool has_spare_normal_ = false;
+  double spare_normal_ = 0.0;
+};
+
+}  // namespace cpg

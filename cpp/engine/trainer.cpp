@@ -1,0 +1,170 @@
+#include "trainer.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "kernels.hpp"
+
+namespace cpg {
+
+namespace {
+
+// Streams of one seed: independent generators for the data, the test set and the init.
+constexpr uint64_t kTrainStream = 1, kTestStream = 2, kInitStream = 3;
+
+const TrainConfig& validated(const TrainConfig& config) {
+  const std::string error = validation_error(config);
+  if (!error.empty()) throw std::invalid_argument(error);
+  return config;
+}
+
+bool all_finite(const std::vector<float>& values) {
+  for (float v : values)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<double> position_attention(const Params<float>& params, int head) {
+  const int S = params.shape.S, T = params.shape.T, d = params.shape.d(0);
+  const float* A = params.A(0, head);
+  std::vector<double> attention(static_cast<size_t>(T) * T, 0.0);
+  for (int i = 0; i < T; ++i) {
+    double* row = attention.data() + static_cast<size_t>(i) * T;
+    for (int j = 0; j <= i; ++j) row[j] = A[static_cast<size_t>(S + i) * d + S + j];
+    kernels::softmax_inplace(row, i + 1);
+  }
+  return attention;
+}
+
+std::vector<double> parent_recovery(const Graph& graph, const std::vector<double>& attention) {
+  const int T = graph.T;
+  // Single-parent: slot 0 is the parent. Multi-parent: positions with the predicted node's
+  // in-degree, one slot per parent in ascending position order.
+  const size_t slots = graph.multi_parent ? graph.target_parents().size() : 1;
+  std::vector<double> sums(slots, 0.0);
+  int count = 0;
+  for (int i = 0; i < T; ++i) {
+    const auto& parents = graph.parents[i];
+    if (parents.empty() || (graph.multi_parent && parents.size() != slots)) continue;
+    for (size_t m = 0; m < slots; ++m) sums[m] += attention[static_cast<size_t>(i) * T + parents[m]];
+    ++count;
+  }
+  if (count == 0) return {};
+  for (double& s : sums) s /= count;
+  return sums;
+}
+
+Trainer::Trainer(const TrainConfig& config)
+    : config_(validated(config)),
+      sampler_(make_graph(config_), config_.S, config_.alpha),
+      shape_(ModelShape::make(config_.S, config_.T, config_.heads)),
+      model_(shape_) {
+  Rng test_rng(config_.seed, kTestStream);
+  test_set_ = sampler_.sample_batch(config_.test_size, test_rng);
+  baselines_ = baseline_losses(sampler_.graph(), config_.S, config_.alpha, test_set_);
+  initialize(config_.seed);
+}
+
+void Trainer::initialize(uint32_t seed) {
+  config_.seed = seed;
+  params_ = Params<float>(shape_);
+  grad_ = Params<float>(shape_);
+  Rng init_rng(seed, kInitStream);
+  if (config_.init_std > 0)
+    for (size_t k = 0; k < shape_.W_offset; ++k) params_.data[k] = static_cast<float>(config_.init_std * init_rng.normal());
+  OptimizerSettings settings;
+  settings.kind = config_.optimizer;
+  settings.lr = config_.lr;
+  settings.wd = config_.wd;
+  settings.schedule = config_.schedule;
+  settings.horizon = config_.steps;
+  optimizer_ = std::make_unique<Optimizer>(settings, shape_, trainable_mask(shape_, config_.freeze));
+  data_rng_ = Rng(seed, kTrainStream);
+  batch_attention_ = model_.make_attention_maps();
+  step_ = 0;
+  last_train_loss_ = 0;
+  diverged_ = false;
+  divergence_message_.clear();
+  train_history_.clear();
+  test_history_.clear();
+}
+
+void Trainer::reset(uint32_t seed) {
+  // The test set follows the seed too, so a reset with a seed equals a new Trainer with it.
+  if (seed != config_.seed) {
+    Rng test_rng(seed, kTestStream);
+    test_set_ = sampler_.sample_batch(config_.test_size, test_rng);
+    baselines_ = baseline_losses(sampler_.graph(), config_.S, config_.alpha, test_set_);
+  }
+  initialize(seed);
+}
+
+void Trainer::set_learning_rate(double lr) {
+  config_.lr = lr;
+  optimizer_->set_learning_rate(lr);
+}
+
+int64_t Trainer::run(int64_t n) {
+  int64_t done = 0;
+  while (done < n && !diverged_) {
+    const Batch batch = sampler_.sample_batch(config_.batch, data_rng_);
+    grad_.zero();
+    const double loss = model_.loss_and_grad(params_, batch, &grad_, Path::fast);
+    if (!std::isfinite(loss) || !all_finite(grad_.data)) {
+      std::ostringstream message;
+      message << "diverged at step " << step_ << ": the " << (std::isfinite(loss) ? "gradient" : "loss")
+              << " became " << (std::isnan(loss) ? "NaN" : "infinite")
+              << ". The learning rate " << config_.lr << " is too large for " << config_.optimizer
+              << "; try a value 10 times smaller. Parameters are kept from the last good step.";
+      diverged_ = true;
+      divergence_message_ = message.str();
+      break;
+    }
+    const Params<float> before = params_;
+    optimizer_->update(params_, grad_, step_);
+    if (!all_finite(params_.data)) {
+      params_ = before;
+      diverged_ = true;
+      divergence_message_ = "diverged at step " + std::to_string(step_) +
+                            ": the update overflowed the parameters. Lower the learning rate.";
+      break;
+    }
+    last_train_loss_ = loss;
+    train_history_.push_back({step_, loss});
+    ++step_;
+    ++done;
+  }
+  return done;
+}
+
+Metrics Trainer::evaluate() {
+  Metrics metrics;
+  metrics.step = step_;
+  metrics.train_loss = last_train_loss_;
+  metrics.baselines = baselines_;
+  metrics.learning_rate = optimizer_->learning_rate(step_);
+  batch_attention_ = model_.make_attention_maps();
+  const double test_loss = model_.loss_and_grad(params_, test_set_, nullptr, Path::fast, &batch_attention_);
+  for (auto& layer : batch_attention_)
+    for (auto& head : layer)
+      for (double& value : head) value /= test_set_.B;
+  metrics.diverged = diverged_;
+  metrics.status = diverged_ ? divergence_message_ : "ok";
+  // A diverged run keeps its last good parameters, so its test loss is still finite; guard anyway.
+  metrics.test_loss = std::isfinite(test_loss) ? test_loss : 0.0;
+  if (!std::isfinite(test_loss) && !diverged_) {
+    metrics.diverged = true;
+    metrics.status = "the test loss is not finite; lower the learning rate";
+  }
+  for (int h = 0; h < shape_.heads[0]; ++h) {
+    metrics.parent_recovery.push_back(parent_recovery(graph(), position_attention(params_, h)));
+    metrics.parent_recovery_batch.push_back(parent_recovery(graph(), batch_attention_[0][h]));
+  }
+  if (test_history_.empty() || test_history_.back().step != step_) test_history_.push_back({step_, metrics.test_loss});
+  return metrics;
+}
+
+}  // namespace cpg

@@ -1,0 +1,100 @@
+// A training run: the graph, the sampler, a fixed test set, the model, the optimizer, and the
+// metrics and snapshots that the CLI and the page show.
+//
+// S vocab, T tokens, L layers, H_l heads, k parents of the predicted node.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bayes.hpp"
+#include "catformer.hpp"
+#include "config.hpp"
+#include "graph.hpp"
+#include "optimizer.hpp"
+#include "rng.hpp"
+#include "sampler.hpp"
+
+namespace cpg {
+
+struct Metrics {
+  int64_t step = 0;
+  double train_loss = 0;        // loss of the last training batch (0 before the first step)
+  double test_loss = 0;         // on the fixed test set
+  BaselineLosses baselines;     // on the same test set
+  double learning_rate = 0;     // used by the next step
+  // Per first-layer head: one number (single-parent tasks) or one per parent slot of the
+  // predicted node's in-degree (multi-parent tasks). From the parameter view...
+  std::vector<std::vector<double>> parent_recovery;
+  // ...and from the attention averaged over the test set.
+  std::vector<std::vector<double>> parent_recovery_batch;
+  bool diverged = false;
+  std::string status;           // "ok", or what went wrong and what to do
+};
+
+struct LossPoint {
+  int64_t step;
+  double loss;
+};
+
+// Position block of A_{0,h} (rows and columns S..S+T-1), causally masked and soft-maxed per
+// row: the parameter view of a first-layer head, (T, T).
+std::vector<double> position_attention(const Params<float>& params, int head);
+
+// Parent recovery of one (T, T) attention map (see Metrics::parent_recovery).
+std::vector<double> parent_recovery(const Graph& graph, const std::vector<double>& attention);
+
+class Trainer {
+ public:
+  // Throws std::invalid_argument with validation_error's message for a bad config.
+  explicit Trainer(const TrainConfig& config);
+
+  // Runs up to n steps; stops at the first non-finite loss or gradient. Returns steps done.
+  int64_t run(int64_t n);
+  // Test loss, baselines and parent recovery now; refreshes batch_attention().
+  Metrics evaluate();
+  // Starts over with a new data seed (same graph).
+  void reset(uint32_t seed);
+  // Applies from the next step on; other settings need a new Trainer.
+  void set_learning_rate(double lr);
+
+  int64_t step() const { return step_; }
+  bool diverged() const { return diverged_; }
+  const std::string& divergence_message() const { return divergence_message_; }
+  const TrainConfig& config() const { return config_; }
+  const Graph& graph() const { return sampler_.graph(); }
+  const Sampler& sampler() const { return sampler_; }
+  const ModelShape& shape() const { return shape_; }
+  const Params<float>& params() const { return params_; }
+  Params<float>& mutable_params() { return params_; }
+  const Batch& test_set() const { return test_set_; }
+  const BaselineLosses& test_baselines() const { return baselines_; }
+  // Attention averaged over the test set at the last evaluate(): [layer][head] (T, T); the last
+  // layer holds only the query's row T-1.
+  const AttentionMaps& batch_attention() const { return batch_attention_; }
+  const std::vector<LossPoint>& train_history() const { return train_history_; }
+  const std::vector<LossPoint>& test_history() const { return test_history_; }
+
+ private:
+  void initialize(uint32_t seed);
+
+  TrainConfig config_;
+  Sampler sampler_;
+  ModelShape shape_;
+  CatFormer<float> model_;
+  Params<float> params_, grad_;
+  std::unique_ptr<Optimizer> optimizer_;
+  Rng data_rng_;
+  Batch test_set_;
+  BaselineLosses baselines_;
+  AttentionMaps batch_attention_;
+  int64_t step_ = 0;
+  double last_train_loss_ = 0;
+  bool diverged_ = false;
+  std::string divergence_message_;
+  std::vector<LossPoint> train_history_, test_history_;
+};
+
+}  // namespace cpg

@@ -12,6 +12,8 @@ namespace {
 
 // Streams of one seed: independent generators for the data, the test set and the init.
 constexpr uint64_t kTrainStream = 1, kTestStream = 2, kInitStream = 3;
+// A training loss above this multiple of log S counts as divergence.
+constexpr double kExplodedLossFactor = 10.0;
 
 const TrainConfig& validated(const TrainConfig& config) {
   const std::string error = validation_error(config);
@@ -119,6 +121,18 @@ int64_t Trainer::run(int64_t n) {
               << " became " << (std::isnan(loss) ? "NaN" : "infinite")
               << ". The learning rate " << config_.lr << " is too large for " << config_.optimizer
               << "; try a value 10 times smaller. Parameters are kept from the last good step.";
+      diverged_ = true;
+      divergence_message_ = message.str();
+      break;
+    }
+    // A finite but exploding loss is divergence too: W starts at 0, so training starts at
+    // log S and a healthy run never goes far above it.
+    const double uniform_loss = std::log(static_cast<double>(config_.S));
+    if (loss > kExplodedLossFactor * uniform_loss) {
+      std::ostringstream message;
+      message << "diverged at step " << step_ << ": the training loss reached " << loss << " nats, more than "
+              << kExplodedLossFactor << " times the " << uniform_loss << " of a uniform guess. The learning rate "
+              << config_.lr << " is too large for " << config_.optimizer << "; try a value 10 times smaller.";
       diverged_ = true;
       divergence_message_ = message.str();
       break;

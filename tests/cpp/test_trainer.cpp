@@ -1,2 +1,195 @@
+// Outcomes a user cares about: the transformer learns the causal graph, within CI budgets.
+// Each run has a fixed seed; the recipes are the page's presets.
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { SUCCEED(); }
+
+#include <algorithm>
+#include <functional>
+#include <cmath>
+
+#include "trainer.hpp"
+
+using namespace cpg;
+
+namespace {
+
+TrainConfig preset(const std::string& graph, int64_t steps) {
+  TrainConfig config;
+  config.graph = graph;
+  config.S = 10;
+  config.T = 20;
+  config.alpha = 0.1;
+  config.heads = {1, 1};
+  config.optimizer = "adam";
+  config.lr = 0.05;
+  config.batch = 256;
+  config.steps = steps;
+  config.seed = 1;
+  config.graph_seed = 2;
+  return config;
+}
+
+Metrics train(const TrainConfig& config) {
+  Trainer trainer(config);
+  trainer.run(config.steps);
+  EXPECT_FALSE(trainer.diverged()) << trainer.divergence_message();
+  return trainer.evaluate();
+}
+
+}  // namespace
+
+TEST(Trainer, ChainLearnsTheInductionHead) {
+  const Metrics m = train(preset("chain", 1000));
+  ASSERT_EQ(m.parent_recovery.size(), 1u);
+  EXPECT_GE(m.parent_recovery[0][0], 0.9) << "first-layer attention on the previous token";
+  EXPECT_LE(m.test_loss - m.baselines.bayes, 0.15) << "test loss " << m.test_loss << ", Bayes " << m.baselines.bayes;
+  EXPECT_LT(m.test_loss, m.baselines.uniform);
+}
+
+TEST(Trainer, RandomTreeRecoversParents) {
+  TrainConfig config = preset("tree", 1000);
+  for (uint32_t graph_seed : {2u, 5u}) {
+    config.graph_seed = graph_seed;
+    const Metrics m = train(config);
+    EXPECT_GE(m.parent_recovery[0][0], 0.8) << "graph seed " << graph_seed;
+  }
+}
+
+TEST(Trainer, InContextPairsRecoverParents) {
+  const Metrics m = train(preset("icl", 1000));
+  EXPECT_GE(m.parent_recovery[0][0], 0.8);
+}
+
+TEST(Trainer, TwoHeadsSplitTheTrigramParents) {
+  // The recipe recorded in the README: Adam, lr 0.05, init std 0.01 (breaks the symmetry
+  // between the heads), batch 256, 1000 steps, S = 5, T = 20, alpha = 0.1.
+  TrainConfig config = preset("trigram", 1000);
+  config.S = 5;
+  config.heads = {2, 1};
+  config.init_std = 0.01;
+  const Metrics m = train(config);
+  ASSERT_EQ(m.parent_recovery.size(), 2u);
+  ASSERT_EQ(m.parent_recovery[0].size(), 2u);
+  // Each head's favourite parent slot, and its mass there.
+  auto best = [](const std::vector<double>& slots) {
+    return static_cast<int>(std::max_element(slots.begin(), slots.end()) - slots.begin());
+  };
+  const int slot0 = best(m.parent_recovery[0]), slot1 = best(m.parent_recovery[1]);
+  EXPECT_NE(slot0, slot1) << "the two heads attend to the same parent";
+  EXPECT_GE(m.parent_recovery[0][slot0], 0.6);
+  EXPECT_GE(m.parent_recovery[1][slot1], 0.6);
+  EXPECT_LT(m.test_loss, m.baselines.one_parent) << "two parents must beat one";
+}
+
+TEST(Trainer, SameSeedSameRun) {
+  TrainConfig config = preset("tree", 30);
+  config.batch = 32;
+  Trainer a(config), b(config);
+  a.run(30);
+  b.run(30);
+  EXPECT_EQ(a.params().data, b.params().data);
+  config.seed = 2;
+  Trainer c(config);
+  c.run(30);
+  EXPECT_NE(a.params().data, c.params().data);
+}
+
+TEST(Trainer, ResetWithSeedEqualsFreshTrainer) {
+  TrainConfig config = preset("chain", 20);
+  config.batch = 16;
+  Trainer trainer(config);
+  trainer.run(20);
+  trainer.reset(7);
+  EXPECT_EQ(trainer.step(), 0);
+  trainer.run(20);
+  config.seed = 7;
+  Trainer fresh(config);
+  fresh.run(20);
+  EXPECT_EQ(trainer.params().data, fresh.params().data);
+  EXPECT_EQ(trainer.evaluate().test_loss, fresh.evaluate().test_loss);
+}
+
+TEST(Trainer, DivergenceStopsWithAClearStatusAndNoNaN) {
+  for (const std::string optimizer : {"sgd", "adam"}) {
+    TrainConfig config = preset("chain", 200);
+    config.optimizer = optimizer;
+    config.lr = 1000;
+    config.batch = 32;
+    Trainer trainer(config);
+    trainer.run(200);
+    ASSERT_TRUE(trainer.diverged()) << optimizer;
+    EXPECT_LT(trainer.step(), 200);
+    const Metrics m = trainer.evaluate();
+    EXPECT_TRUE(m.diverged);
+    EXPECT_NE(m.status.find("learning rate"), std::string::npos) << m.status;
+    EXPECT_TRUE(std::isfinite(m.test_loss));
+    for (const auto& head : m.parent_recovery)
+      for (double v : head) EXPECT_TRUE(std::isfinite(v));
+    for (float v : trainer.params().data) ASSERT_TRUE(std::isfinite(v));
+    EXPECT_EQ(trainer.run(10), 0) << "a diverged run does not continue";
+  }
+}
+
+TEST(Trainer, FrozenBlocksDoNotMove) {
+  TrainConfig config = preset("chain", 20);
+  config.batch = 16;
+  config.init_std = 0.1;
+  config.freeze = {"A2"};  // (freezing W at its zero init would also stop every A: dx_final = W dlogits)
+  Trainer trainer(config);
+  const Params<float> before = trainer.params();
+  trainer.run(20);
+  const ModelShape& shape = trainer.shape();
+  const auto& after = trainer.params().data;
+  bool first_layer_moved = false, readout_moved = false;
+  for (size_t k = 0; k < shape.size; ++k) {
+    const bool in_second_layer = k >= shape.A_offset[1] && k < shape.W_offset;
+    if (in_second_layer) ASSERT_EQ(after[k], before.data[k]) << "parameter " << k;
+    else if (k < shape.A_offset[1]) first_layer_moved = first_layer_moved || after[k] != before.data[k];
+    else readout_moved = readout_moved || after[k] != before.data[k];
+  }
+  EXPECT_TRUE(first_layer_moved);
+  EXPECT_TRUE(readout_moved);
+}
+
+TEST(Trainer, InvalidConfigsAreRefusedWithTheFieldAndRange) {
+  struct Case {
+    std::function<void(TrainConfig&)> change;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {[](TrainConfig& c) { c.S = 1; }, "S must be in [2, 64]"},
+      {[](TrainConfig& c) { c.T = 100; }, "T must be in [3, 64]"},
+      {[](TrainConfig& c) { c.alpha = 0; }, "alpha"},
+      {[](TrainConfig& c) { c.lr = std::nan(""); }, "lr"},
+      {[](TrainConfig& c) { c.batch = 0; }, "batch must be in [1, 8192]"},
+      {[](TrainConfig& c) { c.optimizer = "rmsprop"; }, "optimizer"},
+      {[](TrainConfig& c) { c.graph = "ring"; }, "graph must be one of"},
+      {[](TrainConfig& c) { c.heads = {1, 7}; }, "heads"},
+      {[](TrainConfig& c) { c.graph = "custom"; c.spec = "-;0;5"; }, "spec"},
+      {[](TrainConfig& c) { c.freeze = {"A9"}; }, "freeze"},
+      {[](TrainConfig& c) { c.graph = "ngram"; c.k = 4; c.S = 64; }, "S^(k+1)"},
+  };
+  for (const auto& c : cases) {
+    TrainConfig config = preset("chain", 10);
+    c.change(config);
+    const std::string error = validation_error(config);
+    EXPECT_NE(error.find(c.expected), std::string::npos) << "got: " << error;
+    EXPECT_THROW(Trainer{config}, std::invalid_argument);
+  }
+  EXPECT_EQ(validation_error(preset("chain", 10)), "");
+}
+
+TEST(Trainer, ParentRecoveryCountsEachParentSlot) {
+  const Graph graph = make_ngram(4, 2);  // positions 2, 3 have parents (0, 1) and (1, 2)
+  std::vector<double> attention(16, 0.0);
+  attention[2 * 4 + 0] = 0.7;
+  attention[2 * 4 + 1] = 0.1;
+  attention[3 * 4 + 1] = 0.5;
+  attention[3 * 4 + 2] = 0.3;
+  const std::vector<double> slots = parent_recovery(graph, attention);
+  ASSERT_EQ(slots.size(), 2u);
+  EXPECT_DOUBLE_EQ(slots[0], 0.6);  // mean of 0.7 and 0.5
+  EXPECT_DOUBLE_EQ(slots[1], 0.2);  // mean of 0.1 and 0.3
+  const std::vector<double> single = parent_recovery(make_chain(4), std::vector<double>{1, 0, 0, 0, 0.8, 0.2, 0, 0, 0.1, 0.6, 0.3, 0, 0, 0, 0, 1});
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_DOUBLE_EQ(single[0], 0.7);  // positions 1 and 2: 0.8 and 0.6
+}

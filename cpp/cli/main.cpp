@@ -87,6 +87,7 @@ int run_train(ConfigOptions& options, const std::string& out_path) {
     out_file.open(out_path);
     if (!out_file) throw InputError("out: cannot write to '" + out_path + "'");
   }
+  for (const auto& warning : cpg::config_warnings(config)) std::cerr << "cpg: warning: " << warning << "\n";
   cpg::Trainer trainer(config);
   cpg::Metrics metrics = trainer.evaluate();
   std::cout << cpg::metrics_json(metrics, trainer.graph()).dump() << "\n" << std::flush;

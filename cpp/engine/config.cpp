@@ -133,4 +133,17 @@ std::string validation_error(const TrainConfig& c) {
   return "";
 }
 
+std::vector<std::string> config_warnings(const TrainConfig& c) {
+  std::vector<std::string> warnings;
+  if (c.init_std == 0.0) {
+    for (size_t l = 0; l < c.heads.size(); ++l)
+      if (c.heads[l] > 1) {
+        warnings.push_back("init_std is 0, so the " + show(c.heads[l]) + " heads of layer " + show(l + 1) +
+                           " start equal and stay equal; set init_std > 0 (e.g. 0.01) to let them split the parents");
+        break;
+      }
+  }
+  return warnings;
+}
+
 }  // namespace cpg

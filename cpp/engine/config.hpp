@@ -44,6 +44,10 @@ const std::vector<FieldRange>& field_ranges();
 // Empty when the config is valid; otherwise one message naming the field and its allowed range.
 std::string validation_error(const TrainConfig& config);
 
+// Settings that are valid but probably not what the user wants (e.g. several heads in one
+// layer with init_std = 0: they start equal, get equal gradients, and stay equal forever).
+std::vector<std::string> config_warnings(const TrainConfig& config);
+
 // The graph the config describes (throws std::invalid_argument with a field-naming message).
 Graph make_graph(const TrainConfig& config);
 

@@ -126,19 +126,18 @@ Graph parse_custom_graph(const std::string& spec, int T) {
       throw std::invalid_argument("spec: position " + std::to_string(position) +
                                   " is empty; write '-' for a position without parents");
     if (entry != "-") {
+      if (entry.front() == ',' || entry.back() == ',')
+        throw std::invalid_argument("spec: position " + std::to_string(position) + " has '" + entry +
+                                    "'; parents are numbers separated by single commas");
       std::string item;
       std::istringstream items(entry);
       while (std::getline(items, item, ',')) {
-        size_t used = 0;
-        int parent = -1;
-        try {
-          parent = std::stoi(item, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (item.empty() || used != item.size())
+        const bool digits_only = !item.empty() && item.size() <= 3 &&
+                                 std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits_only)
           throw std::invalid_argument("spec: position " + std::to_string(position) + " has '" +
                                       item + "', which is not a position number");
+        const int parent = std::stoi(item);
         if (parent < 0 || parent >= position)
           throw std::invalid_argument("spec: position " + std::to_string(position) +
                                       " lists parent " + std::to_string(parent) +

@@ -44,7 +44,8 @@ class Rng {
     return u;
   }
 
-  // Uniform integer in [0, n) without modulo bias (Lemire's rejection on 64 bits).
+  // Uniform integer in [0, n) without modulo bias: rejects the lowest 2^64 mod n values, then
+  // takes the remainder (the threshold method of OpenBSD's arc4random_uniform).
   uint64_t below(uint64_t n) {
     if (n <= 1) return 0;
     const uint64_t limit = (~uint64_t{0} - n + 1) % n;  // 2^64 mod n

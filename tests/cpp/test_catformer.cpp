@@ -176,7 +176,9 @@ TEST(CatFormer, AttentionRowsAreCausalDistributions) {
       for (int i = 0; i < T; ++i) {
         double sum = 0;
         for (int j = 0; j < T; ++j) {
-          if (j > i) EXPECT_EQ(head[i * T + j], 0.0);
+          if (j > i) {
+            EXPECT_EQ(head[i * T + j], 0.0);
+          }
           sum += head[i * T + j];
         }
         EXPECT_NEAR(sum, 3.0, 1e-12);  // summed over the batch of 3

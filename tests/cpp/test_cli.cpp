@@ -1,2 +1,404 @@
+// Tests for the `cpg` command line (cpp/cli/main.cpp): runs the real binary, parses its JSON and
+// checks exit statuses and the messages of bad input.
+//
+// CPG_BINARY is the path of the built binary. Training runs are tiny (T = 8, S = 3, 20 steps of
+// 32 sequences) so that the whole file takes a few seconds.
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { SUCCEED(); }
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+
+namespace {
+
+struct Outcome {
+  int status = -1;  // exit status, or -1 when the process did not exit normally
+  std::string out, err;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A path in the test's temporary directory, unique within this process.
+std::string temp_path(const std::string& name) {
+  static int counter = 0;
+  return ::testing::TempDir() + "cpg_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + name;
+}
+
+// Single-quoted for /bin/sh.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+Outcome cpg(const std::vector<std::string>& args) {
+  const std::string out_path = temp_path("stdout"), err_path = temp_path("stderr");
+  std::string command = quoted(CPG_BINARY);
+  for (const auto& arg : args) command += " " + quoted(arg);
+  command += " >" + quoted(out_path) + " 2>" + quoted(err_path) + " </dev/null";
+  const int raw = std::system(command.c_str());
+  Outcome run;
+  run.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  run.out = read_text(out_path);
+  run.err = read_text(err_path);
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
+  return run;
+}
+
+// One JSON value per non-empty line.
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(json::parse(line));
+  return lines;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+json zeros(int rows, int cols) { return json(std::vector<std::vector<double>>(rows, std::vector<double>(cols, 0.0))); }
+
+// A `cpg grad` case with all parameters zero. d_0 = S + T, d_{l+1} = d_l (1 + H_l).
+json zero_case(int S, int T, const std::vector<int>& heads, const json& tokens, const json& targets) {
+  json A = json::array();
+  int d = S + T;
+  for (int h : heads) {
+    json layer = json::array();
+    for (int k = 0; k < h; ++k) layer.push_back(zeros(d, d));
+    A.push_back(layer);
+    d *= 1 + h;
+  }
+  return {{"S", S}, {"T", T}, {"heads", heads}, {"A", A}, {"W", zeros(d, S)}, {"tokens", tokens}, {"targets", targets}};
+}
+
+const std::vector<std::string> kTinyTraining = {"--S", "3", "--T", "8", "--steps", "20", "--batch", "32",
+                                                 "--every", "10", "--test-size", "64", "--seed", "5"};
+
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+// Runs `args`, expects the input-error status 2, an empty stdout, and every piece in stderr.
+void expect_input_error(const std::vector<std::string>& args, const std::vector<std::string>& pieces) {
+  const Outcome run = cpg(args);
+  std::string shown;
+  for (const auto& a : args) shown += a + " ";
+  EXPECT_EQ(run.status, 2) << shown << "\nstderr: " << run.err;
+  EXPECT_TRUE(run.out.empty()) << shown << "\nstdout: " << run.out;
+  for (const auto& piece : pieces)
+    EXPECT_NE(run.err.find(piece), std::string::npos) << shown << "\nexpected '" << piece << "' in stderr: " << run.err;
+}
+
+// ============================================================================================
+// cpg train
+// ============================================================================================
+
+TEST(Cli, TrainPrintsMetricsLinesForChain) {
+  const Outcome run = cpg(with({"train"}, kTinyTraining));
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::vector<json> lines = json_lines(run.out);
+  ASSERT_EQ(lines.size(), 3u) << run.out;  // steps 0, 10, 20
+  const std::vector<int> steps = {0, 10, 20};
+  for (size_t n = 0; n < lines.size(); ++n) {
+    const json& line = lines[n];
+    EXPECT_EQ(line.at("step").get<int>(), steps[n]);
+    for (const char* key : {"test_loss", "bayes_loss", "uniform_loss", "one_parent_loss", "unigram_loss"}) {
+      ASSERT_TRUE(line.at(key).is_number()) << key;
+      EXPECT_TRUE(std::isfinite(line.at(key).get<double>())) << key;
+    }
+    EXPECT_NEAR(line.at("uniform_loss").get<double>(), std::log(3.0), 1e-12);
+    EXPECT_LT(line.at("bayes_loss").get<double>(), line.at("uniform_loss").get<double>());
+    EXPECT_EQ(line.at("diverged"), false);
+    // Single-parent task, one first-layer head: one number in [0, 1].
+    const json& recovery = line.at("parent_recovery");
+    ASSERT_TRUE(recovery.is_array()) << recovery;
+    ASSERT_EQ(recovery.size(), 1u) << recovery;
+    ASSERT_TRUE(recovery[0].is_number()) << recovery;
+    EXPECT_GE(recovery[0].get<double>(), 0.0);
+    EXPECT_LE(recovery[0].get<double>(), 1.0);
+  }
+  // A = 0 and W = 0 at the start predict uniformly; twenty Adam steps already improve on that.
+  EXPECT_NEAR(lines.front().at("test_loss").get<double>(), std::log(3.0), 1e-5);
+  EXPECT_LT(lines.back().at("test_loss").get<double>(), lines.front().at("test_loss").get<double>() - 0.01);
+  // The baselines are computed once on the fixed test set.
+  EXPECT_EQ(lines.front().at("bayes_loss"), lines.back().at("bayes_loss"));
+}
+
+TEST(Cli, TrainIsDeterministicForASeed) {
+  const Outcome a = cpg(with({"train"}, kTinyTraining));
+  const Outcome b = cpg(with({"train"}, kTinyTraining));
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST(Cli, TrainReportsOneRecoveryListPerHeadForTrigram) {
+  const Outcome run = cpg(with({"train", "--graph", "trigram", "--heads", "2,1", "--init-std", "0.01"}, kTinyTraining));
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::vector<json> lines = json_lines(run.out);
+  ASSERT_FALSE(lines.empty());
+  for (const json& line : lines) {
+    const json& recovery = line.at("parent_recovery");
+    ASSERT_EQ(recovery.size(), 2u) << recovery;  // two first-layer heads
+    for (const json& head : recovery) {
+      ASSERT_TRUE(head.is_array()) << recovery;
+      ASSERT_EQ(head.size(), 2u) << recovery;  // the predicted node has two parents
+      for (const json& value : head) {
+        EXPECT_GE(value.get<double>(), 0.0);
+        EXPECT_LE(value.get<double>(), 1.0);
+      }
+    }
+    EXPECT_LT(line.at("bayes_loss").get<double>(), line.at("one_parent_loss").get<double>());
+  }
+}
+
+TEST(Cli, TrainOutWritesSnapshotWithParametersAndAttention) {
+  const std::string out_path = temp_path("snapshot.json");
+  const Outcome run = cpg(with({"train", "--heads", "1,1", "--out", out_path}, kTinyTraining));
+  ASSERT_EQ(run.status, 0) << run.err;
+  std::ifstream in(out_path);
+  ASSERT_TRUE(in) << "no snapshot at " << out_path;
+  const json snapshot = json::parse(in);
+  std::remove(out_path.c_str());
+
+  const int S = 3, T = 8, d0 = S + T, d1 = 2 * d0, d2 = 2 * d1;
+  ASSERT_TRUE(snapshot.contains("A"));
+  ASSERT_TRUE(snapshot.contains("W"));
+  ASSERT_TRUE(snapshot.contains("attention_parameter_view"));
+  const json& A = snapshot.at("A");
+  ASSERT_EQ(A.size(), 2u);
+  ASSERT_EQ(A[0].size(), 1u);
+  EXPECT_EQ(A[0][0].size(), static_cast<size_t>(d0));
+  EXPECT_EQ(A[0][0][0].size(), static_cast<size_t>(d0));
+  EXPECT_EQ(A[1][0].size(), static_cast<size_t>(d1));
+  EXPECT_EQ(A[1][0][0].size(), static_cast<size_t>(d1));
+  EXPECT_EQ(snapshot.at("W").size(), static_cast<size_t>(d2));
+  EXPECT_EQ(snapshot.at("W")[0].size(), static_cast<size_t>(S));
+  // Training moved the parameters away from the zero init.
+  double largest = 0;
+  for (const auto& row : snapshot.at("W"))
+    for (const auto& value : row) largest = std::max(largest, std::fabs(value.get<double>()));
+  EXPECT_GT(largest, 1e-3);
+
+  // One (T, T) causal attention map per first-layer head; each row is a distribution.
+  const json& view = snapshot.at("attention_parameter_view");
+  ASSERT_EQ(view.size(), 1u);
+  ASSERT_EQ(view[0].size(), static_cast<size_t>(T));
+  for (int i = 0; i < T; ++i) {
+    ASSERT_EQ(view[0][i].size(), static_cast<size_t>(T));
+    double sum = 0;
+    for (int j = 0; j < T; ++j) {
+      const double value = view[0][i][j].get<double>();
+      if (j > i) {
+        EXPECT_EQ(value, 0.0) << "row " << i << " attends to the future";
+      }
+      sum += value;
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5) << "row " << i;
+  }
+  // The last metrics line and the snapshot's metrics agree.
+  EXPECT_EQ(snapshot.at("metrics").at("step").get<int>(), 20);
+  EXPECT_EQ(snapshot.at("metrics"), json_lines(run.out).back());
+}
+
+// ============================================================================================
+// cpg sample
+// ============================================================================================
+
+TEST(Cli, SamplePrintsSequencesAndTheGraph) {
+  const Outcome run = cpg({"sample", "--S", "4", "--T", "5", "--n", "3", "--seed", "2"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  const json output = json::parse(run.out);
+  const json& graph = output.at("graph");
+  EXPECT_EQ(graph.at("name"), "chain");
+  EXPECT_EQ(graph.at("T"), 5);
+  EXPECT_EQ(graph.at("multi_parent"), false);
+  EXPECT_EQ(graph.at("spec"), "-;0;1;2;-");
+  EXPECT_EQ(graph.at("parents"), json::parse("[[], [0], [1], [2], []]"));
+  const json& sequences = output.at("sequences");
+  ASSERT_EQ(sequences.size(), 3u);
+  for (const json& sequence : sequences) {
+    ASSERT_EQ(sequence.at("tokens").size(), 5u);
+    for (const json& token : sequence.at("tokens")) {
+      EXPECT_GE(token.get<int>(), 0);
+      EXPECT_LT(token.get<int>(), 4);
+    }
+    ASSERT_EQ(sequence.at("target").size(), 4u);
+    double sum = 0;
+    for (const json& p : sequence.at("target")) sum += p.get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+  }
+  EXPECT_NE(sequences[0], sequences[1]);
+  EXPECT_EQ(output.at("config").at("S"), 4);
+}
+
+TEST(Cli, SampleHonoursCustomMultiParentSpec) {
+  const Outcome run = cpg({"sample", "--graph", "custom", "--T", "4", "--spec", "-;0;0,1;2;1,3", "--S", "2", "--n", "1"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  const json graph = json::parse(run.out).at("graph");
+  EXPECT_EQ(graph.at("multi_parent"), true);
+  EXPECT_EQ(graph.at("spec"), "-;0;0,1;2;1,3");
+}
+
+// ============================================================================================
+// cpg grad
+// ============================================================================================
+
+TEST(Cli, GradOfZeroParametersIsLogSWithShapedGradients) {
+  const int S = 3, T = 4;
+  const std::vector<int> heads = {2, 1};
+  const json input = zero_case(S, T, heads, json::parse("[[0, 1, 2, 1], [2, 2, 0, 0]]"),
+                               json::parse("[[1, 0, 0], [0, 0, 1]]"));
+  const std::string path = write_file("case.json", input.dump());
+  for (const char* path_name : {"fast", "dense"}) {
+    const Outcome run = cpg({"grad", "--case", path, "--path", path_name});
+    ASSERT_EQ(run.status, 0) << run.err;
+    const json output = json::parse(run.out);
+    EXPECT_NEAR(output.at("loss").get<double>(), std::log(3.0), 1e-12) << path_name;
+    const int d0 = S + T, d1 = d0 * 3, d2 = d1 * 2;
+    const json& dA = output.at("dA");
+    ASSERT_EQ(dA.size(), 2u);
+    ASSERT_EQ(dA[0].size(), 2u);
+    ASSERT_EQ(dA[1].size(), 1u);
+    for (int h = 0; h < 2; ++h) {
+      ASSERT_EQ(dA[0][h].size(), static_cast<size_t>(d0));
+      for (const json& row : dA[0][h]) EXPECT_EQ(row.size(), static_cast<size_t>(d0));
+    }
+    ASSERT_EQ(dA[1][0].size(), static_cast<size_t>(d1));
+    for (const json& row : dA[1][0]) EXPECT_EQ(row.size(), static_cast<size_t>(d1));
+    const json& dW = output.at("dW");
+    ASSERT_EQ(dW.size(), static_cast<size_t>(d2));
+    for (const json& row : dW) EXPECT_EQ(row.size(), static_cast<size_t>(S));
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Cli, GradOfZeroParametersGivesTheReadoutGradientByHand) {
+  // S = 2, T = 3, heads [1], one sequence (0, 1, 1) with target (1, 0). At zero parameters the
+  // head averages x_0..x_2 and the readout is uniform, so dW = x_L (f - y)^T with
+  // x_L = [x_2, mean_j x_j] = [0, 1, 0, 0, 1, 1/3, 2/3, 1/3, 1/3, 1/3] and f - y = (-1/2, 1/2).
+  const json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  const std::string path = write_file("case.json", input.dump());
+  const Outcome run = cpg({"grad", "--case", path});
+  std::remove(path.c_str());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const json output = json::parse(run.out);
+  EXPECT_NEAR(output.at("loss").get<double>(), std::log(2.0), 1e-12);
+  const std::vector<double> x_L = {0, 1, 0, 0, 1, 1.0 / 3, 2.0 / 3, 1.0 / 3, 1.0 / 3, 1.0 / 3};
+  const json& dW = output.at("dW");
+  ASSERT_EQ(dW.size(), x_L.size());
+  for (size_t r = 0; r < x_L.size(); ++r) {
+    EXPECT_NEAR(dW[r][0].get<double>(), -0.5 * x_L[r], 1e-12) << "row " << r;
+    EXPECT_NEAR(dW[r][1].get<double>(), 0.5 * x_L[r], 1e-12) << "row " << r;
+  }
+}
+
+// ============================================================================================
+// Bad input: exit status 2 and a message naming the field
+// ============================================================================================
+
+TEST(Cli, OutOfRangeVocabularyNamesSAndItsRange) {
+  expect_input_error(with({"train"}, {"--S", "1", "--steps", "1"}), {"S", "[2, 64]", "got 1"});
+}
+
+TEST(Cli, NonNumericVocabularyNamesSAndItsRange) {
+  expect_input_error(with({"train"}, {"--S", "abc", "--steps", "1"}), {"--S", "abc", "[2, 64]"});
+}
+
+TEST(Cli, UnknownGraphListsTheChoices) {
+  expect_input_error({"train", "--graph", "nope", "--steps", "1"}, {"graph", "nope", "chain|icl|tree|dag"});
+  expect_input_error({"sample", "--graph", "nope"}, {"graph", "nope"});
+}
+
+TEST(Cli, TooManyHeadsNamesHeadsAndItsRange) {
+  expect_input_error({"train", "--heads", "1,9", "--steps", "1"}, {"heads", "layer 2", "[1, 4]"});
+  expect_input_error({"train", "--heads", "1,x", "--steps", "1"}, {"heads", "1,x"});
+}
+
+TEST(Cli, NegativeLearningRateNamesLr) {
+  expect_input_error({"train", "--lr", "-1", "--steps", "1"}, {"lr", "(0, 10000]", "got -1"});
+}
+
+TEST(Cli, UnknownOptimizerListsTheChoices) {
+  expect_input_error({"train", "--optimizer", "foo", "--steps", "1"}, {"optimizer", "foo", "sgd|adam|adamw"});
+}
+
+TEST(Cli, CustomGraphWithoutSpecAsksForSpec) {
+  expect_input_error({"train", "--graph", "custom", "--steps", "1"}, {"spec", "required"});
+}
+
+TEST(Cli, CustomGraphWithBadEntryNamesSpecAndPosition) {
+  expect_input_error({"train", "--graph", "custom", "--T", "4", "--spec", "-;0;5;-", "--steps", "1"},
+                     {"spec", "position 2", "parent 5"});
+  expect_input_error({"sample", "--graph", "custom", "--T", "4", "--spec", "-;0;1;-;"}, {"spec", "';'"});
+}
+
+TEST(Cli, GradWithMissingFileNamesTheCase) {
+  const std::string missing = temp_path("does_not_exist.json");
+  expect_input_error({"grad", "--case", missing}, {"case", "cannot open", missing});
+}
+
+TEST(Cli, GradWithInvalidJsonSaysSo) {
+  const std::string path = write_file("broken.json", "{\"S\": 2, \"T\": ");
+  expect_input_error({"grad", "--case", path}, {"case", "not valid JSON"});
+  std::remove(path.c_str());
+}
+
+TEST(Cli, GradWithWrongAShapeNamesTheMatrixAndItsSize) {
+  json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  input["A"][0][0] = zeros(4, 4);  // d_0 = 5
+  const std::string path = write_file("bad_a.json", input.dump());
+  expect_input_error({"grad", "--case", path}, {"case", "A[0][0]", "5"});
+  std::remove(path.c_str());
+
+  input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  input["A"][0][0][2] = std::vector<double>(4, 0.0);  // one short row
+  const std::string short_row = write_file("short_row.json", input.dump());
+  expect_input_error({"grad", "--case", short_row}, {"case", "A[0][0]", "[2]", "5 numbers"});
+  std::remove(short_row.c_str());
+}
+
+TEST(Cli, GradWithTokenOutOfRangeNamesTheToken) {
+  const json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 2]]"), json::parse("[[1, 0]]"));
+  const std::string path = write_file("bad_token.json", input.dump());
+  expect_input_error({"grad", "--case", path}, {"case", "tokens[0][2]", "[0, 1]"});
+  std::remove(path.c_str());
+}
+
+TEST(Cli, GradWithMissingFieldNamesIt) {
+  json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  input.erase("targets");
+  const std::string path = write_file("no_targets.json", input.dump());
+  expect_input_error({"grad", "--case", path}, {"case", "targets", "missing"});
+  std::remove(path.c_str());
+}
+
+TEST(Cli, MissingSubcommandFails) {
+  const Outcome run = cpg({});
+  EXPECT_NE(run.status, 0);
+  EXPECT_FALSE(run.err.empty());
+}
+
+}  // namespace

@@ -87,7 +87,10 @@ TEST(Optimizer, FrozenBlocksAreNotUpdated) {
   Optimizer optimizer(settings("adam", 0.1, 0.1), f.shape, trainable_mask(f.shape, {"W"}));
   optimizer.update(f.params, f.grad, 0);
   for (size_t k = 0; k < f.shape.size; ++k) {
-    if (k >= f.shape.W_offset) EXPECT_EQ(f.params.data[k], before.data[k]);
-    else if (f.grad.data[k] != 0) EXPECT_NE(f.params.data[k], before.data[k]);
+    if (k >= f.shape.W_offset) {
+      EXPECT_EQ(f.params.data[k], before.data[k]);
+    } else if (f.grad.data[k] != 0) {
+      EXPECT_NE(f.params.data[k], before.data[k]);
+    }
   }
 }

@@ -193,3 +193,14 @@ TEST(Trainer, ParentRecoveryCountsEachParentSlot) {
   ASSERT_EQ(single.size(), 1u);
   EXPECT_DOUBLE_EQ(single[0], 0.7);  // positions 1 and 2: 0.8 and 0.6
 }
+
+TEST(Trainer, WarnsWhenEqualHeadsCannotSplit) {
+  TrainConfig config = preset("trigram", 10);
+  config.heads = {2, 1};
+  const auto warnings = config_warnings(config);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("init_std"), std::string::npos);
+  config.init_std = 0.01;
+  EXPECT_TRUE(config_warnings(config).empty());
+  EXPECT_TRUE(config_warnings(preset("chain", 10)).empty());
+}

@@ -1,0 +1,71 @@
+// npm run bench: one training step, native against WebAssembly in Node, in one run.
+//
+// Settings: the paper's (chain, S=10, T=20, heads 1,1, batch 1024) and the two-head preset
+// (trigram, S=5, T=20, heads 2,1, batch 1024). A step is what the page pays for: sampling a
+// batch, the fast forward and backward, and the Adam update.
+//   native: Google Benchmark's BM_TrainerStep in build/native/bench_step
+//   wasm:   Engine.step(1) of the SIMD and the fallback module, timed with performance.now
+// Also prints the size of each module's .wasm and .js, raw and gzipped.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const generated = `${root}web/engine/generated/`;
+const settings = [
+  { name: 'chain (paper)', native: 0, config: { graph: 'chain', S: 10, T: 20, heads: [1, 1], batch: 1024, init_std: 0.1, test_size: 16 } },
+  { name: 'trigram, 2 heads', native: 1, config: { graph: 'trigram', S: 5, T: 20, heads: [2, 1], batch: 1024, init_std: 0.1, test_size: 16 } },
+];
+
+function nativeMsPerStep() {
+  const output = execFileSync(`${root}build/native/bench_step`, [
+    '--benchmark_filter=BM_TrainerStep', '--benchmark_format=json', '--benchmark_repetitions=5',
+    '--benchmark_report_aggregates_only=true', '--benchmark_min_time=1',
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const medians = JSON.parse(output).benchmarks.filter((b) => b.aggregate_name === 'median');
+  return medians.map((b) => b.real_time);  // ms (the benchmark's unit), by Arg order
+}
+
+async function wasmMsPerStep(file, config) {
+  const { default: createCpgModule } = await import(`${generated}${file}.js`);
+  const module = await createCpgModule({ wasmBinary: readFileSync(`${generated}${file}.wasm`) });
+  const engine = new module.Engine();
+  const error = engine.configure(config);
+  if (error) throw new Error(error);
+  engine.step(5);  // warm up
+  const times = [];
+  for (let repetition = 0; repetition < 5; repetition++) {
+    const steps = 20;
+    const start = performance.now();
+    engine.step(steps);
+    times.push((performance.now() - start) / steps);
+  }
+  engine.delete();
+  times.sort((a, b) => a - b);
+  return times[2];  // median
+}
+
+function sizes(file) {
+  const wasm = readFileSync(`${generated}${file}.wasm`), js = readFileSync(`${generated}${file}.js`);
+  return { wasm: wasm.length, wasmGz: gzipSync(wasm, { level: 9 }).length, js: js.length, jsGz: gzipSync(js, { level: 9 }).length };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const native = nativeMsPerStep();
+console.log('One training step (sample a batch of 1024, forward, backward, Adam), median ms:\n');
+console.log('setting            native   wasm SIMD   wasm fallback   SIMD/native   fallback/SIMD');
+for (const setting of settings) {
+  const simd = await wasmMsPerStep('cpg', setting.config);
+  const fallback = await wasmMsPerStep('cpg-nosimd', setting.config);
+  const nativeMs = native[setting.native];
+  console.log(
+    `${setting.name.padEnd(18)} ${nativeMs.toFixed(2).padStart(6)}   ${simd.toFixed(2).padStart(9)}   ${fallback.toFixed(2).padStart(13)}   ` +
+      `${(simd / nativeMs).toFixed(2).padStart(10)}x   ${(fallback / simd).toFixed(2).padStart(12)}x`,
+  );
+}
+console.log('\nModule sizes (gzip -9):\n');
+for (const file of ['cpg', 'cpg-nosimd']) {
+  const s = sizes(file);
+  console.log(`${file.padEnd(11)} .wasm ${kb(s.wasm)} (${kb(s.wasmGz)} gz)   .js ${kb(s.js)} (${kb(s.jsGz)} gz)   total ${kb(s.wasmGz + s.jsGz)} gz`);
+}

@@ -1,0 +1,106 @@
+// The main thread's only door to the training worker: promises for requests, events for
+// snapshots, status changes and errors.
+import type { EngineConfig, Reply, Request, Snapshot, Status } from './worker/protocol';
+
+/** The part of a Worker the client uses (a real Worker, or a test harness). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<Reply>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  terminate(): void;
+}
+
+type Listener<T> = (value: T) => void;
+
+// Requests without their id: the client numbers them.
+type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export class TrainingClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (status: Status) => void; reject: (error: Error) => void }>();
+  private readonly listeners = {
+    snapshot: new Set<Listener<Snapshot>>(),
+    status: new Set<Listener<Status>>(),
+    error: new Set<Listener<Error>>(),
+  };
+  /** The last status seen, so a late subscriber can read the current state. */
+  lastStatus: Status | null = null;
+
+  constructor(private readonly worker: WorkerLike) {
+    worker.addEventListener('message', (event) => this.receive(event.data));
+    worker.addEventListener('error', (event) => {
+      const error = new Error(`the training worker failed: ${event.message || 'it could not start'}`);
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+      this.emit('error', error);
+    });
+  }
+
+  init(simd?: boolean): Promise<Status> {
+    return this.request({ type: 'init', simd });
+  }
+  configure(config: EngineConfig): Promise<Status> {
+    return this.request({ type: 'configure', config });
+  }
+  play(): Promise<Status> {
+    return this.request({ type: 'play' });
+  }
+  pause(): Promise<Status> {
+    return this.request({ type: 'pause' });
+  }
+  step(n = 1): Promise<Status> {
+    return this.request({ type: 'step', n });
+  }
+  reset(seed?: number): Promise<Status> {
+    return this.request({ type: 'reset', seed });
+  }
+  setSpeed(stepsPerSecond: number): Promise<Status> {
+    return this.request({ type: 'setSpeed', stepsPerSecond });
+  }
+  setLearningRate(lr: number): Promise<Status> {
+    return this.request({ type: 'setLearningRate', lr });
+  }
+
+  on(type: 'snapshot', listener: Listener<Snapshot>): () => void;
+  on(type: 'status', listener: Listener<Status>): () => void;
+  on(type: 'error', listener: Listener<Error>): () => void;
+  on(type: keyof TrainingClient['listeners'], listener: Listener<never>): () => void {
+    const set = this.listeners[type] as Set<Listener<never>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    const error = new Error('the training worker was stopped');
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+
+  private request(message: Outgoing): Promise<Status> {
+    const id = this.nextId++;
+    return new Promise<Status>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private receive(reply: Reply): void {
+    if (reply.type === 'snapshot') return this.emit('snapshot', reply.snapshot);
+    const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
+    if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
+    if (reply.type === 'status') {
+      this.lastStatus = reply;
+      waiting?.resolve(reply);
+      this.emit('status', reply);
+      return;
+    }
+    const error = new Error(reply.message);
+    if (waiting) waiting.reject(error);
+    else this.emit('error', error);
+  }
+
+  private emit<K extends keyof TrainingClient['listeners']>(type: K, value: Parameters<Listener<never>>[0] | Snapshot | Status | Error): void {
+    for (const listener of this.listeners[type]) (listener as Listener<typeof value>)(value);
+  }
+}

@@ -1,0 +1,276 @@
+// The training worker's logic, apart from the worker global so tests can drive it directly.
+//
+// It owns one engine, answers every request exactly once (status or error, with the request's
+// id), and while playing runs training steps in short slices, yielding between them so that a
+// `pause` is handled at once. Snapshots go out at most once per animation frame; the costlier
+// test-set evaluation at most every `evaluateEveryMs`.
+import type { Engine } from '../engine/load';
+import type { Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
+import { transferables } from './protocol';
+
+/** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
+export type EngineHandle = Pick<
+  Engine,
+  | 'simd'
+  | 'configure'
+  | 'config'
+  | 'step'
+  | 'currentStep'
+  | 'metrics'
+  | 'graph'
+  | 'reset'
+  | 'setLearningRate'
+  | 'attentionParameterView'
+  | 'attentionBatchView'
+  | 'trainLossHistory'
+>;
+
+export interface Port {
+  postMessage(message: Reply, transfer?: Transferable[]): void;
+}
+
+export interface HostOptions {
+  sliceMs?: number;          // longest a slice of training may run before yielding
+  frameMs?: number;          // shortest time between two snapshots
+  evaluateEveryMs?: number;  // shortest time between two test-set evaluations while playing
+  now?: () => number;
+  yieldToEvents?: () => Promise<void>;
+}
+
+const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export class TrainingHost {
+  private engine: EngineHandle | null = null;
+  private state: PlayState = 'idle';
+  private stepsPerSecondLimit = 0;
+  private measuredStepsPerSecond = 0;
+  private loopToken = 0;
+  private historySentUpTo = 0;
+  private lastMetrics: Metrics | null = null;
+  private lastEvaluation = -Infinity;
+  private lastSnapshot = -Infinity;
+  private readonly sliceMs: number;
+  private readonly frameMs: number;
+  private readonly evaluateEveryMs: number;
+  private readonly now: () => number;
+  private readonly yieldToEvents: () => Promise<void>;
+
+  constructor(
+    private readonly port: Port,
+    private readonly loadEngine: (simd?: boolean) => Promise<EngineHandle>,
+    options: HostOptions = {},
+  ) {
+    this.sliceMs = options.sliceMs ?? 8;
+    this.frameMs = options.frameMs ?? 16;
+    this.evaluateEveryMs = options.evaluateEveryMs ?? 150;
+    this.now = options.now ?? (() => performance.now());
+    this.yieldToEvents = options.yieldToEvents ?? defaultYield;
+  }
+
+  /** Handles one request; never throws (failures become `error` replies). */
+  async handle(request: Request): Promise<void> {
+    try {
+      await this.dispatch(request);
+    } catch (error) {
+      this.port.postMessage({ type: 'error', id: request.id, message: describeError(error) });
+    }
+  }
+
+  private async dispatch(request: Request): Promise<void> {
+    if (request.type === 'init') {
+      if (!this.engine) this.engine = await this.loadEngine(request.simd);
+      this.afterChange();
+      return this.reply(request.id, 'engine ready');
+    }
+    const engine = this.requireEngine();
+    switch (request.type) {
+      case 'configure': {
+        const wasPlaying = this.state === 'playing';
+        this.stopLoop();
+        try {
+          engine.configure(request.config);
+        } catch (error) {
+          // The previous run is intact: resume it as it was.
+          if (wasPlaying) this.startLoop();
+          throw error;
+        }
+        this.state = 'paused';
+        this.historySentUpTo = 0;
+        this.afterChange();
+        return this.reply(request.id, 'configured');
+      }
+      case 'play':
+        if (this.state !== 'diverged') this.startLoop();
+        return this.reply(request.id, this.state === 'diverged' ? this.lastMetrics?.status ?? 'diverged' : 'playing');
+      case 'pause':
+        this.stopLoop();
+        if (this.state === 'playing') this.state = 'paused';
+        this.afterChange();
+        return this.reply(request.id, 'paused');
+      case 'step': {
+        if (!Number.isInteger(request.n) || request.n < 1 || request.n > 100000)
+          throw new Error(`n must be an integer in [1, 100000] (got ${request.n})`);
+        this.stopLoop();
+        if (this.state === 'playing') this.state = 'paused';
+        engine.step(request.n);
+        this.afterChange();
+        return this.reply(request.id, `stepped ${request.n}`);
+      }
+      case 'reset': {
+        this.stopLoop();
+        const seed = request.seed ?? engine.config().seed;
+        if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295)
+          throw new Error(`seed must be an integer in [0, 4294967295] (got ${seed})`);
+        engine.reset(seed);
+        this.state = 'paused';
+        this.historySentUpTo = 0;
+        this.afterChange();
+        return this.reply(request.id, 'reset');
+      }
+      case 'setSpeed':
+        if (!(request.stepsPerSecond >= 0 && request.stepsPerSecond <= 100000))
+          throw new Error(`stepsPerSecond must be in [0, 100000] (got ${request.stepsPerSecond})`);
+        this.stepsPerSecondLimit = request.stepsPerSecond;
+        return this.reply(request.id, 'speed set');
+      case 'setLearningRate':
+        if (!(request.lr > 0 && request.lr <= 10000)) throw new Error(`lr must be in (0, 10000] (got ${request.lr})`);
+        engine.setLearningRate(request.lr);
+        return this.reply(request.id, 'learning rate set');
+      default: {
+        const unknown = request as { type?: unknown };
+        throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);
+      }
+    }
+  }
+
+  private requireEngine(): EngineHandle {
+    if (!this.engine) throw new Error('the engine is not loaded yet: send init first');
+    return this.engine;
+  }
+
+  // --- the play loop -----------------------------------------------------------------------
+
+  private startLoop(): void {
+    if (this.state === 'playing') return;
+    this.state = 'playing';
+    const token = ++this.loopToken;
+    void this.loop(token).catch((error) => {
+      this.state = 'paused';
+      this.port.postMessage({ type: 'error', message: `training stopped: ${describeError(error)}` });
+      this.postStatus();
+    });
+  }
+
+  private stopLoop(): void {
+    this.loopToken++;  // a running loop sees a stale token and ends
+  }
+
+  private async loop(token: number): Promise<void> {
+    const engine = this.requireEngine();
+    let msPerStep = 0;
+    let windowStart = this.now();
+    let windowSteps = 0;
+    let allowance = 0;  // steps earned under a speed limit, not yet run
+    let lastTick = this.now();
+    while (token === this.loopToken) {
+      const sliceStart = this.now();
+      if (this.stepsPerSecondLimit > 0) {
+        allowance = Math.min(allowance + ((sliceStart - lastTick) / 1000) * this.stepsPerSecondLimit, 2 + this.stepsPerSecondLimit / 10);
+      }
+      lastTick = sliceStart;
+      let budget = msPerStep > 0 ? Math.max(1, Math.floor(this.sliceMs / msPerStep)) : 1;
+      if (this.stepsPerSecondLimit > 0) budget = Math.min(budget, Math.floor(allowance));
+      if (budget > 0) {
+        const done = engine.step(budget);
+        const elapsed = this.now() - sliceStart;
+        if (done > 0) msPerStep = msPerStep === 0 ? elapsed / done : 0.8 * msPerStep + 0.2 * (elapsed / done);
+        allowance -= done;
+        windowSteps += done;
+        if (done < budget) {
+          // The engine stopped early: the run diverged.
+          this.state = 'diverged';
+          this.loopToken++;
+          this.afterChange(true);
+          return;
+        }
+      }
+      const now = this.now();
+      if (now - windowStart >= 500) {
+        this.measuredStepsPerSecond = (1000 * windowSteps) / (now - windowStart);
+        windowStart = now;
+        windowSteps = 0;
+      }
+      if (now - this.lastSnapshot >= this.frameMs) this.postSnapshot(now - this.lastEvaluation >= this.evaluateEveryMs);
+      await this.yieldToEvents();
+    }
+  }
+
+  // --- snapshots and status ----------------------------------------------------------------
+
+  /** After any change: a fresh evaluation, a snapshot and a status. */
+  private afterChange(fromLoop = false): void {
+    if (!this.engine) return;
+    this.postSnapshot(true);
+    if (!fromLoop && this.engine && this.lastMetrics?.diverged) this.state = 'diverged';
+    this.postStatus();
+  }
+
+  private postSnapshot(evaluate: boolean): void {
+    const engine = this.engine;
+    if (!engine) return;
+    const now = this.now();
+    if (evaluate || !this.lastMetrics) {
+      this.lastMetrics = engine.metrics();
+      this.lastEvaluation = now;
+    }
+    this.lastSnapshot = now;
+    const config = engine.config();
+    const layers = config.heads.length;
+    const history = engine.trainLossHistory(this.historySentUpTo);
+    if (history.steps.length > 0) this.historySentUpTo = history.steps[history.steps.length - 1] + 1;
+    const snapshot: Snapshot = {
+      step: engine.currentStep(),
+      state: this.state,
+      stepsPerSecond: this.state === 'playing' ? this.measuredStepsPerSecond : 0,
+      metrics: this.lastMetrics,
+      T: config.T,
+      attentionParameterView: range(config.heads[0]).map((h) => engine.attentionParameterView(h)),
+      attentionBatchView: range(config.heads[0]).map((h) => engine.attentionBatchView(0, h)),
+      queryAttention: range(config.heads[layers - 1]).map((h) =>
+        engine.attentionBatchView(layers - 1, h).slice((config.T - 1) * config.T),
+      ),
+      lossSteps: history.steps,
+      losses: history.loss,
+    };
+    this.port.postMessage({ type: 'snapshot', snapshot }, transferables(snapshot));
+  }
+
+  private reply(id: number, message: string): void {
+    this.postStatus(id, message);
+  }
+
+  private postStatus(id?: number, message = ''): void {
+    const engine = this.engine;
+    this.port.postMessage({
+      type: 'status',
+      id,
+      state: this.state,
+      step: engine ? engine.currentStep() : 0,
+      stepsPerSecond: this.state === 'playing' ? this.measuredStepsPerSecond : 0,
+      config: engine ? engine.config() : null,
+      graph: engine ? engine.graph() : null,
+      simd: engine ? engine.simd : null,
+      message: message || (this.lastMetrics?.diverged ? this.lastMetrics.status : ''),
+    });
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'number') return `the engine failed (code ${error}) without a message`;
+  return String(error);
+}

@@ -1,0 +1,74 @@
+// The messages between the page and the training worker: a discriminated union each way.
+//
+// Every request carries an `id`; the worker answers each request exactly once, with a
+// `status` (success) or an `error` carrying the same id. Snapshots are pushed while training
+// and after every change; their typed arrays are transferred, not copied.
+
+import type { EngineConfig, GraphInfo, Metrics, ResolvedConfig } from '../engine/engine';
+
+export type { EngineConfig, GraphInfo, Metrics, ResolvedConfig };
+
+export type PlayState = 'idle' | 'playing' | 'paused' | 'diverged';
+
+export interface Snapshot {
+  /** Steps trained so far (metrics may be from a few steps earlier: see metrics.step). */
+  step: number;
+  state: PlayState;
+  stepsPerSecond: number;
+  metrics: Metrics;
+  T: number;
+  /** First layer, per head: the position block of A soft-maxed per row, (T, T) row-major. */
+  attentionParameterView: Float64Array[];
+  /** First layer, per head: attention averaged over the test set, (T, T). */
+  attentionBatchView: Float64Array[];
+  /** Last layer, per head: the query's attention over positions averaged over the test set, (T). */
+  queryAttention: Float64Array[];
+  /** Training-loss history since the previous snapshot: steps and losses, same length. */
+  lossSteps: Float64Array;
+  losses: Float64Array;
+}
+
+// --- page -> worker --------------------------------------------------------------------------
+export type Request =
+  | { type: 'init'; id: number; simd?: boolean }
+  | { type: 'configure'; id: number; config: EngineConfig }
+  | { type: 'play'; id: number }
+  | { type: 'pause'; id: number }
+  | { type: 'step'; id: number; n: number }
+  | { type: 'reset'; id: number; seed?: number }
+  /** stepsPerSecond: the most steps per second to run; 0 runs as fast as the machine allows. */
+  | { type: 'setSpeed'; id: number; stepsPerSecond: number }
+  | { type: 'setLearningRate'; id: number; lr: number };
+
+export type RequestType = Request['type'];
+
+// --- worker -> page --------------------------------------------------------------------------
+export interface Status {
+  type: 'status';
+  /** The request this answers; absent when the worker reports a change by itself. */
+  id?: number;
+  state: PlayState;
+  step: number;
+  stepsPerSecond: number;
+  config: ResolvedConfig | null;
+  graph: GraphInfo | null;
+  simd: boolean | null;
+  message: string;
+}
+
+export type Reply =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | Status
+  | { type: 'error'; id?: number; message: string };
+
+/** Arrays of a snapshot to transfer with postMessage. */
+export function transferables(snapshot: Snapshot): ArrayBuffer[] {
+  const arrays = [
+    ...snapshot.attentionParameterView,
+    ...snapshot.attentionBatchView,
+    ...snapshot.queryAttention,
+    snapshot.lossSteps,
+    snapshot.losses,
+  ];
+  return arrays.map((array) => array.buffer as ArrayBuffer);
+}

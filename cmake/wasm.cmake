@@ -1,1 +1,72 @@
-# WebAssembly targets: filled in by the WASM issue.
+# The engine as a WebAssembly module for the page, in two variants built from the same sources:
+#
+#   cpg_wasm          -> dist/cpg.js + dist/cpg.wasm                 SIMD, for current engines
+#   cpg_wasm_nosimd   -> dist/cpg-nosimd.js + dist/cpg-nosimd.wasm   fallback: WebAssembly 1.0 only
+#
+# web/engine/load.ts picks one at run time with wasm-feature-detect: the SIMD build needs 128-bit
+# SIMD and native exception handling, which every engine with SIMD except a few 2021 releases has.
+# Code-generation flags differ, so the engine is compiled once per variant; the plain cpg_engine
+# library of the top-level CMakeLists is left out of the default build here (nothing links it).
+#
+# Included from the top-level CMakeLists when configured with emcmake; ENGINE_SOURCES and the
+# usage requirements of cpg_engine (include paths, -ffp-contract=off, warnings) come from there.
+# scripts/build-wasm.sh builds both and copies them next to load.ts.
+
+set(CPG_WASM_DIST ${CMAKE_BINARY_DIR}/dist)
+
+set_target_properties(cpg_engine PROPERTIES EXCLUDE_FROM_ALL TRUE)
+
+# Code run once per configure (graph parsing, validation, baselines, the bindings themselves) is
+# optimized for size: it is a third of the module and none of the training time.
+set_source_files_properties(
+  cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp
+  PROPERTIES COMPILE_OPTIONS -Os)
+
+# Flags of the SIMD build, used both to compile and to link.
+set(CPG_WASM_SIMD_FLAGS
+  -O3                 # the hot loops are the point; same level as the native Release build
+  -msimd128           # 128-bit SIMD: axpy loops autovectorize, dot is hand-written (kernels.hpp)
+  -fwasm-exceptions   # native exception handling: free when nothing throws (JS-emulated is slow with LTO)
+  -flto               # whole-program inlining across the engine and the bindings; also smaller
+)
+
+# Flags of the fallback build, used both to compile and to link.
+set(CPG_WASM_FALLBACK_FLAGS
+  -O3                 # as above
+  -fexceptions        # exceptions emulated through JS, which engines without SIMD also run
+)
+
+# Linker flags shared by both variants.
+set(CPG_WASM_LINK_OPTIONS
+  -lembind                         # Embind: the Engine class of cpp/wasm/bindings.cpp
+  -sMODULARIZE=1                   # a factory, createCpgModule(options), instead of a global Module
+  -sEXPORT_ES6=1                   # an ES module: `import createCpgModule from './cpg.js'`
+  -sEXPORT_NAME=createCpgModule    # the factory's name (the module's default export)
+  -sENVIRONMENT=web,worker         # page and module worker; Node tests pass `wasmBinary` instead
+  -sFILESYSTEM=0                   # no files: config in, typed arrays out
+  -sALLOW_MEMORY_GROWTH=1          # batch and test-set sizes are the user's choice
+  -sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,print,printErr,onAbort]  # the factory options load.ts may pass; drops code for the rest
+)
+
+# One variant: the engine compiled with `flags`, the bindings, and the linked module.
+function(cpg_add_wasm_module target output_name)
+  set(flags ${ARGN})
+  add_library(${target}_engine STATIC ${ENGINE_SOURCES})
+  # The same include paths and options as cpg_engine, so both variants compile the code that
+  # the native build tests.
+  target_include_directories(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_INCLUDE_DIRECTORIES>)
+  target_include_directories(${target}_engine SYSTEM PUBLIC
+    $<TARGET_PROPERTY:cpg_engine,INTERFACE_SYSTEM_INCLUDE_DIRECTORIES>)
+  target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
+
+  add_executable(${target} cpp/wasm/bindings.cpp)
+  target_link_libraries(${target} PRIVATE ${target}_engine)
+  target_link_options(${target} PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${output_name}
+    SUFFIX ".js"
+    RUNTIME_OUTPUT_DIRECTORY ${CPG_WASM_DIST})
+endfunction()
+
+cpg_add_wasm_module(cpg_wasm cpg ${CPG_WASM_SIMD_FLAGS})
+cpg_add_wasm_module(cpg_wasm_nosimd cpg-nosimd ${CPG_WASM_FALLBACK_FLAGS})

@@ -5,6 +5,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure.sh
 bash scripts/build-native.sh
+bash scripts/build-wasm.sh
 
 echo "== C++ tests (CTest) =="
 ctest --test-dir build/native --output-on-failure -j"$(nproc)"
+
+echo "== TypeScript type check =="
+npx tsc -p .
+
+echo "== Web tests (Vitest: module, native vs WASM, worker protocol) =="
+npx vitest run

@@ -1,0 +1,434 @@
+// The engine as a JavaScript class, through Embind. This is the only file that includes
+// Emscripten headers; the engine itself does not know it runs in a browser.
+//
+// S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l.
+//
+// Errors cross the boundary as values, never as C++ exceptions (those reach JS as a bare
+// number): configure(), reset() and setLearningRate() return "" or a message naming the field
+// and its allowed range, and web/engine/load.ts turns a message into a JS Error. A wrong index
+// into a snapshot throws a JS RangeError before any C++ state is touched.
+//
+// Bulk results are typed arrays that JS owns: a view onto the WASM heap is sliced right away,
+// so the copy stays valid when the heap grows or the trainer is replaced.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "trainer.hpp"
+
+namespace {
+
+using emscripten::val;
+
+// ==========================================================================================
+// Config object -> cpg::TrainConfig
+// ==========================================================================================
+
+std::string range_of(const std::string& field) {
+  for (const auto& row : cpg::field_ranges())
+    if (row.field == field) return row.range;
+  return "?";
+}
+
+std::string show_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// A JS value as a message quotes it: 'abc', 2.5, true, null, an array, an object.
+std::string describe(const val& value) {
+  if (value.isString()) return "'" + value.as<std::string>() + "'";
+  if (value.isNumber()) return show_number(value.as<double>());
+  if (value.isTrue()) return "true";
+  if (value.isFalse()) return "false";
+  if (value.isNull()) return "null";
+  if (value.isUndefined()) return "undefined";
+  if (value.isArray()) return "an array";
+  const std::string type = value.typeOf().as<std::string>();
+  return (type == "object" ? "an " : "a ") + type;
+}
+
+std::invalid_argument wrong_type(const std::string& field, const std::string& expected, const val& value) {
+  return std::invalid_argument(field + " must be " + expected + " (allowed: " + range_of(field) + "; got " +
+                               describe(value) + ")");
+}
+
+double read_number(const val& value, const std::string& field) {
+  if (!value.isNumber()) throw wrong_type(field, "a number", value);
+  return value.as<double>();
+}
+
+// An integer that fits Int; anything beyond that is out of the field's range anyway.
+template <typename Int>
+Int read_integer(const val& value, const std::string& field) {
+  const double number = read_number(value, field);
+  if (!std::isfinite(number) || std::floor(number) != number) throw wrong_type(field, "an integer", value);
+  const double low = static_cast<double>(std::numeric_limits<Int>::min());
+  const double high = static_cast<double>(std::numeric_limits<Int>::max());
+  if (number < low || number >= high + 1)   // high + 1 is exact: a power of two
+    throw std::invalid_argument(field + " must be in " + range_of(field) + " (got " + show_number(number) + ")");
+  return static_cast<Int>(number);
+}
+
+std::string read_string(const val& value, const std::string& field) {
+  if (!value.isString()) throw wrong_type(field, "a string", value);
+  return value.as<std::string>();
+}
+
+// heads: [1, 1] or "1,1".
+std::vector<int> read_heads(const val& value) {
+  if (value.isString()) return cpg::parse_heads(value.as<std::string>());
+  if (!value.isArray()) throw wrong_type("heads", "an array of integers such as [1, 1]", value);
+  std::vector<int> heads;
+  const int layers = value["length"].as<int>();
+  if (layers > 16) throw std::invalid_argument("heads must list 1 to 4 layers (got " + std::to_string(layers) + ")");
+  for (int l = 0; l < layers; ++l) {
+    const val item = value[l];
+    if (!item.isNumber() || std::floor(item.as<double>()) != item.as<double>() || std::fabs(item.as<double>()) > 1e6)
+      throw wrong_type("heads", "an array of integers such as [1, 1]", item);
+    heads.push_back(item.as<int>());
+  }
+  return heads;
+}
+
+// freeze: ["A1", "W"] or "A1,W".
+std::vector<std::string> read_freeze(const val& value) {
+  std::vector<std::string> blocks;
+  if (value.isString()) {
+    std::istringstream in(value.as<std::string>());
+    std::string item;
+    while (std::getline(in, item, ','))
+      if (!item.empty()) blocks.push_back(item);
+    return blocks;
+  }
+  if (!value.isArray()) throw wrong_type("freeze", "an array of block names such as [\"W\"]", value);
+  const int count = value["length"].as<int>();
+  for (int k = 0; k < count; ++k) blocks.push_back(read_string(value[k], "freeze"));
+  return blocks;
+}
+
+// Captureless lambdas, so plain function pointers: std::function would cost a class per field.
+using FieldReader = void (*)(cpg::TrainConfig&, const val&);
+
+// Every field of the config object, in the order of cpg::field_ranges().
+const std::vector<std::pair<std::string, FieldReader>>& field_readers() {
+  static const std::vector<std::pair<std::string, FieldReader>> readers = {
+      {"graph", [](cpg::TrainConfig& c, const val& v) { c.graph = read_string(v, "graph"); }},
+      {"S", [](cpg::TrainConfig& c, const val& v) { c.S = read_integer<int>(v, "S"); }},
+      {"T", [](cpg::TrainConfig& c, const val& v) { c.T = read_integer<int>(v, "T"); }},
+      {"alpha", [](cpg::TrainConfig& c, const val& v) { c.alpha = read_number(v, "alpha"); }},
+      {"heads", [](cpg::TrainConfig& c, const val& v) { c.heads = read_heads(v); }},
+      {"optimizer", [](cpg::TrainConfig& c, const val& v) { c.optimizer = read_string(v, "optimizer"); }},
+      {"lr", [](cpg::TrainConfig& c, const val& v) { c.lr = read_number(v, "lr"); }},
+      {"wd", [](cpg::TrainConfig& c, const val& v) { c.wd = read_number(v, "wd"); }},
+      {"schedule", [](cpg::TrainConfig& c, const val& v) { c.schedule = read_string(v, "schedule"); }},
+      {"batch", [](cpg::TrainConfig& c, const val& v) { c.batch = read_integer<int>(v, "batch"); }},
+      {"steps", [](cpg::TrainConfig& c, const val& v) { c.steps = read_integer<int64_t>(v, "steps"); }},
+      {"init_std", [](cpg::TrainConfig& c, const val& v) { c.init_std = read_number(v, "init_std"); }},
+      {"seed", [](cpg::TrainConfig& c, const val& v) { c.seed = read_integer<uint32_t>(v, "seed"); }},
+      {"graph_seed", [](cpg::TrainConfig& c, const val& v) { c.graph_seed = read_integer<uint32_t>(v, "graph_seed"); }},
+      {"every", [](cpg::TrainConfig& c, const val& v) { c.every = read_integer<int64_t>(v, "every"); }},
+      {"q", [](cpg::TrainConfig& c, const val& v) { c.q = read_number(v, "q"); }},
+      {"k", [](cpg::TrainConfig& c, const val& v) { c.k = read_integer<int>(v, "k"); }},
+      {"spec", [](cpg::TrainConfig& c, const val& v) { c.spec = read_string(v, "spec"); }},
+      {"test_size", [](cpg::TrainConfig& c, const val& v) { c.test_size = read_integer<int>(v, "test_size"); }},
+      {"freeze", [](cpg::TrainConfig& c, const val& v) { c.freeze = read_freeze(v); }},
+  };
+  return readers;
+}
+
+// Missing (or undefined) keys keep TrainConfig's defaults; unknown keys are an error, so a
+// misspelt field is not silently ignored. Throws std::invalid_argument naming the field.
+cpg::TrainConfig read_config(const val& object) {
+  cpg::TrainConfig config;
+  if (object.isUndefined()) return config;
+  if (object.isNull() || object.isArray() || object.typeOf().as<std::string>() != "object")
+    throw std::invalid_argument("config must be an object such as {graph: 'chain', S: 10} (got " + describe(object) + ")");
+  const auto& readers = field_readers();
+  const val keys = val::global("Object").call<val>("keys", object);
+  const int count = keys["length"].as<int>();
+  for (int k = 0; k < count; ++k) {
+    const std::string key = keys[k].as<std::string>();
+    const auto reader = std::find_if(readers.begin(), readers.end(), [&](const auto& r) { return r.first == key; });
+    if (reader == readers.end()) {
+      std::string known;
+      for (const auto& r : readers) known += (known.empty() ? "" : ", ") + r.first;
+      throw std::invalid_argument("config has no field '" + key + "' (fields: " + known + ")");
+    }
+    const val value = object[key];
+    if (!value.isUndefined()) reader->second(config, value);
+  }
+  return config;
+}
+
+// ==========================================================================================
+// Engine values -> JS values
+// ==========================================================================================
+
+template <typename Number>
+val copy_to_typed_array(const Number* data, size_t count) {
+  // The view aliases the WASM heap; slice() gives JS its own buffer before anything can grow it.
+  return val(emscripten::typed_memory_view(count, data)).call<val>("slice");
+}
+
+template <typename Number>
+val array_of_arrays(const std::vector<std::vector<Number>>& rows) {
+  val out = val::array();
+  for (const auto& row : rows) out.call<void>("push", val::array(row));
+  return out;
+}
+
+val config_object(const cpg::TrainConfig& c) {
+  val out = val::object();
+  out.set("graph", c.graph);
+  out.set("S", c.S);
+  out.set("T", c.T);
+  out.set("alpha", c.alpha);
+  out.set("heads", val::array(c.heads));
+  out.set("optimizer", c.optimizer);
+  out.set("lr", c.lr);
+  out.set("wd", c.wd);
+  out.set("schedule", c.schedule);
+  out.set("batch", c.batch);
+  out.set("steps", static_cast<double>(c.steps));
+  out.set("init_std", c.init_std);
+  out.set("seed", static_cast<double>(c.seed));
+  out.set("graph_seed", static_cast<double>(c.graph_seed));
+  out.set("every", static_cast<double>(c.every));
+  out.set("q", c.q);
+  out.set("k", c.k);
+  out.set("spec", c.spec);
+  out.set("test_size", c.test_size);
+  out.set("freeze", val::array(c.freeze));
+  return out;
+}
+
+// Losses of history points with step >= since, as {steps, loss} (Float64Array each).
+val history_since(const std::vector<cpg::LossPoint>& history, double since) {
+  const auto first = std::lower_bound(history.begin(), history.end(), since,
+                                      [](const cpg::LossPoint& point, double s) { return static_cast<double>(point.step) < s; });
+  std::vector<double> steps, losses;
+  for (auto it = first; it != history.end(); ++it) {
+    steps.push_back(static_cast<double>(it->step));
+    losses.push_back(it->loss);
+  }
+  val out = val::object();
+  out.set("steps", copy_to_typed_array(steps.data(), steps.size()));
+  out.set("loss", copy_to_typed_array(losses.data(), losses.size()));
+  return out;
+}
+
+std::string seed_error(double seed) {
+  if (std::floor(seed) == seed && seed >= 0 && seed <= 4294967295.0) return "";
+  return "seed must be an integer in " + range_of("seed") + " (got " + show_number(seed) + ")";
+}
+
+[[noreturn]] void throw_range_error(const std::string& message) {
+  val::global("RangeError").new_(message).throw_();
+}
+
+// ==========================================================================================
+// The class JS sees
+// ==========================================================================================
+
+class Engine {
+ public:
+  // Starts with the default config (the paper's chain), so every method works before configure().
+  Engine() : trainer_(std::make_unique<cpg::Trainer>(cpg::TrainConfig{})) {}
+
+  // A new run from a plain config object. Returns "" on success, else a message naming the
+  // field and its allowed range; the previous run is then kept as it was.
+  std::string configure(const val& object) {
+    try {
+      const cpg::TrainConfig config = read_config(object);
+      const std::string error = cpg::validation_error(config);
+      if (!error.empty()) return error;
+      trainer_ = std::make_unique<cpg::Trainer>(config);
+      return "";
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    } catch (const std::bad_alloc&) {
+      return "out of memory: the model, batch or test set is too large for this tab; lower batch, test_size, S or T";
+    } catch (const std::exception& e) {
+      return std::string("internal error: ") + e.what();
+    }
+  }
+
+  // Runs up to n training steps; stops early when the run diverges. Returns the steps done.
+  int step(int n) { return n > 0 ? static_cast<int>(trainer_->run(n)) : 0; }
+
+  // Test loss, baselines, parent recovery (the field names of the CLI's JSON lines). Evaluates
+  // the test set, and refreshes what attentionBatchView() returns.
+  val metrics() {
+    const cpg::Metrics m = trainer_->evaluate();
+    val out = val::object();
+    out.set("step", static_cast<double>(m.step));
+    out.set("train_loss", m.train_loss);
+    out.set("test_loss", m.test_loss);
+    out.set("bayes_loss", m.baselines.bayes);
+    out.set("one_parent_loss", m.baselines.one_parent);
+    out.set("unigram_loss", m.baselines.unigram);
+    out.set("uniform_loss", m.baselines.uniform);
+    out.set("parent_recovery", array_of_arrays(m.parent_recovery));
+    out.set("parent_recovery_batch", array_of_arrays(m.parent_recovery_batch));
+    out.set("lr", m.learning_rate);
+    out.set("diverged", m.diverged);
+    out.set("status", m.status);
+    return out;
+  }
+
+  // Starts over with a new data seed (same graph and settings). Returns "" or a message.
+  std::string reset(double seed) {
+    const std::string error = seed_error(seed);
+    if (error.empty()) trainer_->reset(static_cast<uint32_t>(seed));
+    return error;
+  }
+
+  // Applies from the next step on. Returns "" or a message naming lr and its range.
+  std::string setLearningRate(double lr) {
+    cpg::TrainConfig config = trainer_->config();
+    config.lr = lr;
+    const std::string error = cpg::validation_error(config);
+    if (error.empty()) trainer_->set_learning_rate(lr);
+    return error;
+  }
+
+  double currentStep() const { return static_cast<double>(trainer_->step()); }
+  bool diverged() const { return trainer_->diverged(); }
+  val config() const { return config_object(trainer_->config()); }
+
+  // {S, T, heads, widths}: what the snapshot arrays' shapes follow from.
+  val shape() const {
+    const cpg::ModelShape& shape = trainer_->shape();
+    val out = val::object();
+    out.set("S", shape.S);
+    out.set("T", shape.T);
+    out.set("heads", val::array(shape.heads));
+    out.set("widths", val::array(shape.width));
+    return out;
+  }
+
+  // {name, T, multi_parent, parents, spec}, as the CLI's JSON has it.
+  val graph() const {
+    const cpg::Graph& graph = trainer_->graph();
+    val out = val::object();
+    out.set("name", graph.name);
+    out.set("T", graph.T);
+    out.set("multi_parent", graph.multi_parent);
+    out.set("parents", array_of_arrays(graph.parents));
+    out.set("spec", graph.to_spec());
+    return out;
+  }
+
+  // n sequences for display, {tokens: Int32Array (n, T), targets: Float64Array (n, S)}: the
+  // first training sequences of `seed`, the same as `cpg sample --seed seed`.
+  val sample(int n, double seed) const {
+    if (n < 0 || n > 10000) throw_range_error("sample: n must be in [0, 10000] (got " + std::to_string(n) + ")");
+    if (!seed_error(seed).empty()) throw_range_error("sample: " + seed_error(seed));
+    cpg::Rng rng(static_cast<uint32_t>(seed), 1);   // the training stream, as in cpp/cli/main.cpp
+    const cpg::Batch batch = trainer_->sampler().sample_batch(n, rng);
+    val out = val::object();
+    out.set("n", n);
+    out.set("T", batch.T);
+    out.set("S", batch.S);
+    out.set("tokens", copy_to_typed_array(batch.tokens.data(), batch.tokens.size()));
+    out.set("targets", copy_to_typed_array(batch.targets.data(), batch.targets.size()));
+    return out;
+  }
+
+  // Parameter view of first-layer head h: the causally soft-maxed position block of A_{0,h},
+  // Float64Array (T, T).
+  val attentionParameterView(int head) const {
+    check_head(0, head);
+    const std::vector<double> attention = cpg::position_attention(trainer_->params(), head);
+    return copy_to_typed_array(attention.data(), attention.size());
+  }
+
+  // Batch view of layer l, head h: attention averaged over the test set at the last metrics(),
+  // Float64Array (T, T). In the last layer (when L >= 2) only the query's row T-1 is filled.
+  val attentionBatchView(int layer, int head) const {
+    check_head(layer, head);
+    const std::vector<double>& attention = trainer_->batch_attention()[layer][head];
+    return copy_to_typed_array(attention.data(), attention.size());
+  }
+
+  // A_{l,h}, Float32Array (d_l, d_l) row-major.
+  val parametersA(int layer, int head) const {
+    check_head(layer, head);
+    const int d = trainer_->shape().d(layer);
+    return copy_to_typed_array(trainer_->params().A(layer, head), static_cast<size_t>(d) * d);
+  }
+
+  // W, Float32Array (d_L, S) row-major.
+  val parametersW() const { return copy_to_typed_array(trainer_->params().W(), trainer_->shape().W_size()); }
+
+  // Training-batch losses of the steps >= since: {steps, loss}, Float64Array each.
+  val trainLossHistory(double since) const { return history_since(trainer_->train_history(), since); }
+  // Test losses recorded by metrics() at steps >= since: {steps, loss}.
+  val testLossHistory(double since) const { return history_since(trainer_->test_history(), since); }
+
+ private:
+  void check_head(int layer, int head) const {
+    const cpg::ModelShape& shape = trainer_->shape();
+    if (layer < 0 || layer >= shape.layers())
+      throw_range_error("layer must be in [0, " + std::to_string(shape.layers() - 1) + "] (got " + std::to_string(layer) + ")");
+    if (head < 0 || head >= shape.heads[layer])
+      throw_range_error("head must be in [0, " + std::to_string(shape.heads[layer] - 1) + "] for layer " +
+                        std::to_string(layer) + " (got " + std::to_string(head) + ")");
+  }
+
+  std::unique_ptr<cpg::Trainer> trainer_;
+};
+
+// The table of fields, ranges and meanings, for the page's forms and messages.
+val fieldRanges() {
+  val out = val::array();
+  for (const auto& row : cpg::field_ranges()) {
+    val item = val::object();
+    item.set("field", row.field);
+    item.set("range", row.range);
+    item.set("meaning", row.meaning);
+    out.call<void>("push", item);
+  }
+  return out;
+}
+
+// Defaults of every field (cpg::TrainConfig's initializers).
+val defaultConfig() { return config_object(cpg::TrainConfig{}); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(cpg) {
+  emscripten::class_<Engine>("Engine")
+      .constructor<>()
+      .function("configure", &Engine::configure)
+      .function("step", &Engine::step)
+      .function("metrics", &Engine::metrics)
+      .function("reset", &Engine::reset)
+      .function("setLearningRate", &Engine::setLearningRate)
+      .function("currentStep", &Engine::currentStep)
+      .function("diverged", &Engine::diverged)
+      .function("config", &Engine::config)
+      .function("shape", &Engine::shape)
+      .function("graph", &Engine::graph)
+      .function("sample", &Engine::sample)
+      .function("attentionParameterView", &Engine::attentionParameterView)
+      .function("attentionBatchView", &Engine::attentionBatchView)
+      .function("parametersA", &Engine::parametersA)
+      .function("parametersW", &Engine::parametersW)
+      .function("trainLossHistory", &Engine::trainLossHistory)
+      .function("testLossHistory", &Engine::testLossHistory);
+  emscripten::function("fieldRanges", &fieldRanges);
+  emscripten::function("defaultConfig", &defaultConfig);
+}

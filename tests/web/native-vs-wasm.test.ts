@@ -1,0 +1,97 @@
+// The native CLI (build/native/cpg) and the WebAssembly module agree: for the same seed they
+// sample identical sequences, and their training runs follow the same test-loss trajectory.
+// Needs `npm run build:native` and `npm run build:wasm` (npm test runs both).
+//
+// Why they can agree at all: every random draw goes through cpp/engine/rng.hpp (no standard-
+// library distributions), the engine builds with -ffp-contract=off on both, and glibc and
+// Emscripten's musl share the same correctly-rounded-in-practice exp/log. What still differs:
+// the SIMD dot product sums in another order (cpp/engine/kernels.hpp), so training agrees to a
+// tolerance rather than bit for bit.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { Engine, loadEngine, wasmFileName, type EngineConfig, type Metrics } from '../../web/engine/load';
+
+const cpg = fileURLToPath(new URL('../../build/native/cpg', import.meta.url));
+const run = promisify(execFile);
+
+async function cli(args: string[]): Promise<string> {
+  if (!existsSync(cpg)) throw new Error(`${cpg} is missing: run npm run build:native first`);
+  const { stdout } = await run(cpg, args, { maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+// The CLI's flag for a config field: graph_seed -> --graph-seed, heads [1, 1] -> 1,1.
+function flags(config: EngineConfig): string[] {
+  return Object.entries(config).flatMap(([field, value]) => [
+    `--${field.replace(/_/g, '-')}`,
+    Array.isArray(value) ? value.join(',') : String(value),
+  ]);
+}
+
+interface NativeSample {
+  graph: { parents: number[][]; spec: string };
+  sequences: { tokens: number[]; target: number[] }[];
+}
+
+// The CLI prints parent recovery as one number per head on single-parent tasks.
+type NativeMetrics = Omit<Metrics, 'parent_recovery'> & { parent_recovery: (number | number[])[] };
+
+let engine: Engine;
+beforeAll(async () => {
+  const wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
+  engine = await loadEngine({ simd: true, wasmBinary });
+});
+
+describe('native CLI and WebAssembly module', () => {
+  it('sample identical sequences for the same seed', async () => {
+    const config: EngineConfig = { graph: 'tree', S: 5, T: 12, seed: 3, graph_seed: 4 };
+    const native = JSON.parse(await cli(['sample', ...flags(config), '--n', '50'])) as NativeSample;
+    engine.configure(config);
+    expect(engine.graph().parents).toEqual(native.graph.parents);
+    expect(engine.graph().spec).toBe(native.graph.spec);
+
+    const wasm = engine.sample(50, 3);
+    expect(native.sequences).toHaveLength(50);
+    const { S, T } = wasm;
+    let largestTargetDifference = 0;
+    native.sequences.forEach((sequence, b) => {
+      expect(Array.from(wasm.tokens.subarray(b * T, (b + 1) * T))).toEqual(sequence.tokens);
+      sequence.target.forEach((value, s) => {
+        largestTargetDifference = Math.max(largestTargetDifference, Math.abs(value - wasm.targets[b * S + s]));
+      });
+    });
+    expect(largestTargetDifference).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('follow the same test-loss trajectory over 200 steps, to 1e-4 relative', async () => {
+    const config: EngineConfig = {
+      graph: 'chain', S: 10, T: 20, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 64, seed: 1, steps: 200,
+    };
+    const nativeRun = cli(['train', ...flags(config), '--every', '1']);
+    engine.configure(config);
+    const wasm: Metrics[] = [engine.metrics()];
+    for (let k = 0; k < 200; ++k) {
+      expect(engine.step(1)).toBe(1);
+      wasm.push(engine.metrics());
+    }
+    const native = (await nativeRun).trim().split('\n').map((line) => JSON.parse(line) as NativeMetrics);
+
+    expect(native).toHaveLength(201);
+    native.forEach((expected, k) => {
+      const got = wasm[k];
+      expect(got.step).toBe(expected.step);
+      expect(got.diverged).toBe(false);
+      expect(Math.abs(got.test_loss - expected.test_loss)).toBeLessThanOrEqual(1e-4 * expected.test_loss);
+      expect(Math.abs(got.train_loss - expected.train_loss)).toBeLessThanOrEqual(1e-4 * Math.max(expected.train_loss, 1e-12));
+      expect(Math.abs(got.parent_recovery[0][0] - (expected.parent_recovery[0] as number))).toBeLessThanOrEqual(1e-4);
+      expect(got.bayes_loss).toBeCloseTo(expected.bayes_loss, 12);
+    });
+    // The run must actually learn, or agreeing would prove little.
+    expect(wasm[200].test_loss).toBeLessThan(wasm[0].test_loss - 0.1);
+  });
+});

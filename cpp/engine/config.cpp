@@ -1,11 +1,11 @@
 #include "config.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include "catformer.hpp"
 #include "sampler.hpp"
+#include "text.hpp"
 
 namespace cpg {
 
@@ -37,12 +37,10 @@ const std::vector<FieldRange>& field_ranges() {
 
 namespace {
 
-template <typename Number>
-std::string show(Number value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
+std::string show(double value) { return text::number(value); }
+std::string show(int64_t value) { return std::to_string(value); }
+std::string show(int value) { return std::to_string(value); }
+std::string show(size_t value) { return std::to_string(value); }
 
 std::string out_of_range(const std::string& field, const std::string& range, const std::string& got) {
   return field + " must be in " + range + " (got " + got + ")";
@@ -54,9 +52,7 @@ bool in_range(double value, double low, double high) { return std::isfinite(valu
 
 std::vector<int> parse_heads(const std::string& text) {
   std::vector<int> heads;
-  std::string item;
-  std::istringstream in(text);
-  while (std::getline(in, item, ',')) {
+  for (const std::string& item : text::split(text, ',')) {
     size_t used = 0;
     int value = 0;
     try {

@@ -1,8 +1,9 @@
 #include "graph.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
+
+#include "text.hpp"
 
 namespace cpg {
 
@@ -31,13 +32,13 @@ std::vector<std::vector<int>> Graph::adjacency() const {
 }
 
 std::string Graph::to_spec() const {
-  std::ostringstream out;
+  std::string out;
   for (size_t i = 0; i < parents.size(); ++i) {
-    if (i) out << ';';
-    if (parents[i].empty()) out << '-';
-    for (size_t k = 0; k < parents[i].size(); ++k) out << (k ? "," : "") << parents[i][k];
+    if (i) out += ';';
+    if (parents[i].empty()) out += '-';
+    for (size_t k = 0; k < parents[i].size(); ++k) out += (k ? "," : "") + std::to_string(parents[i][k]);
   }
-  return out.str();
+  return out;
 }
 
 namespace {
@@ -114,10 +115,10 @@ Graph make_paper2(int T) {
 }
 
 Graph parse_custom_graph(const std::string& spec, int T) {
+  if (!spec.empty() && spec.back() == ';')
+    throw std::invalid_argument("spec: ends with ';'; every position needs an entry");
   std::vector<std::vector<int>> entries;
-  std::string entry;
-  std::istringstream in(spec);
-  while (std::getline(in, entry, ';')) {
+  for (std::string entry : text::split(spec, ';')) {
     const int position = static_cast<int>(entries.size());
     std::vector<int> parents;
     entry.erase(std::remove_if(entry.begin(), entry.end(), [](char c) { return c == ' '; }),
@@ -129,9 +130,7 @@ Graph parse_custom_graph(const std::string& spec, int T) {
       if (entry.front() == ',' || entry.back() == ',')
         throw std::invalid_argument("spec: position " + std::to_string(position) + " has '" + entry +
                                     "'; parents are numbers separated by single commas");
-      std::string item;
-      std::istringstream items(entry);
-      while (std::getline(items, item, ',')) {
+      for (const std::string& item : text::split(entry, ',')) {
         const bool digits_only = !item.empty() && item.size() <= 3 &&
                                  std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!digits_only)
@@ -152,8 +151,6 @@ Graph parse_custom_graph(const std::string& spec, int T) {
     std::sort(parents.begin(), parents.end());
     entries.push_back(parents);
   }
-  if (!spec.empty() && spec.back() == ';')
-    throw std::invalid_argument("spec: ends with ';'; every position needs an entry");
   const int n = static_cast<int>(entries.size());
   if (n != T && n != T + 1)
     throw std::invalid_argument("spec: has " + std::to_string(n) + " entries; it needs T = " +

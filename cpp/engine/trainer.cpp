@@ -1,10 +1,10 @@
 #include "trainer.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include "kernels.hpp"
+#include "text.hpp"
 
 namespace cpg {
 
@@ -116,25 +116,24 @@ int64_t Trainer::run(int64_t n) {
     grad_.zero();
     const double loss = model_.loss_and_grad(params_, batch, &grad_, Path::fast);
     if (!std::isfinite(loss) || !all_finite(grad_.data)) {
-      std::ostringstream message;
-      message << "diverged at step " << step_ << ": the " << (std::isfinite(loss) ? "gradient" : "loss")
-              << " became " << (std::isnan(loss) ? "NaN" : "infinite")
-              << ". The learning rate " << config_.lr << " is too large for " << config_.optimizer
-              << "; try a value 10 times smaller. Parameters are kept from the last good step.";
       diverged_ = true;
-      divergence_message_ = message.str();
+      divergence_message_ = "diverged at step " + std::to_string(step_) + ": the " +
+                            (std::isfinite(loss) ? "gradient" : "loss") + " became " +
+                            (std::isfinite(loss) || std::isnan(loss) ? "NaN" : "infinite") + ". The learning rate " +
+                            text::number(config_.lr) + " is too large for " + config_.optimizer +
+                            "; try a value 10 times smaller. Parameters are kept from the last good step.";
       break;
     }
     // A finite but exploding loss is divergence too: W starts at 0, so training starts at
     // log S and a healthy run never goes far above it.
     const double uniform_loss = std::log(static_cast<double>(config_.S));
     if (loss > kExplodedLossFactor * uniform_loss) {
-      std::ostringstream message;
-      message << "diverged at step " << step_ << ": the training loss reached " << loss << " nats, more than "
-              << kExplodedLossFactor << " times the " << uniform_loss << " of a uniform guess. The learning rate "
-              << config_.lr << " is too large for " << config_.optimizer << "; try a value 10 times smaller.";
       diverged_ = true;
-      divergence_message_ = message.str();
+      divergence_message_ = "diverged at step " + std::to_string(step_) + ": the training loss reached " +
+                            text::number(loss) + " nats, more than " + text::number(kExplodedLossFactor) +
+                            " times the " + text::number(uniform_loss) + " of a uniform guess. The learning rate " +
+                            text::number(config_.lr) + " is too large for " + config_.optimizer +
+                            "; try a value 10 times smaller.";
       break;
     }
     const Params<float> before = params_;

@@ -18,12 +18,12 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "config.hpp"
+#include "text.hpp"
 #include "trainer.hpp"
 
 namespace {
@@ -40,11 +40,7 @@ std::string range_of(const std::string& field) {
   return "?";
 }
 
-std::string show_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
+std::string show_number(double value) { return cpg::text::number(value); }
 
 // A JS value as a message quotes it: 'abc', 2.5, true, null, an array, an object.
 std::string describe(const val& value) {
@@ -106,9 +102,7 @@ std::vector<int> read_heads(const val& value) {
 std::vector<std::string> read_freeze(const val& value) {
   std::vector<std::string> blocks;
   if (value.isString()) {
-    std::istringstream in(value.as<std::string>());
-    std::string item;
-    while (std::getline(in, item, ','))
+    for (const std::string& item : cpg::text::split(value.as<std::string>(), ','))
       if (!item.empty()) blocks.push_back(item);
     return blocks;
   }

@@ -57,6 +57,9 @@ export class TrainingClient {
   setSpeed(stepsPerSecond: number): Promise<Status> {
     return this.request({ type: 'setSpeed', stepsPerSecond });
   }
+  resample(): Promise<Status> {
+    return this.request({ type: 'resample' });
+  }
   setLearningRate(lr: number): Promise<Status> {
     return this.request({ type: 'setLearningRate', lr });
   }

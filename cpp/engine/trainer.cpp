@@ -104,6 +104,26 @@ void Trainer::reset(uint32_t seed) {
   initialize(seed);
 }
 
+AttentionMaps Trainer::sequence_attention(const std::vector<int32_t>& tokens) {
+  const int T = config_.T, S = config_.S;
+  if (static_cast<int>(tokens.size()) != T)
+    throw std::invalid_argument("tokens must hold T = " + std::to_string(T) + " entries (got " +
+                                std::to_string(tokens.size()) + ")");
+  for (int32_t token : tokens)
+    if (token < 0 || token >= S)
+      throw std::invalid_argument("tokens must be in [0, S-1] = [0, " + std::to_string(S - 1) + "] (got " +
+                                  std::to_string(token) + ")");
+  Batch one;
+  one.B = 1;
+  one.T = T;
+  one.S = S;
+  one.tokens = tokens;
+  one.targets.assign(S, 1.0 / S);  // any target: only the attention is read
+  AttentionMaps attention = model_.make_attention_maps();
+  model_.loss_and_grad(params_, one, nullptr, Path::fast, &attention);
+  return attention;
+}
+
 void Trainer::set_learning_rate(double lr) {
   config_.lr = lr;
   optimizer_->set_learning_rate(lr);

@@ -55,6 +55,9 @@ class Trainer {
   int64_t run(int64_t n);
   // Test loss, baselines and parent recovery now; refreshes batch_attention().
   Metrics evaluate();
+  // Attention of the current model on one sequence (T tokens in [0, S)): [layer][head] (T, T);
+  // the last layer holds only the query's row T-1. Throws std::invalid_argument on bad tokens.
+  AttentionMaps sequence_attention(const std::vector<int32_t>& tokens);
   // Starts over with a new data seed (same graph).
   void reset(uint32_t seed);
   // Applies from the next step on; other settings need a new Trainer.

@@ -357,6 +357,27 @@ class Engine {
     return copy_to_typed_array(attention.data(), attention.size());
   }
 
+  // Attention of the current model on one sequence (an array of T tokens in [0, S)):
+  // [layer][head] Float64Array (T, T); in the last layer (L >= 2) only the query's row T-1.
+  val sequenceAttention(const val& tokens) {
+    if (!tokens.isArray() && !tokens.instanceof(val::global("Int32Array")))
+      throw_range_error("sequenceAttention: tokens must be an array or Int32Array of T token ids");
+    const std::vector<int32_t> ids = emscripten::convertJSArrayToNumberVector<int32_t>(tokens);
+    cpg::AttentionMaps maps;
+    try {
+      maps = trainer_->sequence_attention(ids);
+    } catch (const std::invalid_argument& e) {
+      throw_range_error(std::string("sequenceAttention: ") + e.what());
+    }
+    val layers = val::array();
+    for (const auto& layer : maps) {
+      val heads = val::array();
+      for (const auto& head : layer) heads.call<void>("push", copy_to_typed_array(head.data(), head.size()));
+      layers.call<void>("push", heads);
+    }
+    return layers;
+  }
+
   // A_{l,h}, Float32Array (d_l, d_l) row-major.
   val parametersA(int layer, int head) const {
     check_head(layer, head);
@@ -419,6 +440,7 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("sample", &Engine::sample)
       .function("attentionParameterView", &Engine::attentionParameterView)
       .function("attentionBatchView", &Engine::attentionBatchView)
+      .function("sequenceAttention", &Engine::sequenceAttention)
       .function("parametersA", &Engine::parametersA)
       .function("parametersW", &Engine::parametersW)
       .function("trainLossHistory", &Engine::trainLossHistory)

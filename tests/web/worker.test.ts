@@ -114,6 +114,11 @@ describe('worker protocol', () => {
     expect(Array.from(snapshot.lossSteps)).toEqual([0, 1, 2, 3, 4]);
     expect(snapshot.losses.every(Number.isFinite)).toBe(true);
     expect(snapshot.metrics.parent_recovery).toHaveLength(1);
+    expect(snapshot.sampleTokens).toHaveLength(T);
+    expect(snapshot.sampleQueryAttention[0]).toHaveLength(T);
+    expect(snapshot.sampleQueryAttention[0].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(snapshot.parameters?.A1[0]).toHaveLength(30 * 30);
+    expect(snapshot.parameters?.W).toHaveLength(120 * 10);
     // Transferred, not copied: the host's buffers are detached after posting.
     expect(worker.transferred.length).toBeGreaterThan(0);
     expect(worker.transferred.every((buffer) => buffer.byteLength === 0)).toBe(true);
@@ -151,6 +156,19 @@ describe('worker protocol', () => {
     const status = await client.step(2);
     expect(status.step).toBe(5);
     expect(status.config?.S).toBe(10);
+  });
+
+  it('resample draws another display sequence without touching training', async () => {
+    await ready();
+    await client.step(2);
+    const first = nextSnapshot(client, () => true);
+    await client.resample();
+    const tokensA = (await first).sampleTokens.slice();
+    const second = nextSnapshot(client, () => true);
+    const status = await client.resample();
+    const tokensB = (await second).sampleTokens;
+    expect(status.step).toBe(2);
+    expect(Array.from(tokensB)).not.toEqual(Array.from(tokensA));
   });
 
   it('reset starts over; set learning rate applies live', async () => {

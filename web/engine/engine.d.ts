@@ -144,6 +144,8 @@ export interface RawEngine {
   attentionParameterView(head: number): Float64Array;
   /** Layer l, head h, averaged over the test set at the last metrics(): (T, T); in the last layer (L >= 2) only row T-1. */
   attentionBatchView(layer: number, head: number): Float64Array;
+  /** The current model's attention on one sequence of T tokens: [layer][head] (T, T); in the last layer (L >= 2) only row T-1. Throws a RangeError on bad tokens. */
+  sequenceAttention(tokens: ArrayLike<number>): Float64Array[][];
   /** A_{l,h}: (d_l, d_l) row-major. */
   parametersA(layer: number, head: number): Float32Array;
   /** W: (d_L, S) row-major. */

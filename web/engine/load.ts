@@ -155,6 +155,9 @@ export class Engine {
   attentionBatchView(layer: number, head: number): Float64Array {
     return this.raw.attentionBatchView(layer, head);
   }
+  sequenceAttention(tokens: ArrayLike<number>): Float64Array[][] {
+    return this.raw.sequenceAttention(tokens);
+  }
   parametersA(layer: number, head: number): Float32Array {
     return this.raw.parametersA(layer, head);
   }

@@ -23,6 +23,11 @@ export type EngineHandle = Pick<
   | 'attentionParameterView'
   | 'attentionBatchView'
   | 'trainLossHistory'
+  | 'sample'
+  | 'sequenceAttention'
+  | 'parametersA'
+  | 'parametersW'
+  | 'shape'
 >;
 
 export interface Port {
@@ -49,6 +54,8 @@ export class TrainingHost {
   private lastMetrics: Metrics | null = null;
   private lastEvaluation = -Infinity;
   private lastSnapshot = -Infinity;
+  private sampleSeed = 1;
+  private sampleTokens: Int32Array | null = null;
   private readonly sliceMs: number;
   private readonly frameMs: number;
   private readonly evaluateEveryMs: number;
@@ -96,6 +103,7 @@ export class TrainingHost {
         }
         this.state = 'paused';
         this.historySentUpTo = 0;
+        this.sampleTokens = null;
         this.afterChange();
         return this.reply(request.id, 'configured');
       }
@@ -132,6 +140,11 @@ export class TrainingHost {
           throw new Error(`stepsPerSecond must be in [0, 100000] (got ${request.stepsPerSecond})`);
         this.stepsPerSecondLimit = request.stepsPerSecond;
         return this.reply(request.id, 'speed set');
+      case 'resample':
+        this.sampleSeed++;
+        this.sampleTokens = null;
+        this.postSnapshot(true);
+        return this.reply(request.id, 'new sample');
       case 'setLearningRate':
         if (!(request.lr > 0 && request.lr <= 10000)) throw new Error(`lr must be in (0, 10000] (got ${request.lr})`);
         engine.setLearningRate(request.lr);
@@ -219,10 +232,12 @@ export class TrainingHost {
     const engine = this.engine;
     if (!engine) return;
     const now = this.now();
-    if (evaluate || !this.lastMetrics) {
+    const evaluated = evaluate || !this.lastMetrics;
+    if (evaluated || !this.lastMetrics) {
       this.lastMetrics = engine.metrics();
       this.lastEvaluation = now;
     }
+    const metrics = this.lastMetrics;
     this.lastSnapshot = now;
     const config = engine.config();
     const layers = config.heads.length;
@@ -232,17 +247,40 @@ export class TrainingHost {
       step: engine.currentStep(),
       state: this.state,
       stepsPerSecond: this.state === 'playing' ? this.measuredStepsPerSecond : 0,
-      metrics: this.lastMetrics,
+      metrics,
       T: config.T,
       attentionParameterView: range(config.heads[0]).map((h) => engine.attentionParameterView(h)),
       attentionBatchView: range(config.heads[0]).map((h) => engine.attentionBatchView(0, h)),
       queryAttention: range(config.heads[layers - 1]).map((h) =>
         engine.attentionBatchView(layers - 1, h).slice((config.T - 1) * config.T),
       ),
+      sampleTokens: Int32Array.from(this.displaySequence(engine)),
+      sampleQueryAttention: this.sampleQueryAttention(engine, layers, config.T),
+      parameters: evaluated ? this.parameters(engine) : null,
       lossSteps: history.steps,
       losses: history.loss,
     };
     this.port.postMessage({ type: 'snapshot', snapshot }, transferables(snapshot));
+  }
+
+  /** The sequence shown on the page: the first training sequence of `sampleSeed`. */
+  private displaySequence(engine: EngineHandle): Int32Array {
+    if (!this.sampleTokens) this.sampleTokens = engine.sample(1, this.sampleSeed).tokens;
+    return this.sampleTokens;
+  }
+
+  private sampleQueryAttention(engine: EngineHandle, layers: number, T: number): Float64Array[] {
+    const attention = engine.sequenceAttention(this.displaySequence(engine));
+    return attention[layers - 1].map((head) => head.slice((T - 1) * T));
+  }
+
+  private parameters(engine: EngineHandle): Snapshot['parameters'] {
+    const shape = engine.shape();
+    return {
+      widths: shape.widths,
+      A1: range(shape.heads[0]).map((h) => engine.parametersA(0, h)),
+      W: engine.parametersW(),
+    };
   }
 
   private reply(id: number, message: string): void {

@@ -23,6 +23,11 @@ export interface Snapshot {
   attentionBatchView: Float64Array[];
   /** Last layer, per head: the query's attention over positions averaged over the test set, (T). */
   queryAttention: Float64Array[];
+  /** One sequence shown on the page (T tokens), and the last layer's query attention on it, per head (T). */
+  sampleTokens: Int32Array;
+  sampleQueryAttention: Float64Array[];
+  /** First-layer A per head (d_0, d_0) and W (d_L, S); sent with evaluated snapshots only, else null. */
+  parameters: { widths: number[]; A1: Float32Array[]; W: Float32Array } | null;
   /** Training-loss history since the previous snapshot: steps and losses, same length. */
   lossSteps: Float64Array;
   losses: Float64Array;
@@ -38,7 +43,9 @@ export type Request =
   | { type: 'reset'; id: number; seed?: number }
   /** stepsPerSecond: the most steps per second to run; 0 runs as fast as the machine allows. */
   | { type: 'setSpeed'; id: number; stepsPerSecond: number }
-  | { type: 'setLearningRate'; id: number; lr: number };
+  | { type: 'setLearningRate'; id: number; lr: number }
+  /** Draw another sequence to display (does not touch training). */
+  | { type: 'resample'; id: number };
 
 export type RequestType = Request['type'];
 
@@ -67,8 +74,11 @@ export function transferables(snapshot: Snapshot): ArrayBuffer[] {
     ...snapshot.attentionParameterView,
     ...snapshot.attentionBatchView,
     ...snapshot.queryAttention,
+    ...snapshot.sampleQueryAttention,
+    snapshot.sampleTokens,
     snapshot.lossSteps,
     snapshot.losses,
+    ...(snapshot.parameters ? [...snapshot.parameters.A1, snapshot.parameters.W] : []),
   ];
   return arrays.map((array) => array.buffer as ArrayBuffer);
 }

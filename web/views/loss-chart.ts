@@ -1,0 +1,617 @@
+// The live loss curve: test loss (the main line), training-batch losses (light, min/max
+// decimated) with their smoothed trend, the four baselines of shared/SPEC.md as horizontal
+// lines, a phase-transition marker and the history scrubber's cursor. Drawn with uPlot.
+//
+// Draws what it is given (STYLE rule 12): the controller appends series and sets markers; the
+// chart keeps only the raw points it needs to redraw, and redraws at most once per frame.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './charts.css';
+
+export interface Baselines {
+  bayes: number;
+  one_parent: number;
+  unigram: number;
+  uniform: number;
+  multiParent: boolean;
+}
+
+// --- pure helpers (tested in tests/web/graph-view.test.ts) ---------------------------------
+
+/**
+ * The first step at which parent recovery crosses `threshold` from below: the step of the
+ * first point at or above it that follows a point below it. Points are in step order;
+ * non-finite recoveries are skipped. A run that starts above the threshold has no crossing
+ * (null), and so has one that never reaches it.
+ */
+export function detectPhaseTransition(
+  points: { step: number; recovery: number }[],
+  threshold = 0.5,
+): number | null {
+  let seenBelow = false;
+  for (const { step, recovery } of points) {
+    if (!Number.isFinite(recovery) || !Number.isFinite(step)) continue;
+    if (recovery < threshold) seenBelow = true;
+    else if (seenBelow) return step;
+  }
+  return null;
+}
+
+/**
+ * Min/max decimation, incremental: points fall into buckets of a power-of-two size, at most
+ * `maxBuckets` of them, and each bucket keeps its lowest and highest finite point. Drawn as a
+ * line in step order, that looks like the raw noisy trace at screen resolution. Finished buckets
+ * are kept between calls and merged in pairs when the size doubles (the min of two buckets is
+ * the min of their mins), so a call costs the new points plus one pass over the buckets.
+ */
+export class MinMaxDecimator {
+  private bucketSize = 1;
+  /** Per finished bucket: index of its lowest and highest finite point, or -1. */
+  private lows: number[] = [];
+  private highs: number[] = [];
+  /** Points covered by the finished buckets. */
+  private covered = 0;
+
+  constructor(private readonly maxBuckets: number) {}
+
+  reset(): void {
+    this.bucketSize = 1;
+    this.lows = [];
+    this.highs = [];
+    this.covered = 0;
+  }
+
+  /** Indices to draw among values[0, length), ascending. `values` may only grow between calls. */
+  indices(values: ArrayLike<number>, length: number): number[] {
+    if (length < this.covered) this.reset();
+    while (length > this.bucketSize * this.maxBuckets) this.coarsen(values);
+    while (this.covered + this.bucketSize <= length) {
+      const [low, high] = extremes(values, this.covered, this.covered + this.bucketSize);
+      this.lows.push(low);
+      this.highs.push(high);
+      this.covered += this.bucketSize;
+    }
+    const kept: number[] = [];
+    const emit = (low: number, high: number) => {
+      if (low < 0) return;
+      if (low === high) kept.push(low);
+      else kept.push(Math.min(low, high), Math.max(low, high));
+    };
+    for (let b = 0; b < this.lows.length; b++) emit(this.lows[b], this.highs[b]);
+    if (this.covered < length) emit(...extremes(values, this.covered, length));
+    return kept;
+  }
+
+  private coarsen(values: ArrayLike<number>): void {
+    const pairs = Math.floor(this.lows.length / 2);
+    const pick = (a: number, b: number, lower: boolean) => {
+      if (a < 0) return b;
+      if (b < 0) return a;
+      return (lower ? values[b] < values[a] : values[b] > values[a]) ? b : a;
+    };
+    const lows: number[] = [];
+    const highs: number[] = [];
+    for (let k = 0; k < pairs; k++) {
+      lows.push(pick(this.lows[2 * k], this.lows[2 * k + 1], true));
+      highs.push(pick(this.highs[2 * k], this.highs[2 * k + 1], false));
+    }
+    this.bucketSize *= 2;
+    this.lows = lows;
+    this.highs = highs;
+    this.covered = pairs * this.bucketSize; // an odd last bucket is rescanned at the new size
+  }
+}
+
+/** Indices of the lowest and highest finite values in [start, end), or -1 when there is none. */
+function extremes(values: ArrayLike<number>, start: number, end: number): [number, number] {
+  let low = -1;
+  let high = -1;
+  for (let i = start; i < end; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (low < 0 || v < values[low]) low = i;
+    if (high < 0 || v > values[high]) high = i;
+  }
+  return [low, high];
+}
+
+// --- a growable pair of columns --------------------------------------------------------------
+
+class Columns {
+  steps = new Float64Array(1024);
+  values = new Float64Array(1024);
+  /** Extra per-point column (the smoothed training loss). */
+  smooth = new Float64Array(1024);
+  length = 0;
+
+  push(step: number, value: number, smooth = NaN): void {
+    if (this.length === this.steps.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.steps = grow(this.steps);
+      this.values = grow(this.values);
+      this.smooth = grow(this.smooth);
+    }
+    this.steps[this.length] = step;
+    this.values[this.length] = value;
+    this.smooth[this.length] = smooth;
+    this.length++;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+// --- styling ---------------------------------------------------------------------------------
+
+// Okabe-Ito colours (safe for the common colour-vision deficiencies).
+const COLOR = {
+  test: '#0072B2',
+  trainRaw: 'rgba(86, 180, 233, 0.4)',
+  trainSmooth: '#3d9bd1',
+  bayes: '#009E73',
+  oneParent: '#CC79A7',
+  unigram: '#D55E00',
+  uniform: '#6b6b6b',
+  marker: '#222222',
+  cursor: 'rgba(34, 34, 34, 0.55)',
+  grid: 'rgba(0, 0, 0, 0.07)',
+  axis: '#555555',
+};
+const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const HEIGHT = 220;
+/** Most training points drawn: min and max of at most this many buckets. */
+const TRAIN_BUCKETS = 1000;
+/** Most test points drawn (bucket means beyond that). */
+const TEST_POINTS = 1000;
+/** Tick spacings of the step axis: whole steps only. */
+const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).sort((a, b) => a - b);
+/** Smoothing of the training trend (per recorded step, debiased as TensorBoard does). */
+const EMA_BETA = 0.97;
+
+interface BaselineLine {
+  key: keyof Omit<Baselines, 'multiParent'>;
+  label: string;
+  color: string;
+  dash: number[];
+}
+const BASELINE_LINES: BaselineLine[] = [
+  { key: 'bayes', label: 'Bayes (knows the graph)', color: COLOR.bayes, dash: [6, 4] },
+  { key: 'one_parent', label: 'one parent only', color: COLOR.oneParent, dash: [6, 4] },
+  { key: 'unigram', label: 'unigram', color: COLOR.unigram, dash: [6, 4] },
+  { key: 'uniform', label: 'uniform (log S)', color: COLOR.uniform, dash: [2, 3] },
+];
+
+function formatLoss(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : '—';
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// --- the chart -------------------------------------------------------------------------------
+
+export class LossChart {
+  readonly element: HTMLElement;
+  private readonly plotBox: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly readout: HTMLElement;
+  private readonly plot: uPlot;
+  private readonly resizeObserver: ResizeObserver;
+
+  private readonly train = new Columns();
+  private readonly trainDecimator = new MinMaxDecimator(TRAIN_BUCKETS);
+  private readonly test = new Columns();
+  private emaSum = 0;
+  private emaCount = 0;
+
+  private baselines: Baselines = { bayes: NaN, one_parent: NaN, unigram: NaN, uniform: NaN, multiParent: false };
+  private phaseStep: number | null = null;
+  private phaseLabel = 'phase transition';
+  private cursorStep: number | null = null;
+
+  private xRange: [number, number] = [0, 1];
+  private yRange: [number, number] = [0, 1];
+  private testPointsDrawn = 0;
+  private frame = 0;
+  private dataDirty = false;
+  private overlayDirty = false;
+  private width = 0;
+
+  constructor(container: HTMLElement) {
+    this.element = element('div', 'lc-root');
+    this.plotBox = element('div', 'lc-plot');
+    this.plotBox.setAttribute('role', 'img');
+    this.legend = element('div', 'lc-legend');
+    this.readout = element('div', 'lc-readout');
+    this.readout.setAttribute('aria-hidden', 'true');
+    this.element.append(this.plotBox, this.readout, this.legend);
+    container.append(this.element);
+
+    this.width = Math.max(200, Math.floor(this.plotBox.clientWidth || container.clientWidth || 600));
+    const axisFont = `11px ${FONT_FAMILY}`;
+    const labelFont = `12px ${FONT_FAMILY}`;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      font: axisFont,
+      labelFont,
+      labelSize: 16,
+      stroke: COLOR.axis,
+      grid: { stroke: COLOR.grid, width: 1 },
+      ticks: { stroke: COLOR.grid, width: 1, size: 4 },
+    });
+    this.plot = new uPlot(
+      {
+        width: this.width,
+        height: HEIGHT,
+        legend: { show: false },
+        padding: [12, 20, 0, 0],
+        cursor: { y: false, points: { show: false }, drag: { x: false, y: false, setScale: false } },
+        scales: {
+          x: { time: false, range: () => this.xRange },
+          y: { range: () => this.yRange },
+        },
+        axes: [
+          { ...axis('step'), size: 30, incrs: STEP_INCREMENTS, values: (_u, splits) => splits.map(formatStep) },
+          { ...axis('loss (nats)'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
+        ],
+        series: [
+          {},
+          { label: 'training batch', stroke: COLOR.trainRaw, width: 1, spanGaps: true, points: { show: false } },
+          { label: 'training (smoothed)', stroke: COLOR.trainSmooth, width: 1.5, spanGaps: true, points: { show: false } },
+          {
+            label: 'test loss',
+            stroke: COLOR.test,
+            width: 2.25,
+            spanGaps: true,
+            points: { show: () => this.testPointsDrawn <= 60, size: 5, fill: COLOR.test, stroke: COLOR.test },
+          },
+        ],
+        hooks: {
+          draw: [(u) => this.drawOverlays(u)],
+          setCursor: [(u) => this.updateReadout(u.cursor.idx ?? null)],
+        },
+      },
+      [[], [], [], []],
+      this.plotBox,
+    );
+
+    this.resizeObserver = new ResizeObserver(() => this.fitWidth());
+    this.resizeObserver.observe(this.plotBox);
+    this.renderLegend();
+    this.updateReadout(null);
+    this.updateLabel();
+  }
+
+  /** A new run: clears every series and marker, and sets the baselines. */
+  reset(baselines: Baselines): void {
+    this.baselines = { ...baselines };
+    this.train.clear();
+    this.trainDecimator.reset();
+    this.test.clear();
+    this.emaSum = 0;
+    this.emaCount = 0;
+    this.phaseStep = null;
+    this.cursorStep = null;
+    this.renderLegend();
+    this.schedule(true);
+  }
+
+  /** Training-batch losses, in step order. */
+  appendTrain(steps: ArrayLike<number>, losses: ArrayLike<number>): void {
+    const n = Math.min(steps.length, losses.length);
+    for (let i = 0; i < n; i++) {
+      const loss = losses[i];
+      if (Number.isFinite(loss)) {
+        this.emaSum = EMA_BETA * this.emaSum + (1 - EMA_BETA) * loss;
+        this.emaCount++;
+      }
+      const smooth = this.emaCount > 0 ? this.emaSum / (1 - Math.pow(EMA_BETA, this.emaCount)) : NaN;
+      this.train.push(steps[i], loss, smooth);
+    }
+    if (n > 0) this.schedule(true);
+  }
+
+  /** One test-set loss point (the main line). */
+  addTest(step: number, testLoss: number): void {
+    // A repeated step (metrics asked for twice without training) replaces the previous point.
+    if (this.test.length > 0 && this.test.steps[this.test.length - 1] === step) {
+      this.test.values[this.test.length - 1] = testLoss;
+    } else {
+      this.test.push(step, testLoss);
+    }
+    this.schedule(true);
+  }
+
+  setPhaseMarker(step: number | null, label = 'phase transition'): void {
+    this.phaseStep = step !== null && Number.isFinite(step) ? step : null;
+    this.phaseLabel = label;
+    this.renderLegend();
+    this.schedule(false);
+  }
+
+  setCursorStep(step: number | null): void {
+    this.cursorStep = step !== null && Number.isFinite(step) ? step : null;
+    this.schedule(false);
+  }
+
+  destroy(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.resizeObserver.disconnect();
+    this.plot.destroy();
+    this.element.remove();
+  }
+
+  // --- redrawing -------------------------------------------------------------------------------
+
+  private schedule(data: boolean): void {
+    if (data) this.dataDirty = true;
+    else this.overlayDirty = true;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.dataDirty) this.rebuild();
+      else if (this.overlayDirty) this.plot.redraw(false, false);
+      this.dataDirty = false;
+      this.overlayDirty = false;
+    });
+  }
+
+  private fitWidth(): void {
+    const width = Math.max(200, Math.floor(this.plotBox.clientWidth));
+    if (width === this.width || !this.plotBox.isConnected) return;
+    this.width = width;
+    this.plot.setSize({ width, height: HEIGHT });
+  }
+
+  /** Decimates both series into one aligned table (uPlot's data model) and sets it. */
+  private rebuild(): void {
+    const train = this.train;
+    const test = this.test;
+    const trainIndices = this.trainDecimator.indices(train.values, train.length);
+
+    // Test points: all of them, or bucket means beyond TEST_POINTS.
+    const testX: number[] = [];
+    const testY: number[] = [];
+    const stride = Math.max(1, Math.ceil(test.length / TEST_POINTS));
+    for (let start = 0; start < test.length; start += stride) {
+      let sum = 0;
+      let count = 0;
+      const end = Math.min(test.length, start + stride);
+      for (let i = start; i < end; i++) {
+        if (Number.isFinite(test.values[i])) {
+          sum += test.values[i];
+          count++;
+        }
+      }
+      if (count > 0) {
+        testX.push(test.steps[end - 1]);
+        testY.push(sum / count);
+      }
+    }
+    this.testPointsDrawn = testX.length;
+
+    // Merge the two step-ordered lists into aligned rows (null where a series has no point).
+    const x: number[] = [];
+    const raw: (number | null)[] = [];
+    const smooth: (number | null)[] = [];
+    const testLine: (number | null)[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < trainIndices.length || b < testX.length) {
+      const trainStep = a < trainIndices.length ? train.steps[trainIndices[a]] : Infinity;
+      const testStep = b < testX.length ? testX[b] : Infinity;
+      if (trainStep <= testStep) {
+        const k = trainIndices[a++];
+        x.push(trainStep);
+        raw.push(train.values[k]);
+        smooth.push(Number.isFinite(train.smooth[k]) ? train.smooth[k] : null);
+        if (testStep === trainStep) testLine.push(testY[b++]);
+        else testLine.push(null);
+      } else {
+        x.push(testStep);
+        raw.push(null);
+        smooth.push(null);
+        testLine.push(testY[b++]);
+      }
+    }
+
+    this.xRange = [0, Math.max(1, x.length ? x[x.length - 1] : 1, this.cursorStep ?? 0)];
+    this.yRange = this.computeYRange(smooth, testY);
+    this.plot.setData([x, raw, smooth, testLine], true);
+    this.updateReadout(this.plot.cursor.idx ?? null);
+    this.updateLabel();
+  }
+
+  /**
+   * From the lowest of the Bayes line and the smoothed/test curves to the highest of the
+   * uniform/unigram lines and those curves, but never more than 1.6 times the highest baseline:
+   * a diverging run must not flatten the picture (its points are clipped at the top).
+   */
+  private computeYRange(smooth: (number | null)[], testY: number[]): [number, number] {
+    let low = Infinity;
+    let high = -Infinity;
+    const include = (v: number | null) => {
+      if (v === null || !Number.isFinite(v)) return;
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    };
+    const { bayes, one_parent, unigram, uniform, multiParent } = this.baselines;
+    include(bayes);
+    include(unigram);
+    include(uniform);
+    if (multiParent) include(one_parent);
+    const baselineHigh = high;
+    for (const v of smooth) include(v);
+    for (const v of testY) include(v);
+    if (!Number.isFinite(low)) return [0, 1];
+    if (Number.isFinite(baselineHigh) && baselineHigh > 0) high = Math.min(high, baselineHigh * 1.6);
+    const span = Math.max(high - low, 0.05);
+    return [Math.max(0, low - 0.12 * span), high + 0.08 * span];
+  }
+
+  /** Baselines, the phase marker and the scrubber cursor, on the plot's canvas (so a PNG export has them). */
+  private drawOverlays(u: uPlot): void {
+    const ctx = u.ctx;
+    const ratio = uPlot.pxRatio;
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = `${11 * ratio}px ${FONT_FAMILY}`;
+    ctx.textBaseline = 'bottom';
+    ctx.lineJoin = 'round';
+
+    const withHalo = (text: string, x: number, y: number, color: string) => {
+      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.lineWidth = 3 * ratio;
+      ctx.strokeText(text, x, y);
+      ctx.fillStyle = color;
+      ctx.fillText(text, x, y);
+    };
+
+    // Baselines, labelled at the right end unless a label would collide with the one above.
+    const placedLabels: number[] = [];
+    for (const line of this.visibleBaselines()) {
+      const value = this.baselines[line.key];
+      const y = u.valToPos(value, 'y', true);
+      if (y < top - 1 || y > top + height + 1) continue;
+      ctx.strokeStyle = line.color;
+      ctx.lineWidth = 1.5 * ratio;
+      ctx.setLineDash(line.dash.map((d) => d * ratio));
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      // Above the line, or below it when the line hugs the top of the plot.
+      const labelBottom = y - 2 * ratio - 11 * ratio > top ? y - 2 * ratio : y + 13 * ratio;
+      if (placedLabels.every((other) => Math.abs(other - labelBottom) > 12 * ratio)) {
+        ctx.textAlign = 'right';
+        withHalo(line.label, left + width - 4 * ratio, labelBottom, line.color);
+        placedLabels.push(labelBottom);
+      }
+    }
+
+    const vertical = (step: number, color: string, dash: number[], lineWidth: number) => {
+      const x = u.valToPos(step, 'x', true);
+      if (x < left - 1 || x > left + width + 1) return null;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = lineWidth * ratio;
+      ctx.setLineDash(dash.map((d) => d * ratio));
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      return x;
+    };
+
+    if (this.cursorStep !== null) vertical(this.cursorStep, COLOR.cursor, [], 1.5);
+    if (this.phaseStep !== null) {
+      const x = vertical(this.phaseStep, COLOR.marker, [5, 4], 1.25);
+      if (x !== null && this.phaseLabel) {
+        const textWidth = ctx.measureText(this.phaseLabel).width;
+        const fitsRight = x + 5 * ratio + textWidth < left + width;
+        ctx.textAlign = fitsRight ? 'left' : 'right';
+        ctx.textBaseline = 'top';
+        withHalo(this.phaseLabel, fitsRight ? x + 5 * ratio : x - 5 * ratio, top + 3 * ratio, COLOR.marker);
+      }
+    }
+    ctx.restore();
+  }
+
+  private visibleBaselines(): BaselineLine[] {
+    return BASELINE_LINES.filter(
+      (line) => Number.isFinite(this.baselines[line.key]) && (line.key !== 'one_parent' || this.baselines.multiParent),
+    );
+  }
+
+  // --- legend and readout ----------------------------------------------------------------------
+
+  private renderLegend(): void {
+    const items: { label: string; value?: number; color: string; style: 'solid' | 'thin' | 'dashed' | 'dotted' | 'marker' }[] = [
+      { label: 'test loss', color: COLOR.test, style: 'solid' },
+      { label: 'training batch', color: COLOR.trainRaw, style: 'thin' },
+      { label: 'training (smoothed)', color: COLOR.trainSmooth, style: 'thin' },
+    ];
+    for (const line of this.visibleBaselines()) {
+      items.push({
+        label: line.label,
+        value: this.baselines[line.key],
+        color: line.color,
+        style: line.key === 'uniform' ? 'dotted' : 'dashed',
+      });
+    }
+    if (this.phaseStep !== null) items.push({ label: `${this.phaseLabel} (step ${formatStep(this.phaseStep)})`, color: COLOR.marker, style: 'marker' });
+
+    const list = element('ul', 'lc-legend-list');
+    list.setAttribute('aria-label', 'Loss chart legend');
+    for (const item of items) {
+      const li = element('li', 'lc-legend-item');
+      const swatch = element('span', `lc-swatch lc-swatch-${item.style}`);
+      swatch.style.setProperty('--lc-color', item.color);
+      swatch.setAttribute('aria-hidden', 'true');
+      li.append(swatch, element('span', 'lc-legend-label', item.label));
+      if (item.value !== undefined) li.append(element('span', 'lc-legend-value', formatLoss(item.value)));
+      list.append(li);
+    }
+    this.legend.replaceChildren(list);
+    this.updateLabel();
+  }
+
+  /** The values under the pointer, or the latest ones when it is elsewhere. */
+  private updateReadout(idx: number | null): void {
+    const data = this.plot?.data;
+    const x = data?.[0] ?? [];
+    if (x.length === 0) {
+      this.readout.textContent = 'no steps yet';
+      return;
+    }
+    const at = idx ?? x.length - 1;
+    const nearest = (series: number): number | null => {
+      const column = data[series];
+      for (let d = 0; d < column.length; d++) {
+        for (const i of [at - d, at + d]) {
+          const v = column[i];
+          if (i >= 0 && i < column.length && v !== null && v !== undefined && Number.isFinite(v)) return v;
+        }
+      }
+      return null;
+    };
+    const test = nearest(3);
+    const smooth = nearest(2);
+    const parts = [`step ${formatStep(x[at])}`];
+    if (test !== null) parts.push(`test ${formatLoss(test)}`);
+    if (smooth !== null) parts.push(`training ${formatLoss(smooth)}`);
+    this.readout.textContent = parts.join(' · ');
+  }
+
+  private updateLabel(): void {
+    const lastTest = this.test.length ? this.test.values[this.test.length - 1] : NaN;
+    const lastStep = this.test.length ? this.test.steps[this.test.length - 1] : NaN;
+    const parts = ['Loss curve (nats) by step.'];
+    if (Number.isFinite(lastTest)) parts.push(`Test loss ${formatLoss(lastTest)} at step ${formatStep(lastStep)}.`);
+    for (const line of this.visibleBaselines()) parts.push(`${line.label}: ${formatLoss(this.baselines[line.key])}.`);
+    if (this.phaseStep !== null) parts.push(`${this.phaseLabel} at step ${formatStep(this.phaseStep)}.`);
+    this.plotBox.setAttribute('aria-label', parts.join(' '));
+  }
+}
+
+function formatStep(step: number): string {
+  if (!Number.isFinite(step)) return '';
+  const abs = Math.abs(step);
+  if (abs >= 1e6) return `${+(step / 1e6).toFixed(2)}M`;
+  if (abs >= 1e4) return `${+(step / 1e3).toFixed(1)}k`;
+  return Number.isInteger(step) ? String(step) : String(+step.toFixed(2));
+}

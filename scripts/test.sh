@@ -15,3 +15,7 @@ npx tsc -p .
 
 echo "== Web tests (Vitest: module, native vs WASM, worker protocol) =="
 npx vitest run
+
+echo "== Browser tests (Chromium, playwright-core, against the built site) =="
+npx vite build --logLevel warn
+npx vitest run --config vitest.e2e.config.ts

@@ -5,6 +5,7 @@
 // `pause` is handled at once. Snapshots go out at most once per animation frame; the costlier
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
+import { inductionTargets } from '../figure-data';
 import type { Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { transferables } from './protocol';
 
@@ -74,13 +75,21 @@ export class TrainingHost {
     this.yieldToEvents = options.yieldToEvents ?? defaultYield;
   }
 
-  /** Handles one request; never throws (failures become `error` replies). */
-  async handle(request: Request): Promise<void> {
-    try {
-      await this.dispatch(request);
-    } catch (error) {
-      this.port.postMessage({ type: 'error', id: request.id, message: describeError(error) });
-    }
+  private queue: Promise<void> = Promise.resolve();
+
+  /**
+   * Handles one request; never throws (failures become `error` replies). Requests run one after
+   * another in arrival order, so a `play` sent while `init` is still loading the engine waits for it.
+   */
+  handle(request: Request): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.dispatch(request);
+      } catch (error) {
+        this.port.postMessage({ type: 'error', id: request.id, message: describeError(error) });
+      }
+    });
+    return this.queue;
   }
 
   private async dispatch(request: Request): Promise<void> {
@@ -263,10 +272,18 @@ export class TrainingHost {
     this.port.postMessage({ type: 'snapshot', snapshot }, transferables(snapshot));
   }
 
-  /** The sequence shown on the page: the first training sequence of `sampleSeed`. */
+  /**
+   * The sequence shown on the page: the first sequence of `sampleSeed` (advanced a few times if
+   * needed) in which the query's context occurred before, so the induction head has somewhere to look.
+   */
   private displaySequence(engine: EngineHandle): Int32Array {
-    if (!this.sampleTokens) this.sampleTokens = engine.sample(1, this.sampleSeed).tokens;
-    return this.sampleTokens;
+    if (this.sampleTokens) return this.sampleTokens;
+    const graph = engine.graph();
+    let tokens = engine.sample(1, this.sampleSeed).tokens;
+    for (let tries = 0; tries < 50 && inductionTargets(graph, tokens).length < 2; tries++)
+      tokens = engine.sample(1, ++this.sampleSeed).tokens;
+    this.sampleTokens = tokens;
+    return tokens;
   }
 
   private sampleQueryAttention(engine: EngineHandle, layers: number, T: number): Float64Array[] {

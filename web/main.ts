@@ -1,0 +1,555 @@
+// The playground's controller: wires the settings (state.ts), the training worker (client.ts)
+// and the views. Data flows one way: settings -> worker (configure) -> snapshot -> views.
+import './styles.css';
+
+import { TrainingClient } from './client';
+import { composePng, download, runToJson, type Panel } from './export';
+import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from './figure-data';
+import { SnapshotHistory } from './history';
+import {
+  PRESETS,
+  PRESET_NAMES,
+  formatSetting,
+  needsReset,
+  parseSettings,
+  presetSettings,
+  settingRow,
+  settingsToSearch,
+  toEngineConfig,
+  validateSetting,
+  type PresetName,
+  type SettingKey,
+  type Settings,
+} from './state';
+import { AttentionPanel } from './views/attention-panel';
+import { BlocksView } from './views/blocks';
+import { GraphView, parentsToSpec } from './views/graph-view';
+import { detectPhaseTransition, LossChart } from './views/loss-chart';
+import { QueryStrip } from './views/query-strip';
+import { RecoveryBars } from './views/recovery-bars';
+import type { GraphInfo, ResolvedConfig, Snapshot, Status } from './worker/protocol';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the page is missing #${id}`);
+  return element as T;
+};
+
+// Speed slider positions -> steps per second (0 = as fast as the machine allows).
+const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
+
+// Settings shown in the form, in order; some only for some graphs.
+const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
+  { key: 'graph' },
+  { key: 'S' },
+  { key: 'T' },
+  { key: 'alpha' },
+  { key: 'q', when: (s) => s.graph === 'dag' },
+  { key: 'k', when: (s) => s.graph === 'ngram' },
+  { key: 'graph_seed', when: (s) => s.graph === 'tree' || s.graph === 'dag' },
+  { key: 'spec', when: (s) => s.graph === 'custom' },
+  { key: 'heads' },
+  { key: 'optimizer' },
+  { key: 'lr' },
+  { key: 'schedule' },
+  { key: 'steps', when: (s) => s.schedule === 'cosine' },
+  { key: 'wd' },
+  { key: 'batch' },
+  { key: 'init_std' },
+  { key: 'seed' },
+];
+
+class Playground {
+  private settings: Settings;
+  private readonly client: TrainingClient;
+  private readonly history = new SnapshotHistory();
+  private readonly recoveryPoints: { step: number; recovery: number }[] = [];
+  private graph: GraphInfo | null = null;
+  private config: ResolvedConfig | null = null;
+  private latest: Snapshot | null = null;
+  private shown: Snapshot | null = null;
+  private pendingFrame = 0;
+  private lastTestStep = -1;
+  private viewingHistory = false;
+  private playing = false;
+  private editedParents: number[][] | null = null;
+
+  private readonly attention = new AttentionPanel($('attention'));
+  private readonly recovery = new RecoveryBars($('recovery'));
+  private readonly queryStrip = new QueryStrip($('query-strip'));
+  private readonly lossChart = new LossChart($('loss-chart'));
+  private readonly blocks = new BlocksView($('blocks'));
+  private readonly graphView = new GraphView($('graph-view'), { onEdit: (parents) => this.editGraph(parents) });
+
+  constructor() {
+    const { settings, notices } = parseSettings(location.search, { ignore: ['embed'] });
+    this.settings = settings;
+    for (const notice of notices) this.notice(notice);
+    const worker = new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
+    this.client = new TrainingClient(worker);
+    this.client.on('snapshot', (snapshot) => this.receive(snapshot));
+    this.client.on('status', (status) => this.status(status));
+    this.client.on('error', (error) => this.showError(error.message));
+    this.buildPresets();
+    this.buildForm();
+    this.wireControls();
+    this.writeUrl();
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      await this.client.init();
+      if (await this.configure()) for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
+    } catch (error) {
+      this.showError(`The training engine could not start: ${(error as Error).message}`);
+    }
+  }
+
+  // --- settings --------------------------------------------------------------------------
+
+  /** A new run with the current settings; on a bad config the previous run stays. */
+  private async configure(): Promise<boolean> {
+    try {
+      const status = await this.client.configure(toEngineConfig(this.settings));
+      await this.client.setSpeed(this.settings.speed);
+      this.newRun(status);
+      this.clearError();
+      return true;
+    } catch (error) {
+      this.showError((error as Error).message);
+      return false;
+    }
+  }
+
+  private newRun(status: Status): void {
+    this.history.clear();
+    this.recoveryPoints.length = 0;
+    this.lastTestStep = -1;
+    this.viewingHistory = false;
+    this.editedParents = null;
+    this.config = status.config;
+    this.graph = status.graph;
+    $('graph-message').hidden = true;
+    this.playing = false;
+    this.renderTransport();
+  }
+
+  private async changeSetting(key: SettingKey, value: Settings[SettingKey]): Promise<void> {
+    const before = this.settings;
+    this.settings = { ...this.settings, [key]: value };
+    this.writeUrl();
+    if (key === 'lr') {
+      try {
+        await this.client.setLearningRate(this.settings.lr);
+      } catch (error) {
+        this.showError((error as Error).message);
+      }
+      return;
+    }
+    if (key === 'view') return this.render(this.shown);
+    if (key === 'speed') return void this.client.setSpeed(this.settings.speed);
+    if (!needsReset(before, this.settings)) return;
+    const wasPlaying = this.playing;
+    if (await this.configure()) {
+      this.cue(`${settingRow(key).label} changed: training restarted from step 0.`);
+      if (wasPlaying) await this.client.play();
+    } else {
+      this.settings = before;
+      this.writeUrl();
+      this.syncForm();
+    }
+    if (key === 'graph') this.syncForm();
+  }
+
+  private async choosePreset(name: PresetName): Promise<void> {
+    const wasPlaying = this.playing;
+    this.settings = { ...presetSettings(name), speed: this.settings.speed, view: this.settings.view };
+    this.writeUrl();
+    this.syncForm();
+    this.renderPresets();
+    if ((await this.configure()) && wasPlaying) await this.client.play();
+  }
+
+  private writeUrl(): void {
+    const search = settingsToSearch(this.settings);
+    history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
+  }
+
+  // --- the form --------------------------------------------------------------------------
+
+  private buildPresets(): void {
+    const list = $('presets');
+    for (const name of PRESET_NAMES) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'preset';
+      button.dataset.testid = `preset-${name}`;
+      button.dataset.preset = name;
+      button.textContent = PRESETS[name].title;
+      button.addEventListener('click', () => void this.choosePreset(name));
+      list.append(button);
+    }
+    this.renderPresets();
+  }
+
+  private renderPresets(): void {
+    for (const button of $('presets').querySelectorAll<HTMLButtonElement>('button')) {
+      const selected = button.dataset.preset === this.settings.preset;
+      button.classList.toggle('selected', selected);
+      button.setAttribute('aria-pressed', String(selected));
+    }
+    $('preset-description').textContent = PRESETS[this.settings.preset].description;
+  }
+
+  private buildForm(): void {
+    const form = $<HTMLFormElement>('settings');
+    form.addEventListener('submit', (event) => event.preventDefault());
+    for (const { key } of FORM_FIELDS) {
+      const row = settingRow(key);
+      const field = document.createElement('div');
+      field.className = 'field';
+      field.dataset.key = key;
+      const id = `setting-${key}`;
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = row.label;
+      label.title = row.help;
+      let input: HTMLInputElement | HTMLSelectElement;
+      if (row.kind === 'enum') {
+        input = document.createElement('select');
+        for (const option of row.options) input.append(new Option(String(option), String(option)));
+      } else {
+        input = document.createElement('input');
+        input.type = 'text';
+        input.inputMode = row.kind === 'int' ? 'numeric' : row.kind === 'number' ? 'decimal' : 'text';
+        input.spellcheck = false;
+        input.autocomplete = 'off';
+      }
+      input.id = id;
+      input.name = key;
+      input.dataset.testid = `setting-${key}`;
+      const message = document.createElement('p');
+      message.className = 'field-error';
+      message.id = `${id}-error`;
+      message.hidden = true;
+      input.setAttribute('aria-describedby', message.id);
+      input.addEventListener('change', () => void this.formChanged(key, input, message));
+      field.append(label, input, message);
+      form.append(field);
+    }
+    this.syncForm();
+  }
+
+  private async formChanged(key: SettingKey, input: HTMLInputElement | HTMLSelectElement, message: HTMLElement): Promise<void> {
+    const checked = validateSetting(key, input.value.trim(), settingRow(key).label);
+    if ('error' in checked) {
+      message.textContent = checked.error;
+      message.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    message.hidden = true;
+    input.removeAttribute('aria-invalid');
+    await this.changeSetting(key, checked.value as Settings[SettingKey]);
+  }
+
+  private syncForm(): void {
+    for (const { key, when } of FORM_FIELDS) {
+      const field = document.querySelector<HTMLElement>(`.field[data-key="${key}"]`);
+      if (!field) continue;
+      field.hidden = when ? !when(this.settings) : false;
+      const input = field.querySelector<HTMLInputElement | HTMLSelectElement>('input, select');
+      if (input && document.activeElement !== input) input.value = formatSetting(key, this.settings[key]);
+    }
+    const radios = document.querySelectorAll<HTMLInputElement>('input[name="view"]');
+    for (const radio of radios) radio.checked = radio.value === this.settings.view;
+    ($('speed') as HTMLInputElement).value = String(Math.max(0, SPEEDS.indexOf(this.settings.speed)));
+    $('speed-value').textContent = this.settings.speed === 0 ? 'max' : `${this.settings.speed}/s`;
+  }
+
+  // --- transport controls ----------------------------------------------------------------
+
+  private wireControls(): void {
+    $('play').addEventListener('click', () => void this.play());
+    $('pause').addEventListener('click', () => void this.pause());
+    $('step').addEventListener('click', () => void this.request(() => this.client.step(1)));
+    $('reset').addEventListener('click', () => void this.reset());
+    $('resample').addEventListener('click', () => void this.request(() => this.client.resample()));
+    const speed = $<HTMLInputElement>('speed');
+    speed.addEventListener('input', () => {
+      const stepsPerSecond = SPEEDS[Number(speed.value)] ?? 0;
+      $('speed-value').textContent = stepsPerSecond === 0 ? 'max' : `${stepsPerSecond}/s`;
+      void this.changeSetting('speed', stepsPerSecond);
+    });
+    for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="view"]'))
+      radio.addEventListener('change', () => radio.checked && void this.changeSetting('view', radio.value as Settings['view']));
+    const historyInput = $<HTMLInputElement>('history');
+    historyInput.addEventListener('input', () => this.scrub(Number(historyInput.value)));
+    $('export-png').addEventListener('click', () => void this.exportPng());
+    $('export-json').addEventListener('click', () => this.exportJson());
+    $('embed-button').addEventListener('click', () => this.showEmbedDialog());
+    $('embed-close').addEventListener('click', () => $<HTMLDialogElement>('embed-dialog').close());
+    $('embed-copy').addEventListener('click', () => {
+      const text = $<HTMLTextAreaElement>('embed-snippet');
+      text.select();
+      void navigator.clipboard?.writeText(text.value).then(() => this.cue('Embed snippet copied.'));
+    });
+    $('blocks-card').addEventListener('toggle', () => this.render(this.shown));
+    document.addEventListener('keydown', (event) => {
+      const target = event.target as HTMLElement;
+      if (target.closest('input, select, textarea, [contenteditable], canvas, svg')) return;
+      if (event.key === ' ' || event.key === 'k') {
+        event.preventDefault();
+        void (this.playing ? this.pause() : this.play());
+      }
+    });
+  }
+
+  private async request(action: () => Promise<Status>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.showError((error as Error).message);
+    }
+  }
+
+  private async play(): Promise<void> {
+    this.viewingHistory = false;
+    await this.request(() => this.client.play());
+  }
+
+  private async pause(): Promise<void> {
+    await this.request(() => this.client.pause());
+  }
+
+  private async reset(): Promise<void> {
+    const wasPlaying = this.playing;
+    // A reset is a fresh run of the same settings: reconfigure so the history and chart restart too.
+    if ((await this.configure()) && wasPlaying) await this.client.play();
+  }
+
+  private status(status: Status): void {
+    this.playing = status.state === 'playing';
+    if (status.config) this.config = status.config;
+    if (status.graph) this.graph = status.graph;
+    if (status.state === 'diverged') this.showError(`Training stopped: ${status.message} Press Reset to start again.`, true);
+    this.renderTransport();
+  }
+
+  private renderTransport(): void {
+    $('play').hidden = this.playing;
+    $('pause').hidden = !this.playing;
+    if (!this.playing) $('steps-per-second').textContent = '0';
+  }
+
+  // --- snapshots -------------------------------------------------------------------------
+
+  private receive(snapshot: Snapshot): void {
+    this.latest = snapshot;
+    if (snapshot.parameters) {
+      this.history.push(snapshot);
+      this.recoveryPoints.push({ step: snapshot.metrics.step, recovery: headlineRecovery(snapshot.metrics.parent_recovery) });
+    }
+    if (snapshot.lossSteps.length > 0) this.lossChart.appendTrain(snapshot.lossSteps, snapshot.losses);
+    if (snapshot.metrics.step !== this.lastTestStep) {
+      this.lastTestStep = snapshot.metrics.step;
+      this.lossChart.addTest(snapshot.metrics.step, snapshot.metrics.test_loss);
+      const phase = detectPhaseTransition(this.recoveryPoints);
+      this.lossChart.setPhaseMarker(phase, 'phase transition');
+    }
+    if (snapshot.metrics.diverged) this.showError(`Training stopped: ${snapshot.metrics.status} Press Reset to start again.`, true);
+    $('train-step').textContent = snapshot.step.toLocaleString('en-US');
+    $('steps-per-second').textContent = formatRate(snapshot.stepsPerSecond);
+    $('test-loss').textContent = formatLoss(snapshot.metrics.test_loss);
+    this.renderHistoryControl();
+    if (!this.viewingHistory) this.scheduleRender(snapshot);
+  }
+
+  private scheduleRender(snapshot: Snapshot): void {
+    this.shown = snapshot;
+    if (this.pendingFrame) return;
+    this.pendingFrame = requestAnimationFrame(() => {
+      this.pendingFrame = 0;
+      this.render(this.shown);
+    });
+  }
+
+  private render(snapshot: Snapshot | null): void {
+    const graph = this.graph;
+    const config = this.config;
+    if (!snapshot || !graph || !config) return;
+    if (snapshot.lossSteps.length === 0 && snapshot.metrics.step === 0 && this.history.length <= 1)
+      this.lossChart.reset({
+        bayes: snapshot.metrics.bayes_loss,
+        one_parent: snapshot.metrics.one_parent_loss,
+        unigram: snapshot.metrics.unigram_loss,
+        uniform: snapshot.metrics.uniform_loss,
+        multiParent: graph.multi_parent,
+      });
+    const view = this.settings.view;
+    const recovery = view === 'parameter' ? snapshot.metrics.parent_recovery : snapshot.metrics.parent_recovery_batch;
+    this.attention.update({
+      T: snapshot.T,
+      heads: view === 'parameter' ? snapshot.attentionParameterView : snapshot.attentionBatchView,
+      parents: graph.parents,
+      view,
+      recovery,
+    });
+    this.recovery.update(recovery, parentSlotNames(graph));
+    this.queryStrip.update({
+      tokens: snapshot.sampleTokens,
+      attention: snapshot.sampleQueryAttention,
+      highlight: inductionTargets(graph, snapshot.sampleTokens),
+      S: config.S,
+    });
+    this.graphView.update({
+      graph: this.editedParents ? { ...graph, parents: this.editedParents } : graph,
+      tokens: snapshot.sampleTokens,
+      S: config.S,
+      editable: this.settings.graph === 'custom',
+    });
+    const parameters = snapshot.parameters ?? this.history.all().at(-1)?.parameters ?? null;
+    if (parameters && $<HTMLDetailsElement>('blocks-card').open)
+      this.blocks.update({ S: config.S, T: config.T, widths: parameters.widths, A1: parameters.A1, W: parameters.W });
+  }
+
+  // --- custom graph editing ---------------------------------------------------------------
+
+  private async editGraph(parents: number[][]): Promise<void> {
+    this.editedParents = parents;
+    const spec = parentsToSpec(parents);
+    const message = $('graph-message');
+    const before = this.settings;
+    this.settings = { ...this.settings, spec };
+    try {
+      const wasPlaying = this.playing;
+      const status = await this.client.configure(toEngineConfig(this.settings));
+      this.newRun(status);
+      message.hidden = true;
+      this.writeUrl();
+      this.syncForm();
+      if (wasPlaying) await this.client.play();
+    } catch (error) {
+      this.settings = before;
+      message.textContent = `Not a valid graph yet: ${(error as Error).message}`;
+      message.hidden = false;
+      this.render(this.shown);
+    }
+  }
+
+  // --- history ---------------------------------------------------------------------------
+
+  private renderHistoryControl(): void {
+    const input = $<HTMLInputElement>('history');
+    input.max = String(Math.max(0, this.history.length - 1));
+    if (!this.viewingHistory) {
+      input.value = input.max;
+      $('history-label').textContent = 'live';
+    }
+  }
+
+  private scrub(index: number): void {
+    const snapshot = this.history.at(index);
+    if (!snapshot) return;
+    if (this.playing) void this.pause();
+    const live = index >= this.history.length - 1;
+    this.viewingHistory = !live;
+    $('history-label').textContent = live ? 'live' : `step ${snapshot.step.toLocaleString('en-US')}`;
+    this.lossChart.setCursorStep(live ? null : snapshot.step);
+    this.shown = live && this.latest ? this.latest : snapshot;
+    this.render(this.shown);
+  }
+
+  // --- export and embed ------------------------------------------------------------------
+
+  private async exportPng(): Promise<void> {
+    const panels: Panel[] = [{ title: 'Causal graph', element: this.graphView.svg }];
+    // The heat maps draw their own titles into their canvases.
+    for (const canvas of this.attention.canvases()) panels.push({ title: '', element: canvas });
+    const chartCanvas = this.lossChart.element.querySelector('canvas');
+    if (chartCanvas) panels.push({ title: 'Loss', element: chartCanvas });
+    try {
+      const step = this.shown?.step ?? 0;
+      const blob = await composePng(panels, `${PRESETS[this.settings.preset].title} · step ${step}`);
+      download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
+    } catch (error) {
+      this.showError(`PNG export failed: ${(error as Error).message}`);
+    }
+  }
+
+  private exportJson(): void {
+    const json = runToJson({
+      url: location.href,
+      settings: this.settings,
+      config: this.config,
+      graph: this.graph,
+      test_loss: this.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
+      train_loss: [],
+      snapshots: this.history.all(),
+    });
+    download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);
+  }
+
+  private showEmbedDialog(): void {
+    const url = new URL('embed.html', location.href);
+    url.search = settingsToSearch(this.settings);
+    const snippet = `<iframe src="${url.href}" title="Causal Structure Playground" width="100%" height="640"
+  style="border:0;max-width:760px" loading="lazy" id="causal-playground"></iframe>
+<script>
+  window.addEventListener('message', (event) => {
+    const frame = document.getElementById('causal-playground');
+    if (event.source === frame.contentWindow && event.data && event.data.type === 'causal-playground:height')
+      frame.style.height = event.data.height + 'px';
+  });
+</script>`;
+    $<HTMLTextAreaElement>('embed-snippet').value = snippet;
+    $<HTMLDialogElement>('embed-dialog').showModal();
+  }
+
+  // --- messages --------------------------------------------------------------------------
+
+  private notice(text: string): void {
+    const item = document.createElement('p');
+    item.className = 'notice';
+    item.dataset.testid = 'notice';
+    item.textContent = text;
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'close';
+    close.setAttribute('aria-label', 'Dismiss');
+    close.textContent = '×';
+    close.addEventListener('click', () => item.remove());
+    item.append(close);
+    $('notices').append(item);
+  }
+
+  private cueTimer = 0;
+  private cue(text: string): void {
+    let cue = document.getElementById('cue');
+    if (!cue) {
+      cue = document.createElement('div');
+      cue.id = 'cue';
+      cue.className = 'cue';
+      cue.setAttribute('role', 'status');
+      document.body.append(cue);
+    }
+    cue.textContent = text;
+    cue.classList.add('visible');
+    clearTimeout(this.cueTimer);
+    this.cueTimer = window.setTimeout(() => cue?.classList.remove('visible'), 3500);
+  }
+
+  private showError(text: string, diverged = false): void {
+    const banner = $('error');
+    banner.textContent = text;
+    banner.classList.toggle('diverged', diverged);
+    banner.hidden = false;
+  }
+
+  private clearError(): void {
+    $('error').hidden = true;
+  }
+}
+
+new Playground();

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "commands.hpp"
 #include "report.hpp"
 #include "trainer.hpp"
 
@@ -266,6 +267,8 @@ int main(int argc, char** argv) {
   sample_options.add_task_options(sample);
   sample->add_option("--n", count, "sequences to print; allowed: [1, 10000]")->capture_default_str();
 
+  const std::vector<cpg::cli::Command> commands = {cpg::cli::add_lemma_command(app), cpg::cli::add_reproduce_command(app)};
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -288,6 +291,8 @@ int main(int argc, char** argv) {
     if (*train) return run_train(train_options, out_path);
     if (*grad) return run_grad(case_path, path_name);
     if (*sample) return run_sample(sample_options, count);
+    for (const auto& command : commands)
+      if (*command.app) return command.run();
   } catch (const InputError& e) {
     std::cerr << "cpg: " << e.what() << "\n";
     return 2;

@@ -83,7 +83,7 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
     description:
       'Each token depends on the two tokens just before it, so predicting it needs two parents at once. ' +
       'The two first-layer heads start slightly different and learn to split the work, one head per parent.',
-    settings: { graph: 'trigram', ...SINGLE_PARENT, S: 5, heads: [2, 1], init_std: 0.01 },
+    settings: { graph: 'trigram', ...SINGLE_PARENT, S: 5, heads: [2, 1], init_std: 0.1 },
   },
   paper2: {
     name: 'paper2',

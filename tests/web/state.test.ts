@@ -78,7 +78,7 @@ describe('presets', () => {
     pairs: { graph: 'icl', ...single },
     tree: { graph: 'tree', ...single, graph_seed: 2 },
     dag: { graph: 'dag', ...single, q: 0.5, S: 3, graph_seed: 1 },
-    trigram: { graph: 'trigram', ...single, S: 5, heads: [2, 1], init_std: 0.01 },
+    trigram: { graph: 'trigram', ...single, S: 5, heads: [2, 1], init_std: 0.1 },
     paper2: { graph: 'paper2', ...single, S: 5, heads: [2, 1], lr: 0.02, init_std: 0.1 },
     custom: { graph: 'custom', ...single, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },
   };

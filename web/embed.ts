@@ -66,7 +66,8 @@ client.on('snapshot', (snapshot) => {
   $('train-step').textContent = snapshot.step.toLocaleString('en-US');
   $('test-loss').textContent = formatLoss(snapshot.metrics.test_loss);
   latest = snapshot;
-  if (!frame) frame = requestAnimationFrame(render);
+  // At most 20 redraws a second: attention changes slowly, and the worker needs the CPU.
+  if (!frame) frame = window.setTimeout(() => requestAnimationFrame(render), reducedMotion.matches ? 250 : 50);
 });
 
 function render(): void {

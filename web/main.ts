@@ -35,6 +35,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   return element as T;
 };
 
+// Shortest time between two redraws of the figure while training.
+const RENDER_INTERVAL_MS = 50;
+
 // Speed slider positions -> steps per second (0 = as fast as the machine allows).
 const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
 
@@ -69,6 +72,8 @@ class Playground {
   private latest: Snapshot | null = null;
   private shown: Snapshot | null = null;
   private pendingFrame = 0;
+  private lastRender = -Infinity;
+  private graphKey = '';
   private lastTestStep = -1;
   private viewingHistory = false;
   private playing = false;
@@ -366,13 +371,21 @@ class Playground {
     if (!this.viewingHistory) this.scheduleRender(snapshot);
   }
 
+  /**
+   * Draws at most every RENDER_INTERVAL_MS, on an animation frame: attention changes slowly,
+   * and drawing every view 60 times a second would compete with the worker for a small CPU.
+   */
   private scheduleRender(snapshot: Snapshot): void {
     this.shown = snapshot;
     if (this.pendingFrame) return;
-    this.pendingFrame = requestAnimationFrame(() => {
-      this.pendingFrame = 0;
-      this.render(this.shown);
-    });
+    const wait = Math.max(0, this.lastRender + RENDER_INTERVAL_MS - performance.now());
+    this.pendingFrame = window.setTimeout(() => {
+      requestAnimationFrame(() => {
+        this.pendingFrame = 0;
+        this.lastRender = performance.now();
+        this.render(this.shown);
+      });
+    }, wait);
   }
 
   private render(snapshot: Snapshot | null): void {
@@ -403,12 +416,13 @@ class Playground {
       highlight: inductionTargets(graph, snapshot.sampleTokens),
       S: config.S,
     });
-    this.graphView.update({
-      graph: this.editedParents ? { ...graph, parents: this.editedParents } : graph,
-      tokens: snapshot.sampleTokens,
-      S: config.S,
-      editable: this.settings.graph === 'custom',
-    });
+    // The graph and its sample change only on configure, resample or an edit: redraw only then.
+    const shownGraph = this.editedParents ? { ...graph, parents: this.editedParents } : graph;
+    const graphKey = JSON.stringify([shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.settings.graph]);
+    if (graphKey !== this.graphKey) {
+      this.graphKey = graphKey;
+      this.graphView.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.settings.graph === 'custom' });
+    }
     const parameters = snapshot.parameters ?? this.history.all().at(-1)?.parameters ?? null;
     if (parameters && $<HTMLDetailsElement>('blocks-card').open)
       this.blocks.update({ S: config.S, T: config.T, widths: parameters.widths, A1: parameters.A1, W: parameters.W });

@@ -8,6 +8,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 
+
+// Shortest time between two redraws for new data while training (a loss curve needs no 60 fps).
+const REDRAW_INTERVAL_MS = 100;
+
 export interface Baselines {
   bayes: number;
   one_parent: number;
@@ -344,7 +348,7 @@ export class LossChart {
   }
 
   destroy(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.frame) clearTimeout(this.frame);
     this.frame = 0;
     this.resizeObserver.disconnect();
     this.plot.destroy();
@@ -357,14 +361,20 @@ export class LossChart {
     if (data) this.dataDirty = true;
     else this.overlayDirty = true;
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (this.dataDirty) this.rebuild();
-      else if (this.overlayDirty) this.plot.redraw(false, false);
-      this.dataDirty = false;
-      this.overlayDirty = false;
-    });
+    // New data redraws at most every REDRAW_INTERVAL_MS; overlay changes (the scrubber) at once.
+    const wait = data ? Math.max(0, this.lastDraw + REDRAW_INTERVAL_MS - performance.now()) : 0;
+    this.frame = window.setTimeout(() => {
+      requestAnimationFrame(() => {
+        this.frame = 0;
+        this.lastDraw = performance.now();
+        if (this.dataDirty) this.rebuild();
+        else if (this.overlayDirty) this.plot.redraw(false, false);
+        this.dataDirty = false;
+        this.overlayDirty = false;
+      });
+    }, wait);
   }
+  private lastDraw = -Infinity;
 
   private fitWidth(): void {
     const width = Math.max(200, Math.floor(this.plotBox.clientWidth));

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "theory.hpp"
 #include "text.hpp"
 #include "trainer.hpp"
 
@@ -419,6 +420,68 @@ val fieldRanges() {
   return out;
 }
 
+// The key lemma at its initialization (cpg::lemma_view): -dL/dA_1 over the position block next
+// to the chi-square mutual information, for a single-parent task. `config` is a config object
+// as for Engine.configure; `settings` is {beta, w, batch, mi_samples} (missing keys default).
+// Returns {error: ""} plus the view, or {error: message} naming the field and its range.
+val lemmaView(const val& config_object, const val& settings_object) {
+  val out = val::object();
+  try {
+    const cpg::TrainConfig config = read_config(config_object);
+    cpg::LemmaSettings settings;
+    auto number = [&](const char* key, double fallback) {
+      const val value = settings_object[key];
+      if (value.isUndefined()) return fallback;
+      if (!value.isNumber()) throw std::invalid_argument(std::string(key) + " must be a number (got " + describe(value) + ")");
+      return value.as<double>();
+    };
+    if (!settings_object.isUndefined() && !settings_object.isNull()) {
+      settings.beta = number("beta", settings.beta);
+      settings.w = number("w", settings.w);
+      settings.batch = static_cast<int>(number("batch", settings.batch));
+      settings.mi_samples = static_cast<int>(number("mi_samples", settings.mi_samples));
+    }
+    std::string error = cpg::validation_error(config);
+    if (error.empty()) error = cpg::lemma_validation_error(config, settings);
+    if (!error.empty()) {
+      out.set("error", error);
+      return out;
+    }
+    const cpg::LemmaView view = cpg::lemma_view(config, settings);
+    std::vector<double> gradient, information;
+    std::vector<int32_t> rows, cols;
+    for (const auto& point : view.scatter) {
+      gradient.push_back(point.gradient);
+      information.push_back(point.information);
+      rows.push_back(point.i);
+      cols.push_back(point.j);
+    }
+    val scatter = val::object();
+    scatter.set("i", copy_to_typed_array(rows.data(), rows.size()));
+    scatter.set("j", copy_to_typed_array(cols.data(), cols.size()));
+    scatter.set("gradient", copy_to_typed_array(gradient.data(), gradient.size()));
+    scatter.set("information", copy_to_typed_array(information.data(), information.size()));
+    out.set("error", std::string());
+    out.set("S", view.S);
+    out.set("T", view.T);
+    out.set("loss", view.loss);
+    out.set("parents", array_of_arrays(view.graph.parents));
+    out.set("gradient", copy_to_typed_array(view.gradient.data(), view.gradient.size()));
+    out.set("mutual_information", copy_to_typed_array(view.mutual_information.data(), view.mutual_information.size()));
+    out.set("parent", copy_to_typed_array(view.parent.data(), view.parent.size()));
+    out.set("gradient_argmax", copy_to_typed_array(view.gradient_argmax.data(), view.gradient_argmax.size()));
+    out.set("parent_hits", view.parent_hits);
+    out.set("positions_with_parent", view.positions_with_parent);
+    out.set("pearson_row_centred", view.pearson_row_centred);
+    out.set("scatter", scatter);
+  } catch (const std::invalid_argument& e) {
+    out.set("error", std::string(e.what()));
+  } catch (const std::exception& e) {
+    out.set("error", std::string("internal error: ") + e.what());
+  }
+  return out;
+}
+
 // Defaults of every field (cpg::TrainConfig's initializers).
 val defaultConfig() { return config_object(cpg::TrainConfig{}); }
 
@@ -447,4 +510,5 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("testLossHistory", &Engine::testLossHistory);
   emscripten::function("fieldRanges", &fieldRanges);
   emscripten::function("defaultConfig", &defaultConfig);
+  emscripten::function("lemmaView", &lemmaView);
 }

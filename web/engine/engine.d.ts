@@ -157,8 +157,38 @@ export interface RawEngine {
   delete(): void;
 }
 
+/** Settings of the key-lemma view; missing keys take their defaults (1, 1, 8192, 2000). */
+export interface LemmaSettings {
+  beta?: number;
+  w?: number;
+  batch?: number;
+  mi_samples?: number;
+}
+
+/** The key lemma at its initialization: see cpp/engine/theory.hpp. (T, T) matrices are row-major. */
+export interface LemmaView {
+  S: number;
+  T: number;
+  loss: number;
+  parents: number[][];
+  /** -dL/dA_1 over the position block; 0 above the diagonal */
+  gradient: Float64Array;
+  mutual_information: Float64Array;
+  /** (T) p(i), or -1 */
+  parent: Int32Array;
+  /** (T) argmax over j < i of the gradient row, or -1 */
+  gradient_argmax: Int32Array;
+  parent_hits: number;
+  positions_with_parent: number;
+  pearson_row_centred: number;
+  /** row-centred points, rows i = 2..T-1, j < i */
+  scatter: { i: Int32Array; j: Int32Array; gradient: Float64Array; information: Float64Array };
+}
+
 export interface CpgModule {
   Engine: new () => RawEngine;
+  /** error is "" on success, else a message naming the field and its range (other fields then absent). */
+  lemmaView(config: EngineConfig, settings?: LemmaSettings): { error: string } & Partial<LemmaView>;
   fieldRanges(): FieldRange[];
   defaultConfig(): ResolvedConfig;
 }

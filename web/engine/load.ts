@@ -20,6 +20,8 @@ import type {
   EngineConfig,
   FieldRange,
   GraphInfo,
+  LemmaSettings,
+  LemmaView,
   LossHistory,
   Metrics,
   ModelShape,
@@ -34,6 +36,8 @@ export type {
   EngineConfig,
   FieldRange,
   GraphInfo,
+  LemmaSettings,
+  LemmaView,
   LossHistory,
   Metrics,
   ModelShape,
@@ -169,6 +173,12 @@ export class Engine {
   }
   testLossHistory(since: number): LossHistory {
     return this.raw.testLossHistory(since);
+  }
+  /** The key-lemma view of a single-parent task at the lemma initialization; throws an Error on bad input. */
+  lemmaView(config: EngineConfig, settings?: LemmaSettings): LemmaView {
+    const result = this.module.lemmaView(config, settings);
+    check(result.error);
+    return result as LemmaView;
   }
   fieldRanges(): FieldRange[] {
     return this.module.fieldRanges();

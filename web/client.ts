@@ -1,6 +1,27 @@
 // The main thread's only door to the training worker: promises for requests, events for
 // snapshots, status changes and errors.
-import type { EngineConfig, Reply, Request, Snapshot, Status } from './worker/protocol';
+import type {
+  EngineConfig,
+  Experiment,
+  Fig9Result,
+  LemmaSettings,
+  LemmaView,
+  Paper2Result,
+  Reply,
+  Request,
+  Snapshot,
+  Status,
+} from './worker/protocol';
+
+export interface ExperimentProgress {
+  experiment: Experiment;
+  fraction: number;
+  message: string;
+}
+export interface ExperimentResult {
+  experiment: Experiment;
+  result: Fig9Result | Paper2Result;
+}
 
 /** The part of a Worker the client uses (a real Worker, or a test harness). */
 export interface WorkerLike {
@@ -17,11 +38,13 @@ type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'i
 
 export class TrainingClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (status: Status) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (reply: never) => void; reject: (error: Error) => void }>();
   private readonly listeners = {
     snapshot: new Set<Listener<Snapshot>>(),
     status: new Set<Listener<Status>>(),
     error: new Set<Listener<Error>>(),
+    progress: new Set<Listener<ExperimentProgress>>(),
+    reproduced: new Set<Listener<ExperimentResult>>(),
   };
   /** The last status seen, so a late subscriber can read the current state. */
   lastStatus: Status | null = null;
@@ -63,10 +86,24 @@ export class TrainingClient {
   setLearningRate(lr: number): Promise<Status> {
     return this.request({ type: 'setLearningRate', lr });
   }
+  /** The key-lemma view of a single-parent task (computed in the worker). */
+  async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
+    const reply = await this.request<{ type: 'lemma'; view: LemmaView }>({ type: 'lemma', config, settings });
+    return reply.view;
+  }
+  /** Starts one of the paper's experiments; listen to 'progress' and 'reproduced'. */
+  reproduce(experiment: Experiment): Promise<Status> {
+    return this.request({ type: 'reproduce', experiment });
+  }
+  cancelReproduce(): Promise<Status> {
+    return this.request({ type: 'cancelReproduce' });
+  }
 
   on(type: 'snapshot', listener: Listener<Snapshot>): () => void;
   on(type: 'status', listener: Listener<Status>): () => void;
   on(type: 'error', listener: Listener<Error>): () => void;
+  on(type: 'progress', listener: Listener<ExperimentProgress>): () => void;
+  on(type: 'reproduced', listener: Listener<ExperimentResult>): () => void;
   on(type: keyof TrainingClient['listeners'], listener: Listener<never>): () => void {
     const set = this.listeners[type] as Set<Listener<never>>;
     set.add(listener);
@@ -80,21 +117,27 @@ export class TrainingClient {
     this.pending.clear();
   }
 
-  private request(message: Outgoing): Promise<Status> {
+  private request<R = Status>(message: Outgoing): Promise<R> {
     const id = this.nextId++;
-    return new Promise<Status>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (reply: never) => void, reject });
       this.worker.postMessage({ ...message, id });
     });
   }
 
   private receive(reply: Reply): void {
     if (reply.type === 'snapshot') return this.emit('snapshot', reply.snapshot);
+    if (reply.type === 'progress') return this.emit('progress', reply);
+    if (reply.type === 'reproduced') return this.emit('reproduced', reply);
     const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
     if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
+    if (reply.type === 'lemma') {
+      waiting?.resolve(reply as never);
+      return;
+    }
     if (reply.type === 'status') {
       this.lastStatus = reply;
-      waiting?.resolve(reply);
+      waiting?.resolve(reply as never);
       this.emit('status', reply);
       return;
     }
@@ -103,7 +146,10 @@ export class TrainingClient {
     else this.emit('error', error);
   }
 
-  private emit<K extends keyof TrainingClient['listeners']>(type: K, value: Parameters<Listener<never>>[0] | Snapshot | Status | Error): void {
+  private emit<K extends keyof TrainingClient['listeners']>(
+    type: K,
+    value: Snapshot | Status | Error | ExperimentProgress | ExperimentResult,
+  ): void {
     for (const listener of this.listeners[type]) (listener as Listener<typeof value>)(value);
   }
 }

@@ -6,6 +6,7 @@ import { TrainingClient } from './client';
 import { composePng, download, runToJson, type Panel } from './export';
 import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from './figure-data';
 import { SnapshotHistory } from './history';
+import { ScienceSections } from './science';
 import {
   PRESETS,
   PRESET_NAMES,
@@ -85,6 +86,7 @@ class Playground {
   private readonly lossChart = new LossChart($('loss-chart'));
   private readonly blocks = new BlocksView($('blocks'));
   private readonly graphView = new GraphView($('graph-view'), { onEdit: (parents) => this.editGraph(parents) });
+  private readonly science: ScienceSections;
 
   constructor() {
     const { settings, notices } = parseSettings(location.search, { ignore: ['embed'] });
@@ -95,6 +97,7 @@ class Playground {
     this.client.on('snapshot', (snapshot) => this.receive(snapshot));
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
+    this.science = new ScienceSections(this.client);
     this.buildPresets();
     this.buildForm();
     this.wireControls();
@@ -106,6 +109,7 @@ class Playground {
     try {
       await this.client.init();
       if (await this.configure()) for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
+      this.science.enable();
     } catch (error) {
       this.showError(`The training engine could not start: ${(error as Error).message}`);
     }

@@ -197,6 +197,26 @@ describe('worker protocol', () => {
     expect(play.state).toBe('diverged');
   });
 
+  it('computes the lemma view, and runs, reports and cancels an experiment without touching the live run', async () => {
+    await ready();
+    await client.step(2);
+    const view = await client.lemma({ graph: 'chain', S: 5, T: 12, alpha: 0.5 }, { batch: 2048 });
+    expect(view.parent_hits).toBe(view.positions_with_parent);
+    await expect(client.lemma({ graph: 'chain', S: 5, T: 12 }, { beta: -1 })).rejects.toThrow(/beta/);
+    const progress: number[] = [];
+    client.on('progress', (p) => progress.push(p.fraction));
+    const result = new Promise<{ complete: boolean }>((resolve) => client.on('reproduced', ({ result }) => resolve(result)));
+    await client.reproduce('fig9');
+    await expect(client.reproduce('paper2')).rejects.toThrow(/still running/);
+    while (progress.length < 3) await sleep(20);
+    await client.cancelReproduce();
+    expect((await result).complete).toBe(false);
+    expect(progress.every((f) => f >= 0 && f <= 1)).toBe(true);
+    const status = await client.step(1);
+    expect(status.step).toBe(3);
+    expect(status.config?.graph).toBe('chain');
+  });
+
   it('an unknown request is answered with an error', async () => {
     await ready();
     const worker = (client as unknown as { worker: HarnessWorker }).worker;

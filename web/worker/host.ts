@@ -6,7 +6,8 @@
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
 import { inductionTargets } from '../figure-data';
-import type { Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
+import { FIG9_RECIPE, PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
+import type { Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { transferables } from './protocol';
 
 /** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
@@ -29,6 +30,7 @@ export type EngineHandle = Pick<
   | 'parametersA'
   | 'parametersW'
   | 'shape'
+  | 'lemmaView'
 >;
 
 export interface Port {
@@ -56,6 +58,9 @@ export class TrainingHost {
   private lastEvaluation = -Infinity;
   private lastSnapshot = -Infinity;
   private sampleSeed = 1;
+  private experimentEngine: ExperimentEngine | null = null;
+  private experimentRunning: Experiment | null = null;
+  private experimentCancelled = false;
   private sampleTokens: Int32Array | null = null;
   private readonly sliceMs: number;
   private readonly frameMs: number;
@@ -154,6 +159,25 @@ export class TrainingHost {
         this.sampleTokens = null;
         this.postSnapshot(true);
         return this.reply(request.id, 'new sample');
+      case 'lemma': {
+        const view = engine.lemmaView(request.config, request.settings);
+        this.port.postMessage({ type: 'lemma', id: request.id, view }, [
+          view.gradient.buffer, view.mutual_information.buffer, view.parent.buffer, view.gradient_argmax.buffer,
+          view.scatter.i.buffer, view.scatter.j.buffer, view.scatter.gradient.buffer, view.scatter.information.buffer,
+        ] as ArrayBuffer[]);
+        return;
+      }
+      case 'reproduce': {
+        if (this.experimentRunning) throw new Error(`the ${this.experimentRunning} experiment is still running: cancel it first`);
+        if (request.experiment !== 'fig9' && request.experiment !== 'paper2')
+          throw new Error(`experiment must be fig9 or paper2 (got ${JSON.stringify(request.experiment)})`);
+        if (!this.experimentEngine) this.experimentEngine = (await this.loadEngine(engine.simd)) as ExperimentEngine;
+        void this.runExperiment(request.experiment, this.experimentEngine);
+        return this.reply(request.id, `${request.experiment} started`);
+      }
+      case 'cancelReproduce':
+        this.experimentCancelled = this.experimentRunning !== null;
+        return this.reply(request.id, this.experimentCancelled ? 'cancelling' : 'nothing to cancel');
       case 'setLearningRate':
         if (!(request.lr > 0 && request.lr <= 10000)) throw new Error(`lr must be in (0, 10000] (got ${request.lr})`);
         engine.setLearningRate(request.lr);
@@ -224,6 +248,27 @@ export class TrainingHost {
       }
       if (now - this.lastSnapshot >= this.frameMs) this.postSnapshot(now - this.lastEvaluation >= this.evaluateEveryMs);
       await this.yieldToEvents();
+    }
+  }
+
+  // --- the paper's experiments -------------------------------------------------------------
+
+  private async runExperiment(experiment: Experiment, engine: ExperimentEngine): Promise<void> {
+    this.experimentRunning = experiment;
+    this.experimentCancelled = false;
+    const control = {
+      onProgress: (progress: { fraction: number; message: string }) =>
+        this.port.postMessage({ type: 'progress', experiment, ...progress }),
+      cancelled: () => this.experimentCancelled,
+      yieldToEvents: this.yieldToEvents,
+    };
+    try {
+      const result = experiment === 'fig9' ? await runFig9(engine, FIG9_RECIPE, control) : await runPaper2(engine, PAPER2_RECIPE, control);
+      this.port.postMessage({ type: 'reproduced', experiment, result });
+    } catch (error) {
+      this.port.postMessage({ type: 'error', message: `the ${experiment} experiment failed: ${describeError(error)}` });
+    } finally {
+      this.experimentRunning = null;
     }
   }
 

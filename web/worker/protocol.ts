@@ -4,9 +4,13 @@
 // `status` (success) or an `error` carrying the same id. Snapshots are pushed while training
 // and after every change; their typed arrays are transferred, not copied.
 
-import type { EngineConfig, GraphInfo, Metrics, ResolvedConfig } from '../engine/engine';
+import type { EngineConfig, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig } from '../engine/engine';
+import type { Fig9Result, Paper2Result } from './experiments';
 
-export type { EngineConfig, GraphInfo, Metrics, ResolvedConfig };
+export type { EngineConfig, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig };
+export type { Fig9Result, Paper2Result };
+
+export type Experiment = 'fig9' | 'paper2';
 
 export type PlayState = 'idle' | 'playing' | 'paused' | 'diverged';
 
@@ -45,7 +49,12 @@ export type Request =
   | { type: 'setSpeed'; id: number; stepsPerSecond: number }
   | { type: 'setLearningRate'; id: number; lr: number }
   /** Draw another sequence to display (does not touch training). */
-  | { type: 'resample'; id: number };
+  | { type: 'resample'; id: number }
+  /** The key-lemma view for a config (answered with a `lemma` reply). */
+  | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
+  /** Starts one of the paper's experiments on a separate engine; progress and the result follow as messages. */
+  | { type: 'reproduce'; id: number; experiment: Experiment }
+  | { type: 'cancelReproduce'; id: number };
 
 export type RequestType = Request['type'];
 
@@ -66,7 +75,10 @@ export interface Status {
 export type Reply =
   | { type: 'snapshot'; snapshot: Snapshot }
   | Status
-  | { type: 'error'; id?: number; message: string };
+  | { type: 'error'; id?: number; message: string }
+  | { type: 'lemma'; id: number; view: LemmaView }
+  | { type: 'progress'; experiment: Experiment; fraction: number; message: string }
+  | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result };
 
 /** Arrays of a snapshot to transfer with postMessage. */
 export function transferables(snapshot: Snapshot): ArrayBuffer[] {

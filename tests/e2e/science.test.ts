@@ -1,0 +1,46 @@
+// End to end: the key-lemma view and the paper's experiments on the page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ARTIFACTS, collectProblems, openSite, type Site } from './browser';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+describe('the science sections', () => {
+  it('the lemma view finds every parent; an experiment shows progress, can be cancelled, and keeps a partial result', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(site.url);
+    await page.getByTestId('lemma-run').click();
+    const summary = page.getByTestId('lemma-summary');
+    await waitFor(async () => /positions have their largest gradient entry/.test((await summary.textContent()) ?? ''), 30_000, 'the lemma view');
+    const [hits, total] = ((await summary.textContent()) ?? '').match(/(\d+) of (\d+)/)!.slice(1).map(Number);
+    expect(hits).toBe(total);
+    expect(await page.locator('#lemma canvas').count()).toBe(4);
+
+    await page.getByTestId('fig9-run').click();
+    await waitFor(async () => /graph 1 of 20: step [1-9]/.test((await page.locator('#fig9-status').textContent()) ?? ''), 30_000, 'progress');
+    // The live run keeps working while the experiment runs.
+    await page.getByTestId('step').click();
+    await page.getByTestId('fig9-cancel').click();
+    await waitFor(async () => /cancelled/i.test((await page.getByTestId('fig9-result').textContent()) ?? ''), 30_000, 'the cancelled result');
+    await page.locator('#lemma-card').screenshot({ path: `${ARTIFACTS}lemma.png` });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -75,7 +75,9 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
       'otherwise starts fresh. ' +
       'With only three token types the signal is weak, yet the first layer should still find most of the hidden ' +
       'links, as in the paper.',
-    settings: { graph: 'dag', ...SINGLE_PARENT, q: 0.5, S: 3, graph_seed: 1 },
+    // Plain SGD as in the paper: with S = 3, Adam solves the task without its position block
+    // pointing at the parents (parent attention 0.1-0.2); SGD lr 3, batch 64 reaches 0.86 by step 2000.
+    settings: { graph: 'dag', ...SINGLE_PARENT, q: 0.5, S: 3, graph_seed: 1, optimizer: 'sgd', lr: 3, batch: 64 },
   },
   trigram: {
     name: 'trigram',

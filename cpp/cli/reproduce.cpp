@@ -1,10 +1,195 @@
+// cpg reproduce <figure>: reruns one of the paper's experiments natively and prints JSON.
+//
+//   cpg reproduce fig9 [--recipe fast|paper] [--graphs N] [--steps N] [--batch N] [--lr X] ...
+//
+// Figure 9 trains one model per random DAG and prints the mean over graphs of each graph's
+// mean attention on the parent, its std over graphs, the per-position curve and the recipe.
+// Progress goes to stderr, one line per graph (and one every 10 s within a long one).
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
 #include "commands.hpp"
+#include "config.hpp"
+#include "reproduce.hpp"
+#include "text.hpp"
+
+using nlohmann::json;
 
 namespace cpg::cli {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Everything the options write into; the recipe fields are applied over the named recipe only
+// when given.
+struct ReproduceOptions {
+  std::string figure;
+  std::string recipe = "fast";
+  Fig9Settings settings;
+  Fig9Recipe overrides;
+  std::string heads = "1,1";
+  bool maps = false;
+  std::vector<CLI::Option*> recipe_options;
+};
+
+// A value that is JSON null when absent (the engine marks absence with -1).
+json present_or_null(double value, bool present) { return present ? json(value) : json(nullptr); }
+
+json recipe_json(const Fig9Recipe& recipe) {
+  return {{"name", recipe.name},         {"optimizer", recipe.optimizer}, {"lr", recipe.lr},
+          {"wd", recipe.wd},             {"schedule", recipe.schedule},   {"batch", recipe.batch},
+          {"steps", recipe.steps},       {"init_std", recipe.init_std}};
+}
+
+json fig9_json(const Fig9Result& result, bool maps, double seconds) {
+  const Fig9Settings& s = result.settings;
+  const Fig9Summary& summary = result.summary;
+  json per_graph = json::array();
+  for (const Fig9Graph& graph : result.graphs) {
+    json parent = json::array(), attention_on_parent = json::array();
+    for (size_t i = 0; i < graph.parent.size(); ++i) {
+      const bool has_parent = graph.parent[i] >= 0;
+      parent.push_back(has_parent ? json(graph.parent[i]) : json(nullptr));
+      attention_on_parent.push_back(present_or_null(graph.parent_attention[i], has_parent));
+    }
+    json entry = {{"graph_seed", graph.graph_seed},
+                  {"parent", parent},
+                  {"parent_attention", attention_on_parent},
+                  {"positions_with_parent", graph.positions_with_parent},
+                  {"mean", present_or_null(graph.mean, graph.positions_with_parent > 0)},
+                  {"test_loss", graph.test_loss},
+                  {"bayes_loss", graph.bayes_loss},
+                  {"steps", graph.steps},
+                  {"diverged", graph.diverged}};
+    if (maps) {
+      json rows = json::array();
+      for (int i = 0; i < s.T; ++i)
+        rows.push_back(std::vector<double>(graph.attention.begin() + static_cast<long>(i) * s.T,
+                                           graph.attention.begin() + static_cast<long>(i + 1) * s.T));
+      entry["attention"] = rows;
+    }
+    per_graph.push_back(entry);
+  }
+  json position_mean = json::array(), position_std = json::array();
+  for (int i = 0; i < s.T; ++i) {
+    const bool present = summary.position_graphs[i] > 0;
+    position_mean.push_back(present_or_null(summary.position_mean[i], present));
+    position_std.push_back(present_or_null(summary.position_std[i], present));
+  }
+  return {{"figure", "fig9"},
+          {"mean", summary.mean},
+          {"std", summary.std},
+          {"graphs", summary.graphs_counted},
+          {"per_position", {{"mean", position_mean}, {"std", position_std}, {"graphs", summary.position_graphs}}},
+          {"recipe", recipe_json(s.recipe)},
+          {"settings",
+           {{"graphs", s.graphs}, {"q", s.q}, {"S", s.S}, {"T", s.T}, {"alpha", s.alpha}, {"heads", s.heads},
+            {"seed", s.seed}, {"graph_seed", s.first_graph_seed}}},
+          {"paper", {{"mean", kFig9PaperMean}, {"std", kFig9PaperStd}, {"recipe", recipe_json(fig9_recipe("paper"))}}},
+          {"cancelled", result.cancelled},
+          {"diverged_graphs", result.diverged_graphs},
+          {"seconds", seconds},
+          {"per_graph", per_graph}};
+}
+
+int run_fig9_command(ReproduceOptions& options) {
+  Fig9Settings settings = options.settings;
+  settings.heads = parse_heads(options.heads);
+  settings.recipe = fig9_recipe(options.recipe);
+  bool overridden = false;
+  for (CLI::Option* option : options.recipe_options) overridden = overridden || option->count() > 0;
+  if (overridden) {
+    auto given = [&](const std::string& name) {
+      for (CLI::Option* option : options.recipe_options)
+        if (option->get_name() == name) return option->count() > 0;
+      return false;
+    };
+    Fig9Recipe& recipe = settings.recipe;
+    if (given("--optimizer")) recipe.optimizer = options.overrides.optimizer;
+    if (given("--lr")) recipe.lr = options.overrides.lr;
+    if (given("--wd")) recipe.wd = options.overrides.wd;
+    if (given("--schedule")) recipe.schedule = options.overrides.schedule;
+    if (given("--batch")) recipe.batch = options.overrides.batch;
+    if (given("--steps")) recipe.steps = options.overrides.steps;
+    if (given("--init-std")) recipe.init_std = options.overrides.init_std;
+    recipe.name = "custom";
+  }
+  const std::string error = validation_error(settings);
+  if (!error.empty()) throw std::invalid_argument(error);
+
+  const Fig9Recipe& recipe = settings.recipe;
+  std::cerr << "cpg reproduce fig9: " << settings.graphs << " random DAGs (q = " << text::number(settings.q)
+            << ", S = " << settings.S << ", T = " << settings.T << ", alpha = " << text::number(settings.alpha)
+            << "), recipe " << recipe.name << ": " << recipe.optimizer << " lr " << text::number(recipe.lr) << " "
+            << recipe.schedule << ", batch " << recipe.batch << ", " << recipe.steps << " steps\n";
+  const Clock::time_point start = Clock::now();
+  // Graphs run one after the other, so each starts when the previous one is done.
+  Clock::time_point graph_start = start, last_line = start;
+  const Fig9Progress progress = [&](int graph, int graphs, int64_t step) {
+    if (step >= recipe.steps) {
+      std::cerr << "graph " << graph + 1 << "/" << graphs << " done in " << text::number(seconds_since(graph_start))
+                << " s\n";
+      graph_start = last_line = Clock::now();
+    } else if (seconds_since(last_line) >= 10.0) {
+      std::cerr << "graph " << graph + 1 << "/" << graphs << " step " << step << "/" << recipe.steps << "\n";
+      last_line = Clock::now();
+    }
+    return true;
+  };
+  const Fig9Result result = run_fig9(settings, progress);
+  const double seconds = seconds_since(start);
+  std::cerr << "mean parent attention " << text::number(result.summary.mean) << " +- "
+            << text::number(result.summary.std) << " over " << result.summary.graphs_counted << " graphs (paper "
+            << text::number(kFig9PaperMean) << " +- " << text::number(kFig9PaperStd) << "), "
+            << text::number(seconds) << " s\n";
+  std::cout << fig9_json(result, options.maps, seconds).dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
 Command add_reproduce_command(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("reproduce", "not implemented yet");
-  return {command, [] { return 1; }};
+  auto options = std::make_shared<ReproduceOptions>();
+  CLI::App* command = app.add_subcommand(
+      "reproduce", "rerun a figure of the paper and print JSON; figures: fig9 (random DAGs, paper: 0.837 +- 0.054)");
+  command->add_option("figure", options->figure, "the figure to reproduce; allowed: fig9")->required();
+  command->add_option("--recipe", options->recipe,
+                      "training recipe: fast (ours, seconds per graph) or paper (SGD lr 1, batch 1024, 2^14 steps)")
+      ->capture_default_str();
+  Fig9Settings& s = options->settings;
+  command->add_option("--graphs", s.graphs, "random DAGs to train; allowed: [1, 1000]")->capture_default_str();
+  command->add_option("--q", s.q, "probability that a position has a parent; allowed: [0, 1]")->capture_default_str();
+  command->add_option("--S", s.S, "vocabulary size; allowed: [2, 64]")->capture_default_str();
+  command->add_option("--T", s.T, "input tokens; allowed: [3, 64]")->capture_default_str();
+  command->add_option("--alpha", s.alpha, "Dirichlet concentration; allowed: [0.001, 100]")->capture_default_str();
+  command->add_option("--heads", options->heads, "heads per layer, one in the first; e.g. 1,1")->capture_default_str();
+  command->add_option("--seed", s.seed, "data and init seed of graph 0 (graph g uses seed + g)")->capture_default_str();
+  command->add_option("--graph-seed", s.first_graph_seed, "graph seed of graph 0 (graph g uses graph-seed + g)")
+      ->capture_default_str();
+  Fig9Recipe& o = options->overrides;
+  options->recipe_options = {
+      command->add_option("--optimizer", o.optimizer, "overrides the recipe's update rule; allowed: sgd|adam|adamw"),
+      command->add_option("--lr", o.lr, "overrides the recipe's learning rate; allowed: (0, 10000]"),
+      command->add_option("--wd", o.wd, "overrides the recipe's weight decay; allowed: [0, 10]"),
+      command->add_option("--schedule", o.schedule, "overrides the recipe's schedule; allowed: constant|cosine"),
+      command->add_option("--batch", o.batch, "overrides the recipe's batch; allowed: [1, 8192]"),
+      command->add_option("--steps", o.steps, "overrides the recipe's steps per graph; allowed: [1, 100000000]"),
+      command->add_option("--init-std", o.init_std, "overrides the recipe's init std of A; allowed: [0, 10]"),
+  };
+  command->add_flag("--maps", options->maps, "add each graph's (T, T) first-layer position attention");
+  return {command, [options] {
+            if (options->figure == "fig9") return run_fig9_command(*options);
+            throw std::invalid_argument("figure must be one of fig9 (got '" + options->figure + "')");
+          }};
 }
 
 }  // namespace cpg::cli

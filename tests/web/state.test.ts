@@ -77,7 +77,7 @@ describe('presets', () => {
     induction: { graph: 'chain', ...single },
     pairs: { graph: 'icl', ...single },
     tree: { graph: 'tree', ...single, graph_seed: 2 },
-    dag: { graph: 'dag', ...single, q: 0.5, S: 3, graph_seed: 1 },
+    dag: { graph: 'dag', ...single, q: 0.5, S: 3, graph_seed: 1, optimizer: 'sgd', lr: 3, batch: 64 },
     trigram: { graph: 'trigram', ...single, S: 5, heads: [2, 1], init_std: 0.1 },
     paper2: { graph: 'paper2', ...single, S: 5, heads: [2, 1], lr: 0.02, init_std: 0.1 },
     custom: { graph: 'custom', ...single, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },
@@ -135,7 +135,7 @@ describe('URL round trip', () => {
   it('writes and reads back a settings object with every field changed', () => {
     const changed: Settings = {
       preset: 'dag', graph: 'ngram', S: 7, T: 12, alpha: 0.35, heads: [3, 2, 1], optimizer: 'adamw', lr: 0.0125,
-      wd: 0.001, schedule: 'cosine', batch: 64, steps: 5000, init_std: 0.02, seed: 4294967295, graph_seed: 77,
+      wd: 0.001, schedule: 'cosine', batch: 96, steps: 5000, init_std: 0.02, seed: 4294967295, graph_seed: 77,
       q: 0.25, k: 2, spec: '-;0;0;1,2', speed: 250, view: 'batch',
     };
     const dag = presetSettings('dag');

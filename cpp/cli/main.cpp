@@ -64,6 +64,9 @@ struct ConfigOptions {
     app->add_option("--batch", config.batch, describe("batch"))->capture_default_str();
     app->add_option("--steps", config.steps, describe("steps"))->capture_default_str();
     app->add_option("--init-std", config.init_std, describe("init_std"))->capture_default_str();
+    app->add_option("--init", config.init, describe("init"))->capture_default_str();
+    app->add_option("--beta", config.beta, describe("beta"))->capture_default_str();
+    app->add_option("--w", config.w, describe("w"))->capture_default_str();
     app->add_option("--every", config.every, describe("every"))->capture_default_str();
     app->add_option("--test-size", config.test_size, describe("test_size"))->capture_default_str();
     app->add_option("--freeze", freeze, "comma-separated blocks kept fixed, e.g. W or A2,W; allowed: A1..A<L>, W");

@@ -35,6 +35,8 @@ json config_json(const TrainConfig& c) {
           {"lr", c.lr},               {"wd", c.wd},
           {"schedule", c.schedule},   {"batch", c.batch},
           {"steps", c.steps},         {"init_std", c.init_std},
+          {"init", c.init},           {"beta", c.beta},
+          {"w", c.w},
           {"seed", c.seed},           {"graph_seed", c.graph_seed},
           {"every", c.every},         {"q", c.q},
           {"k", c.k},                 {"spec", c.spec},

@@ -23,6 +23,9 @@ const std::vector<FieldRange>& field_ranges() {
       {"batch", "[1, 8192]", "sequences per step"},
       {"steps", "[1, 100000000]", "planned steps (cosine horizon)"},
       {"init_std", "[0, 10]", "std of the random init of A (0 = paper)"},
+      {"init", "normal|lemma", "normal: A ~ N(0, init_std^2), W = 0; lemma: the key lemma's init (heads 1,1)"},
+      {"beta", "(0, 100]", "lemma init: layer-2 scale"},
+      {"w", "(0, 100]", "lemma init: readout scale"},
       {"seed", "[0, 4294967295]", "data seed"},
       {"graph_seed", "[0, 4294967295]", "graph seed (tree, dag)"},
       {"every", "[1, 100000000]", "metrics period in steps"},
@@ -106,6 +109,11 @@ std::string validation_error(const TrainConfig& c) {
   if (!(error = check(c.batch >= 1 && c.batch <= 8192, "batch", show(c.batch))).empty()) return error;
   if (!(error = check(c.steps >= 1 && c.steps <= 100000000, "steps", show(c.steps))).empty()) return error;
   if (!(error = check(in_range(c.init_std, 0, 10), "init_std", show(c.init_std))).empty()) return error;
+  if (c.init != "normal" && c.init != "lemma") return "init must be one of normal|lemma (got '" + c.init + "')";
+  if (!(error = check(std::isfinite(c.beta) && c.beta > 0 && c.beta <= 100, "beta", show(c.beta))).empty()) return error;
+  if (!(error = check(std::isfinite(c.w) && c.w > 0 && c.w <= 100, "w", show(c.w))).empty()) return error;
+  if (c.init == "lemma" && c.heads != std::vector<int>{1, 1})
+    return "init=lemma needs heads 1,1 (the lemma's two one-head layers)";
   if (!(error = check(c.every >= 1 && c.every <= 100000000, "every", show(c.every))).empty()) return error;
   if (!(error = check(in_range(c.q, 0, 1), "q", show(c.q))).empty()) return error;
   if (!(error = check(c.test_size >= 1 && c.test_size <= 65536, "test_size", show(c.test_size))).empty()) return error;

@@ -23,6 +23,9 @@ struct TrainConfig {
   int batch = 256;                  // sequences per step
   int64_t steps = 2000;             // planned steps (the cosine horizon; the CLI's run length)
   double init_std = 0.0;            // A ~ N(0, init_std^2); 0 reproduces the paper (W is always 0)
+  std::string init = "normal";      // normal (above) | lemma: the key lemma's init (theory.hpp), heads 1,1
+  double beta = 1.0;                // lemma init: the layer-2 block that compares query and copied token
+  double w = 1.0;                   // lemma init: the readout of the layer-2 output's token part
   uint32_t seed = 0;                // data, test set and init
   uint32_t graph_seed = 0;          // random graphs (tree, dag)
   int64_t every = 100;              // metrics period (CLI)

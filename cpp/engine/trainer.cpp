@@ -5,6 +5,7 @@
 
 #include "kernels.hpp"
 #include "text.hpp"
+#include "theory.hpp"
 
 namespace cpg {
 
@@ -75,7 +76,8 @@ void Trainer::initialize(uint32_t seed) {
   params_ = Params<float>(shape_);
   grad_ = Params<float>(shape_);
   Rng init_rng(seed, kInitStream);
-  if (config_.init_std > 0)
+  if (config_.init == "lemma") params_ = lemma_initialization<float>(shape_, config_.beta, config_.w);
+  else if (config_.init_std > 0)
     for (size_t k = 0; k < shape_.W_offset; ++k) params_.data[k] = static_cast<float>(config_.init_std * init_rng.normal());
   OptimizerSettings settings;
   settings.kind = config_.optimizer;

@@ -131,6 +131,9 @@ const std::vector<std::pair<std::string, FieldReader>>& field_readers() {
       {"batch", [](cpg::TrainConfig& c, const val& v) { c.batch = read_integer<int>(v, "batch"); }},
       {"steps", [](cpg::TrainConfig& c, const val& v) { c.steps = read_integer<int64_t>(v, "steps"); }},
       {"init_std", [](cpg::TrainConfig& c, const val& v) { c.init_std = read_number(v, "init_std"); }},
+      {"init", [](cpg::TrainConfig& c, const val& v) { c.init = read_string(v, "init"); }},
+      {"beta", [](cpg::TrainConfig& c, const val& v) { c.beta = read_number(v, "beta"); }},
+      {"w", [](cpg::TrainConfig& c, const val& v) { c.w = read_number(v, "w"); }},
       {"seed", [](cpg::TrainConfig& c, const val& v) { c.seed = read_integer<uint32_t>(v, "seed"); }},
       {"graph_seed", [](cpg::TrainConfig& c, const val& v) { c.graph_seed = read_integer<uint32_t>(v, "graph_seed"); }},
       {"every", [](cpg::TrainConfig& c, const val& v) { c.every = read_integer<int64_t>(v, "every"); }},
@@ -198,6 +201,9 @@ val config_object(const cpg::TrainConfig& c) {
   out.set("batch", c.batch);
   out.set("steps", static_cast<double>(c.steps));
   out.set("init_std", c.init_std);
+  out.set("init", c.init);
+  out.set("beta", c.beta);
+  out.set("w", c.w);
   out.set("seed", static_cast<double>(c.seed));
   out.set("graph_seed", static_cast<double>(c.graph_seed));
   out.set("every", static_cast<double>(c.every));

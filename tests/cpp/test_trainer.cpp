@@ -6,6 +6,7 @@
 #include <functional>
 #include <cmath>
 
+#include "theory.hpp"
 #include "trainer.hpp"
 
 using namespace cpg;
@@ -203,4 +204,24 @@ TEST(Trainer, WarnsWhenEqualHeadsCannotSplit) {
   config.init_std = 0.01;
   EXPECT_TRUE(config_warnings(config).empty());
   EXPECT_TRUE(config_warnings(preset("chain", 10)).empty());
+}
+
+TEST(Trainer, LemmaInitIsANamedInit) {
+  TrainConfig config = preset("tree", 10);
+  config.S = 5;
+  config.T = 12;
+  config.init = "lemma";
+  config.beta = 2.0;
+  config.w = 0.5;
+  Trainer trainer(config);
+  const Params<float> expected = lemma_initialization<float>(trainer.shape(), 2.0, 0.5);
+  EXPECT_EQ(trainer.params().data, expected.data);
+  config.heads = {2, 1};
+  EXPECT_NE(validation_error(config).find("heads 1,1"), std::string::npos);
+  config.heads = {1, 1};
+  config.init = "uniform";
+  EXPECT_NE(validation_error(config).find("init must be one of normal|lemma"), std::string::npos);
+  config.init = "lemma";
+  config.beta = 0;
+  EXPECT_NE(validation_error(config).find("beta must be in (0, 100]"), std::string::npos);
 }

@@ -32,6 +32,12 @@ export interface EngineConfig {
   steps?: number;
   /** std of the random init of A, [0, 10]; 0 reproduces the paper */
   init_std?: number;
+  /** normal: A ~ N(0, init_std^2), W = 0; lemma: the key lemma's init (heads [1, 1] only) */
+  init?: string;
+  /** lemma init: layer-2 scale, (0, 100] */
+  beta?: number;
+  /** lemma init: readout scale, (0, 100] */
+  w?: number;
   /** data, test-set and init seed, integer in [0, 2^32 - 1] */
   seed?: number;
   /** graph seed (tree, dag), integer in [0, 2^32 - 1] */

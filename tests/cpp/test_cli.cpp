@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "cpg_runner.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,45 +23,12 @@ using nlohmann::json;
 
 namespace {
 
-struct Outcome {
-  int status = -1;  // exit status, or -1 when the process did not exit normally
-  std::string out, err;
-};
+using cpg_test::Outcome;
+using cpg_test::temp_path;
+Outcome cpg(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
-// A path in the test's temporary directory, unique within this process.
-std::string temp_path(const std::string& name) {
-  static int counter = 0;
-  return ::testing::TempDir() + "cpg_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + name;
-}
 
-// Single-quoted for /bin/sh.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Outcome cpg(const std::vector<std::string>& args) {
-  const std::string out_path = temp_path("stdout"), err_path = temp_path("stderr");
-  std::string command = quoted(CPG_BINARY);
-  for (const auto& arg : args) command += " " + quoted(arg);
-  command += " >" + quoted(out_path) + " 2>" + quoted(err_path) + " </dev/null";
-  const int raw = std::system(command.c_str());
-  Outcome run;
-  run.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  run.out = read_text(out_path);
-  run.err = read_text(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return run;
-}
 
 // One JSON value per non-empty line.
 std::vector<json> json_lines(const std::string& text) {

@@ -22,6 +22,7 @@
 #include "graph.hpp"
 #include "rng.hpp"
 #include "sampler.hpp"
+#include "cpg_runner.hpp"
 #include "theory.hpp"
 
 using namespace cpg;
@@ -335,40 +336,9 @@ TEST(TheoryLemma, RejectsBadSettingsNamingTheField) {
 // cpg lemma
 // ============================================================================================
 
-struct Outcome {
-  int status = -1;  // exit status, or -1 when the process did not exit normally
-  std::string out, err;
-};
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Outcome cpg(const std::vector<std::string>& args) {
-  static int counter = 0;
-  const std::string stem = ::testing::TempDir() + "cpg_theory_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const std::string out_path = stem + "_stdout", err_path = stem + "_stderr";
-  std::string command = quoted(CPG_BINARY);
-  for (const auto& arg : args) command += " " + quoted(arg);
-  command += " >" + quoted(out_path) + " 2>" + quoted(err_path) + " </dev/null";
-  const int raw = std::system(command.c_str());
-  Outcome run;
-  run.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  run.out = read_text(out_path);
-  run.err = read_text(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return run;
-}
+using cpg_test::Outcome;
+Outcome cpg(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
 
 TEST(TheoryCli, LemmaPrintsTheViewForTheDefaultChain) {
   const Outcome run = cpg({"lemma"});

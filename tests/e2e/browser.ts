@@ -66,3 +66,13 @@ export async function numberIn(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).first().textContent()) ?? '';
   return Number(text.replace(/,/g, ''));
 }
+
+/** Polls `condition` every 200 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { collectProblems, numberIn, openSite, type Site } from './browser';
+import { collectProblems, numberIn, openSite, waitFor, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -12,14 +12,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe('playground features', () => {
   it('custom graph: clicking a child then its parents edits the graph; an invalid graph is refused with a message', async () => {

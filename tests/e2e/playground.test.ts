@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 
-import { ARTIFACTS, collectForeignRequests, collectProblems, numberIn, openSite, type Site } from './browser';
+import { ARTIFACTS, collectForeignRequests, collectProblems, numberIn, openSite, waitFor, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -21,14 +21,6 @@ async function openPage(path: string, viewport = { width: 1440, height: 900 }): 
   return { page, problems, foreign };
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe('the playground page', () => {
   it('default preset: Play forms the induction head (parent recovery reaches 0.9), Pause stops it', async () => {

@@ -1,7 +1,7 @@
 // End to end: the key-lemma view and the paper's experiments on the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ARTIFACTS, collectProblems, openSite, type Site } from './browser';
+import { ARTIFACTS, collectProblems, openSite, waitFor, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -11,14 +11,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe('the science sections', () => {
   it('the lemma view finds every parent; an experiment shows progress, can be cancelled, and keeps a partial result', async () => {

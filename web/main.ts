@@ -570,4 +570,12 @@ class Playground {
   }
 }
 
-new Playground();
+// `?embed=1` on the main page is the embed page, with the same settings.
+const search = new URLSearchParams(location.search);
+if (search.get('embed') === '1') {
+  search.delete('embed');
+  const rest = search.toString();
+  location.replace(`embed.html${rest ? `?${rest}` : ''}`);
+} else {
+  new Playground();
+}

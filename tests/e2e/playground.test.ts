@@ -105,6 +105,11 @@ describe('the playground page', () => {
     await frame.getByTestId('play').click();
     await waitFor(async () => Number((await frame.getByTestId('train-step').textContent())?.replace(/,/g, '')) > 10, 30_000, 'the embed to train');
     await page.screenshot({ path: `${ARTIFACTS}embed.png` });
+    // ?embed=1 on the main page opens the embed page with the same settings.
+    const direct = await context.newPage();
+    await direct.goto(`${site.url}?embed=1&preset=trigram`);
+    await waitFor(async () => /embed\.html\?preset=trigram$/.test(direct.url()), 10_000, 'the redirect to embed.html');
+    expect(await direct.locator('#embed-preset').textContent()).toMatch(/Trigram/);
     expect(problems).toEqual([]);
     await context.close();
   });

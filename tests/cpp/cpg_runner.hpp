@@ -55,4 +55,15 @@ inline Outcome run_cpg(const std::vector<std::string>& args) {
   return run;
 }
 
+// Runs `args`, expects the input-error status 2, an empty stdout, and every piece in stderr.
+inline void expect_input_error(const std::vector<std::string>& args, const std::vector<std::string>& pieces) {
+  const Outcome run = run_cpg(args);
+  std::string shown;
+  for (const auto& a : args) shown += a + " ";
+  EXPECT_EQ(run.status, 2) << shown << "\nstderr: " << run.err;
+  EXPECT_TRUE(run.out.empty()) << shown << "\nstdout: " << run.out;
+  for (const auto& piece : pieces)
+    EXPECT_NE(run.err.find(piece), std::string::npos) << shown << "\nexpected '" << piece << "' in stderr: " << run.err;
+}
+
 }  // namespace cpg_test

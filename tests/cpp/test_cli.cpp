@@ -23,6 +23,7 @@ using nlohmann::json;
 
 namespace {
 
+using cpg_test::expect_input_error;
 using cpg_test::Outcome;
 using cpg_test::temp_path;
 Outcome cpg(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
@@ -69,16 +70,6 @@ std::vector<std::string> with(std::vector<std::string> base, const std::vector<s
   return base;
 }
 
-// Runs `args`, expects the input-error status 2, an empty stdout, and every piece in stderr.
-void expect_input_error(const std::vector<std::string>& args, const std::vector<std::string>& pieces) {
-  const Outcome run = cpg(args);
-  std::string shown;
-  for (const auto& a : args) shown += a + " ";
-  EXPECT_EQ(run.status, 2) << shown << "\nstderr: " << run.err;
-  EXPECT_TRUE(run.out.empty()) << shown << "\nstdout: " << run.out;
-  for (const auto& piece : pieces)
-    EXPECT_NE(run.err.find(piece), std::string::npos) << shown << "\nexpected '" << piece << "' in stderr: " << run.err;
-}
 
 // ============================================================================================
 // cpg train

@@ -337,6 +337,7 @@ TEST(TheoryLemma, RejectsBadSettingsNamingTheField) {
 // ============================================================================================
 
 
+using cpg_test::expect_input_error;
 using cpg_test::Outcome;
 Outcome cpg(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
 
@@ -379,15 +380,6 @@ TEST(TheoryCli, LemmaMatchesTheEngineForATree) {
   EXPECT_EQ(output.at("parents").get<std::vector<int>>(), view.parent);
 }
 
-void expect_input_error(const std::vector<std::string>& args, const std::vector<std::string>& pieces) {
-  const Outcome run = cpg(args);
-  std::string shown;
-  for (const auto& a : args) shown += a + " ";
-  EXPECT_EQ(run.status, 2) << shown << "\nstderr: " << run.err;
-  EXPECT_TRUE(run.out.empty()) << shown << "\nstdout: " << run.out;
-  for (const auto& piece : pieces)
-    EXPECT_NE(run.err.find(piece), std::string::npos) << shown << "\nexpected '" << piece << "' in stderr: " << run.err;
-}
 
 TEST(TheoryCli, BadInputNamesTheFieldAndItsRange) {
   expect_input_error({"lemma", "--beta", "0"}, {"beta", "(0, 100]", "got 0"});

@@ -19,7 +19,7 @@ set_target_properties(cpg_engine PROPERTIES EXCLUDE_FROM_ALL TRUE)
 # Code run once per configure (graph parsing, validation, baselines, the bindings themselves) is
 # optimized for size: it is a third of the module and none of the training time.
 set_source_files_properties(
-  cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp
+  cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp
   PROPERTIES COMPILE_OPTIONS -Os)
 
 # Flags of the SIMD build, used both to compile and to link.
@@ -59,7 +59,9 @@ function(cpg_add_wasm_module target output_name)
     $<TARGET_PROPERTY:cpg_engine,INTERFACE_SYSTEM_INCLUDE_DIRECTORIES>)
   target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
 
-  add_executable(${target} cpp/wasm/bindings.cpp)
+  # The bindings and the JSON of the reproductions (the CLI prints the same).
+  add_executable(${target} cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cpp/json)
   target_link_libraries(${target} PRIVATE ${target}_engine)
   target_link_options(${target} PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})
   set_target_properties(${target} PROPERTIES

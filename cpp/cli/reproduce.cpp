@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "reproduce.hpp"
+#include "reproduce_json.hpp"
 #include "text.hpp"
 
 using nlohmann::json;
@@ -40,66 +41,6 @@ struct ReproduceOptions {
   bool maps = false;
   std::vector<CLI::Option*> recipe_options;
 };
-
-// A value that is JSON null when absent (the engine marks absence with -1).
-json present_or_null(double value, bool present) { return present ? json(value) : json(nullptr); }
-
-json recipe_json(const Fig9Recipe& recipe) {
-  return {{"name", recipe.name},         {"optimizer", recipe.optimizer}, {"lr", recipe.lr},
-          {"wd", recipe.wd},             {"schedule", recipe.schedule},   {"batch", recipe.batch},
-          {"steps", recipe.steps},       {"init_std", recipe.init_std}};
-}
-
-json fig9_json(const Fig9Result& result, bool maps, double seconds) {
-  const Fig9Settings& s = result.settings;
-  const Fig9Summary& summary = result.summary;
-  json per_graph = json::array();
-  for (const Fig9Graph& graph : result.graphs) {
-    json parent = json::array(), attention_on_parent = json::array();
-    for (size_t i = 0; i < graph.parent.size(); ++i) {
-      const bool has_parent = graph.parent[i] >= 0;
-      parent.push_back(has_parent ? json(graph.parent[i]) : json(nullptr));
-      attention_on_parent.push_back(present_or_null(graph.parent_attention[i], has_parent));
-    }
-    json entry = {{"graph_seed", graph.graph_seed},
-                  {"parent", parent},
-                  {"parent_attention", attention_on_parent},
-                  {"positions_with_parent", graph.positions_with_parent},
-                  {"mean", present_or_null(graph.mean, graph.positions_with_parent > 0)},
-                  {"test_loss", graph.test_loss},
-                  {"bayes_loss", graph.bayes_loss},
-                  {"steps", graph.steps},
-                  {"diverged", graph.diverged}};
-    if (maps) {
-      json rows = json::array();
-      for (int i = 0; i < s.T; ++i)
-        rows.push_back(std::vector<double>(graph.attention.begin() + static_cast<long>(i) * s.T,
-                                           graph.attention.begin() + static_cast<long>(i + 1) * s.T));
-      entry["attention"] = rows;
-    }
-    per_graph.push_back(entry);
-  }
-  json position_mean = json::array(), position_std = json::array();
-  for (int i = 0; i < s.T; ++i) {
-    const bool present = summary.position_graphs[i] > 0;
-    position_mean.push_back(present_or_null(summary.position_mean[i], present));
-    position_std.push_back(present_or_null(summary.position_std[i], present));
-  }
-  return {{"figure", "fig9"},
-          {"mean", summary.mean},
-          {"std", summary.std},
-          {"graphs", summary.graphs_counted},
-          {"per_position", {{"mean", position_mean}, {"std", position_std}, {"graphs", summary.position_graphs}}},
-          {"recipe", recipe_json(s.recipe)},
-          {"settings",
-           {{"graphs", s.graphs}, {"q", s.q}, {"S", s.S}, {"T", s.T}, {"alpha", s.alpha}, {"heads", s.heads},
-            {"seed", s.seed}, {"graph_seed", s.first_graph_seed}}},
-          {"paper", {{"mean", kFig9PaperMean}, {"std", kFig9PaperStd}, {"recipe", recipe_json(fig9_recipe("paper"))}}},
-          {"cancelled", result.cancelled},
-          {"diverged_graphs", result.diverged_graphs},
-          {"seconds", seconds},
-          {"per_graph", per_graph}};
-}
 
 int run_fig9_command(ReproduceOptions& options) {
   Fig9Settings settings = options.settings;

@@ -138,69 +138,95 @@ Fig9Summary summarize_fig9(const std::vector<Fig9Graph>& graphs) {
 
 // --- Running ---------------------------------------------------------------------------------
 
-Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Progress& progress) {
+Fig9GraphRun::Fig9GraphRun(const Fig9Settings& settings, int index) {
   const std::string error = validation_error(settings);
   if (!error.empty()) throw std::invalid_argument(error);
   if (index < 0 || index >= settings.graphs)
     throw std::invalid_argument("graph index must be in [0, " + std::to_string(settings.graphs - 1) + "] (got " +
                                 std::to_string(index) + ")");
-  const TrainConfig config = train_config(settings, index);
-  Trainer trainer(config);
+  trainer_ = std::make_unique<Trainer>(train_config(settings, index));
+}
+
+Fig9GraphRun::~Fig9GraphRun() = default;
+
+int64_t Fig9GraphRun::advance(int64_t n) {
+  if (n <= 0 || done()) return 0;
+  return trainer_->run(std::min(n, planned_steps() - trainer_->step()));
+}
+
+int64_t Fig9GraphRun::step() const { return trainer_->step(); }
+int64_t Fig9GraphRun::planned_steps() const { return trainer_->config().steps; }
+bool Fig9GraphRun::done() const { return trainer_->step() >= planned_steps() || trainer_->diverged(); }
+
+Fig9Graph Fig9GraphRun::measure(bool completed) {
+  const TrainConfig& config = trainer_->config();
   Fig9Graph result;
   result.graph_seed = config.graph_seed;
-  bool cancelled = false;
-  while (trainer.step() < config.steps && !trainer.diverged()) {
-    trainer.run(std::min(settings.progress_every, config.steps - trainer.step()));
-    if (trainer.step() < config.steps && !trainer.diverged() && progress &&
-        !progress(index, settings.graphs, trainer.step())) {
-      cancelled = true;
-      break;
-    }
-  }
-  result.steps = trainer.step();
-  result.diverged = trainer.diverged();
-  result.completed = !cancelled;
+  result.steps = trainer_->step();
+  result.diverged = trainer_->diverged();
+  result.completed = completed;
 
   const int T = config.T;
-  result.attention = position_attention(trainer.params(), 0);
+  result.attention = position_attention(trainer_->params(), 0);
   result.parent.assign(T, -1);
   result.parent_attention.assign(T, -1.0);
   for (int i = 0; i < T; ++i) {
-    const auto& parents = trainer.graph().parents[i];
+    const auto& parents = trainer_->graph().parents[i];
     if (parents.empty()) continue;
     result.parent[i] = parents[0];
     result.parent_attention[i] = result.attention[static_cast<size_t>(i) * T + parents[0]];
   }
   finish_graph_mean(result);
-  if (!cancelled) {
-    const Metrics metrics = trainer.evaluate();
+  if (completed) {
+    const Metrics metrics = trainer_->evaluate();
     result.test_loss = metrics.test_loss;
     result.bayes_loss = metrics.baselines.bayes;
   }
   return result;
 }
 
-Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress) {
-  const std::string error = validation_error(settings);
-  if (!error.empty()) throw std::invalid_argument(error);
-  Fig9Result result;
-  result.settings = settings;
-  for (int g = 0; g < settings.graphs; ++g) {
-    Fig9Graph graph = run_fig9_graph(settings, g, progress);
-    if (!graph.completed) {
-      result.cancelled = true;
-      break;
-    }
-    result.diverged_graphs += graph.diverged ? 1 : 0;
-    result.graphs.push_back(std::move(graph));
-    // The graph is done and kept; a false here stops before the next one.
-    if (progress && !progress(g, settings.graphs, settings.recipe.steps) && g + 1 < settings.graphs) {
-      result.cancelled = true;
+Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Progress& progress) {
+  Fig9GraphRun run(settings, index);
+  bool cancelled = false;
+  while (!run.done()) {
+    run.advance(settings.progress_every);
+    if (!run.done() && progress && !progress(index, settings.graphs, run.step())) {
+      cancelled = true;
       break;
     }
   }
-  result.summary = summarize_fig9(result.graphs);
+  return run.measure(!cancelled);
+}
+
+Fig9Result fig9_result(const Fig9Settings& settings, std::vector<Fig9Graph> graphs, bool cancelled) {
+  Fig9Result result;
+  result.settings = settings;
+  result.cancelled = cancelled;
+  for (const Fig9Graph& graph : graphs) result.diverged_graphs += graph.diverged ? 1 : 0;
+  result.summary = summarize_fig9(graphs);
+  result.graphs = std::move(graphs);
   return result;
+}
+
+Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress) {
+  const std::string error = validation_error(settings);
+  if (!error.empty()) throw std::invalid_argument(error);
+  std::vector<Fig9Graph> graphs;
+  bool cancelled = false;
+  for (int g = 0; g < settings.graphs; ++g) {
+    Fig9Graph graph = run_fig9_graph(settings, g, progress);
+    if (!graph.completed) {
+      cancelled = true;
+      break;
+    }
+    graphs.push_back(std::move(graph));
+    // The graph is done and kept; a false here stops before the next one.
+    if (progress && !progress(g, settings.graphs, settings.recipe.steps) && g + 1 < settings.graphs) {
+      cancelled = true;
+      break;
+    }
+  }
+  return fig9_result(settings, std::move(graphs), cancelled);
 }
 
 }  // namespace cpg

@@ -12,10 +12,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cpg {
+
+class Trainer;
 
 // --- Recipes ---------------------------------------------------------------------------------
 
@@ -101,12 +104,42 @@ void finish_graph_mean(Fig9Graph& graph);
 // same T.
 Fig9Summary summarize_fig9(const std::vector<Fig9Graph>& graphs);
 
+// A sweep's result from graphs measured one at a time: the summary over them and the count of
+// diverged ones.
+Fig9Result fig9_result(const Fig9Settings& settings, std::vector<Fig9Graph> graphs, bool cancelled);
+
 // --- Running ---------------------------------------------------------------------------------
 
 // (graph index from 0, graphs, step): called every progress_every steps while a graph trains,
 // and by run_fig9 once more when a graph is done, with step = the planned steps even if it
 // stopped early by diverging. Return false to cancel.
 using Fig9Progress = std::function<bool(int graph, int graphs, int64_t step)>;
+
+// Graph `index` of the sweep, trained a few steps at a time: the one place that sets up a
+// graph's training (the recipe) and reads the result (the measurement). run_fig9_graph drives
+// it with progress calls; the page's worker drives it between events, so it stays responsive.
+class Fig9GraphRun {
+ public:
+  // Throws std::invalid_argument for bad settings or an index outside [0, graphs).
+  Fig9GraphRun(const Fig9Settings& settings, int index);
+  ~Fig9GraphRun();
+  Fig9GraphRun(const Fig9GraphRun&) = delete;
+  Fig9GraphRun& operator=(const Fig9GraphRun&) = delete;
+
+  // Trains up to n more steps, fewer when the planned steps are reached or the run diverges.
+  // Returns the steps done.
+  int64_t advance(int64_t n);
+  int64_t step() const;
+  int64_t planned_steps() const;
+  // The planned steps are done, or the run diverged.
+  bool done() const;
+  // The measurement at the current step. `completed` = false marks a graph cut short by a
+  // cancel; its test loss is then not evaluated.
+  Fig9Graph measure(bool completed);
+
+ private:
+  std::unique_ptr<Trainer> trainer_;
+};
 
 // Trains graph `index` of the sweep and measures it (a caller that must stay responsive, like
 // the page's worker, can run the sweep one graph at a time and summarize). When progress

@@ -20,6 +20,7 @@
 #include "config.hpp"
 #include "cpg_runner.hpp"
 #include "reproduce.hpp"
+#include "reproduce_json.hpp"
 
 using namespace cpg;
 using nlohmann::json;
@@ -232,6 +233,87 @@ TEST(Fig9, CancellingWhenAGraphIsDoneStopsBeforeTheNext) {
   const Fig9Result full = run_fig9(quick_settings(1, 100), [](int, int, int64_t) { return false; });
   EXPECT_FALSE(full.cancelled);
   EXPECT_EQ(full.graphs.size(), 1u);
+}
+
+TEST(Fig9, AGraphRunStepwiseIsTheGraphOfTheSweep) {
+  const Fig9Settings settings = quick_settings(2, 120);
+  Fig9GraphRun run(settings, 1);
+  EXPECT_EQ(run.planned_steps(), 120);
+  EXPECT_EQ(run.advance(50), 50);
+  EXPECT_EQ(run.advance(100), 70);  // no further than the planned steps
+  EXPECT_TRUE(run.done());
+  EXPECT_EQ(run.advance(10), 0);
+  const Fig9Graph stepwise = run.measure(true);
+  const Fig9Graph whole = run_fig9_graph(settings, 1);
+  EXPECT_EQ(stepwise.attention, whole.attention);
+  EXPECT_EQ(stepwise.test_loss, whole.test_loss);
+  EXPECT_THROW(Fig9GraphRun(settings, 2), std::invalid_argument);
+}
+
+// --- JSON (cpg reproduce and the WebAssembly module) -------------------------------------------
+
+TEST(Fig9Json, SetupRoundTripsAndNamesBadFields) {
+  Fig9Settings settings = quick_settings(3, 250);
+  settings.seed = 4;
+  settings.first_graph_seed = 9;
+  const json setup = fig9_setup_json(settings);
+  EXPECT_EQ(setup["recipe"]["name"], "fast");  // quick_settings changes steps but keeps the name
+  const Fig9Settings back = fig9_settings_from_json(setup);
+  EXPECT_EQ(back.graphs, 3);
+  EXPECT_EQ(back.seed, 4u);
+  EXPECT_EQ(back.first_graph_seed, 9u);
+  EXPECT_EQ(back.test_size, 64);
+  EXPECT_EQ(back.recipe.steps, 250);
+  EXPECT_EQ(back.recipe.name, "custom");  // 250 steps is not the fast recipe
+  EXPECT_EQ(fig9_setup_json(back)["settings"], setup["settings"]);
+  // Nothing given: the defaults, which are `cpg reproduce fig9`'s.
+  EXPECT_EQ(fig9_setup_json(fig9_settings_from_json(json::object())), fig9_setup_json(Fig9Settings{}));
+  EXPECT_EQ(fig9_settings_from_json({{"recipe", {{"name", "paper"}}}}).recipe.batch, 1024);
+  EXPECT_EQ(fig9_settings_from_json({{"recipe", {{"name", "paper"}, {"batch", 1024}}}}).recipe.name, "paper");
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"settings", {{"graphs", 0}}}}, "graphs must be in [1, 1000]"},
+      {{{"settings", {{"graphs", 2.5}}}}, "graphs must be an integer"},
+      {{{"settings", {{"seed", -1}}}}, "seed must be an integer in [0, 4294967295]"},
+      {{{"settings", {{"colour", 1}}}}, "settings has no field 'colour'"},
+      {{{"recipe", {{"lr", "fast"}}}}, "lr must be a number"},
+      {{{"recipe", {{"lr", 0}}}}, "lr must be in (0, 10000]"},
+      {{{"recipe", {{"name", "slow"}}}}, "recipe must be one of fast|paper"},
+      {{{"settings", {{"heads", {2, 1}}}}}, "heads"},
+      {{{"extra", json::object()}}, "has no field 'extra'"},
+  };
+  for (const auto& [input, message] : cases) {
+    try {
+      fig9_settings_from_json(input);
+      ADD_FAILURE() << "accepted " << input.dump();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << "expected '" << message << "' in: " << e.what();
+    }
+  }
+}
+
+TEST(Fig9Json, GraphsRoundTripAndSummarizeAsMeasured) {
+  const std::vector<Fig9Graph> graphs = {
+      measured({-1, 0, -1, 1, -1}, {-1, 0.8, -1, 0.6, -1}),
+      measured({-1, 0, 1, -1, -1}, {-1, 0.4, 0.9, -1, -1}),
+      measured({-1, -1, -1, -1, -1}, {-1, -1, -1, -1, -1}),
+  };
+  std::vector<Fig9Graph> back;
+  for (const Fig9Graph& graph : graphs) {
+    const json entry = fig9_graph_json(graph, false);
+    EXPECT_TRUE(entry["parent"][0].is_null());
+    back.push_back(fig9_graph_from_json(entry));
+  }
+  Fig9Settings settings;
+  settings.T = 5;
+  const json direct = fig9_json(fig9_result(settings, graphs, false), false, 0);
+  const json via_json = fig9_json(fig9_result(settings, back, false), false, 0);
+  EXPECT_EQ(direct, via_json);
+  EXPECT_NEAR(via_json["mean"].get<double>(), 0.675, 1e-12);
+  EXPECT_EQ(via_json["graphs"], 2);
+  EXPECT_EQ(via_json["per_position"]["graphs"], json({0, 2, 1, 1, 0}));
+  EXPECT_TRUE(via_json["per_position"]["mean"][0].is_null());
+  EXPECT_THROW(fig9_graph_from_json({{"parent", {0}}}), std::invalid_argument);
+  EXPECT_THROW(fig9_graph_from_json({{"parent", {-1}}, {"parent_attention", {0.5}}}), std::invalid_argument);
 }
 
 // --- cpg reproduce -----------------------------------------------------------------------------

@@ -31,8 +31,8 @@ async function wasmMsPerStep(file, config) {
   const { default: createCpgModule } = await import(`${generated}${file}.js`);
   const module = await createCpgModule({ wasmBinary: readFileSync(`${generated}${file}.wasm`) });
   const engine = new module.Engine();
-  const error = engine.configure(config);
-  if (error) throw new Error(error);
+  const failed = engine.configure(config);  // undefined, or {error} (cpp/wasm/bindings.cpp)
+  if (failed) throw new Error(failed.error);
   engine.step(5);  // warm up
   const times = [];
   for (let repetition = 0; repetition < 5; repetition++) {

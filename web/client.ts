@@ -7,11 +7,13 @@ import type {
   LemmaSettings,
   LemmaView,
   Paper2Result,
+  Recipes,
   Reply,
-  Request,
   Snapshot,
   Status,
+  UnnumberedRequest,
 } from './worker/protocol';
+import { requestMessage } from './worker/protocol';
 
 export interface ExperimentProgress {
   experiment: Experiment;
@@ -34,7 +36,7 @@ export interface WorkerLike {
 type Listener<T> = (value: T) => void;
 
 // Requests without their id: the client numbers them.
-type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Outgoing = UnnumberedRequest;
 
 export class TrainingClient {
   private nextId = 1;
@@ -98,6 +100,11 @@ export class TrainingClient {
   cancelReproduce(): Promise<Status> {
     return this.request({ type: 'cancelReproduce' });
   }
+  /** What the experiments run (Figure 9's setup is the engine's, as `cpg reproduce fig9` uses). */
+  async recipes(): Promise<Recipes> {
+    const reply = await this.request<{ type: 'recipes'; recipes: Recipes }>({ type: 'recipes' });
+    return reply.recipes;
+  }
 
   on(type: 'snapshot', listener: Listener<Snapshot>): () => void;
   on(type: 'status', listener: Listener<Status>): () => void;
@@ -121,7 +128,8 @@ export class TrainingClient {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (reply: never) => void, reject });
-      this.worker.postMessage({ ...message, id });
+      const envelope = requestMessage(message, id);
+      this.worker.postMessage(envelope.message, envelope.transfer);
     });
   }
 
@@ -131,7 +139,7 @@ export class TrainingClient {
     if (reply.type === 'reproduced') return this.emit('reproduced', reply);
     const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
     if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
-    if (reply.type === 'lemma') {
+    if (reply.type === 'lemma' || reply.type === 'recipes') {
       waiting?.resolve(reply as never);
       return;
     }

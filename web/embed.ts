@@ -4,7 +4,7 @@ import './styles.css';
 import './embed.css';
 
 import { TrainingClient } from './client';
-import { formatLoss, headlineRecovery, inductionTargets, parentSlotNames } from './figure-data';
+import { formatLoss, headlineRecovery, inductionTargets, parentSlotNames } from './shared/figure-data';
 import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './state';
 import { AttentionPanel } from './views/attention-panel';
 import { detectPhaseTransition, LossChart } from './views/loss-chart';

@@ -4,7 +4,7 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { composePng, download, runToJson, type Panel } from './export';
-import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from './figure-data';
+import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from './shared/figure-data';
 import { SnapshotHistory } from './history';
 import { ScienceSections } from './science';
 import {

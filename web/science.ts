@@ -8,8 +8,7 @@ import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
-import { FIG9_RECIPE, PAPER2_RECIPE } from './worker/experiments';
-import type { Experiment, Fig9Result, LemmaView, Paper2Result } from './worker/protocol';
+import type { Experiment, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -31,15 +30,6 @@ export class ScienceSections {
   private running: Experiment | null = null;
 
   constructor(private readonly client: TrainingClient) {
-    $('fig9-recipe').textContent =
-      `Recipe: ${FIG9_RECIPE.graphs} graphs with q = ${FIG9_RECIPE.q}, S = ${FIG9_RECIPE.S}, T = ${FIG9_RECIPE.T}, α = ${FIG9_RECIPE.alpha}; ` +
-      `${FIG9_RECIPE.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${FIG9_RECIPE.lr}, batch ${FIG9_RECIPE.batch}, ` +
-      `${FIG9_RECIPE.steps} steps per graph. The authors used SGD with learning rate 1, batch 1024 and 16,384 steps per graph, ` +
-      'and report a mean attention on the parent of 0.837 ± 0.054.';
-    $('paper2-recipe').textContent =
-      `Recipe: the paper's graph (parents (i−1) div 2 and i−1) with S = ${PAPER2_RECIPE.S}, T = ${PAPER2_RECIPE.T}, heads 2,1; ` +
-      `Adam, learning rate ${PAPER2_RECIPE.lr}, init scale ${PAPER2_RECIPE.init_std}, batch ${PAPER2_RECIPE.batch}, ${PAPER2_RECIPE.steps} steps. ` +
-      'The authors used AdamW for 65,536 steps.';
     $('lemma-run').addEventListener('click', () => void this.computeLemma());
     for (const experiment of ['fig9', 'paper2'] as const) {
       $(`${experiment}-run`).addEventListener('click', () => void this.start(experiment));
@@ -58,6 +48,24 @@ export class ScienceSections {
   /** Called once the engine is ready. */
   enable(): void {
     for (const id of ['lemma-run', 'fig9-run', 'paper2-run']) $<HTMLButtonElement>(id).disabled = false;
+    this.client.recipes().then(
+      (recipes) => this.showRecipes(recipes),
+      (e: Error) => this.status('fig9', e.message),
+    );
+  }
+
+  /** The recipes as the worker runs them (Figure 9's is the engine's, as `cpg reproduce fig9` uses). */
+  private showRecipes({ fig9, paper2 }: Recipes): void {
+    const { settings, recipe } = fig9;
+    $('fig9-recipe').textContent =
+      `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}; ` +
+      `${recipe.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${recipe.lr}, batch ${recipe.batch}, ` +
+      `${recipe.steps} steps per graph, as cpg reproduce fig9 runs it. The authors used SGD with learning rate 1, batch 1024 and 16,384 steps per graph, ` +
+      'and report a mean attention on the parent of 0.837 ± 0.054.';
+    $('paper2-recipe').textContent =
+      `Recipe: the paper's graph (parents (i−1) div 2 and i−1) with S = ${paper2.S}, T = ${paper2.T}, heads 2,1; ` +
+      `Adam, learning rate ${paper2.lr}, init scale ${paper2.init_std}, batch ${paper2.batch}, ${paper2.steps} steps. ` +
+      'The authors used AdamW for 65,536 steps.';
   }
 
   // --- the key lemma ----------------------------------------------------------------------
@@ -120,17 +128,17 @@ export class ScienceSections {
     $(`${experiment}-run`).hidden = false;
     $(`${experiment}-cancel`).hidden = true;
     $<HTMLButtonElement>('science-export').disabled = false;
-    const partial = result.complete ? '' : ' (cancelled: partial result)';
+    const partial = result.cancelled ? ' (cancelled: partial result)' : '';
     if (experiment === 'fig9') {
       const fig9 = result as Fig9Result;
       this.results.fig9 = fig9;
       this.fig9Chart ??= new Fig9Chart($('fig9-chart'));
       this.fig9Chart.update(fig9);
-      $('fig9-result').textContent = fig9.graphs.length
-        ? `Mean attention on the parent: ${fig9.mean.toFixed(3)} ± ${fig9.std.toFixed(3)} over ${fig9.graphs.length} graphs${partial}. ` +
-          `The paper: ${fig9.paperMean.toFixed(3)} ± ${fig9.paperStd.toFixed(3)}.`
+      $('fig9-result').textContent = fig9.per_graph.length
+        ? `Mean attention on the parent: ${fig9.mean.toFixed(3)} ± ${fig9.std.toFixed(3)} over ${fig9.graphs} graphs${partial}. ` +
+          `The paper: ${fig9.paper.mean.toFixed(3)} ± ${fig9.paper.std.toFixed(3)}.`
         : `Cancelled before the first graph finished.`;
-      this.status('fig9', result.complete ? 'done' : 'cancelled');
+      this.status('fig9', result.cancelled ? 'cancelled' : 'done');
     } else {
       const paper2 = result as Paper2Result;
       this.results.paper2 = paper2;
@@ -144,8 +152,8 @@ export class ScienceSections {
       $('paper2-result').textContent =
         paper2.recovery.map((slots, h) => `head ${h + 1} → parent ${names[best[h]]} (${Math.max(...slots).toFixed(2)})`).join(' · ') +
         (best[0] !== best[1] ? ': the heads split the parents.' : ': both heads chose the same parent.') +
-        ` Test loss ${paper2.testLoss.toFixed(3)}, Bayes ${paper2.bayesLoss.toFixed(3)}${partial}.`;
-      this.status('paper2', result.complete ? 'done' : 'cancelled');
+        ` Test loss ${paper2.test_loss.toFixed(3)}, Bayes ${paper2.bayes_loss.toFixed(3)}${partial}.`;
+      this.status('paper2', result.cancelled ? 'cancelled' : 'done');
     }
   }
 

@@ -3,10 +3,12 @@
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l.
 //
-// Errors cross the boundary as values, never as C++ exceptions (those reach JS as a bare
-// number): configure(), reset() and setLearningRate() return "" or a message naming the field
-// and its allowed range, and web/engine/load.ts turns a message into a JS Error. A wrong index
-// into a snapshot throws a JS RangeError before any C++ state is touched.
+// Errors: one convention for every call that can fail. Errors cross the boundary as values,
+// never as C++ exceptions (those reach JS as a bare number), and nothing here throws into JS:
+// a fallible call returns its result (undefined when it has none) or {error: message}, the
+// message naming the field and its allowed range. A wrong layer, head or sample size adds
+// name: "RangeError". web/engine/load.ts's unwrap() turns {error} into a thrown Error (a
+// RangeError when so named) in one place. Nothing is changed when a call fails.
 //
 // Bulk results are typed arrays that JS owns: a view onto the WASM heap is sliced right away,
 // so the copy stays valid when the heap grows or the trainer is replaced.
@@ -23,6 +25,8 @@
 #include <vector>
 
 #include "config.hpp"
+#include "reproduce.hpp"
+#include "reproduce_json.hpp"
 #include "theory.hpp"
 #include "text.hpp"
 #include "trainer.hpp"
@@ -235,8 +239,22 @@ std::string seed_error(double seed) {
   return "seed must be an integer in " + range_of("seed") + " (got " + show_number(seed) + ")";
 }
 
-[[noreturn]] void throw_range_error(const std::string& message) {
-  val::global("RangeError").new_(message).throw_();
+// The failure value of every fallible call: {error: message}, with name: "RangeError" for an
+// index or count out of range.
+val error_value(const std::string& message, bool range = false) {
+  val out = val::object();
+  out.set("error", message);
+  if (range) out.set("name", std::string("RangeError"));
+  return out;
+}
+
+// JSON through the JS engine's own parser: the reproductions' results are built as JSON in
+// cpp/json/reproduce_json.cpp, the same as the CLI prints.
+val to_js(const nlohmann::json& value) { return val::global("JSON").call<val>("parse", value.dump()); }
+
+nlohmann::json from_js(const val& value) {
+  if (value.isUndefined()) return nlohmann::json(nullptr);
+  return nlohmann::json::parse(val::global("JSON").call<std::string>("stringify", value));
 }
 
 // ==========================================================================================
@@ -248,21 +266,21 @@ class Engine {
   // Starts with the default config (the paper's chain), so every method works before configure().
   Engine() : trainer_(std::make_unique<cpg::Trainer>(cpg::TrainConfig{})) {}
 
-  // A new run from a plain config object. Returns "" on success, else a message naming the
-  // field and its allowed range; the previous run is then kept as it was.
-  std::string configure(const val& object) {
+  // A new run from a plain config object. Returns undefined, or {error} naming the field and
+  // its allowed range; the previous run is then kept as it was.
+  val configure(const val& object) {
     try {
       const cpg::TrainConfig config = read_config(object);
       const std::string error = cpg::validation_error(config);
-      if (!error.empty()) return error;
+      if (!error.empty()) return error_value(error);
       trainer_ = std::make_unique<cpg::Trainer>(config);
-      return "";
+      return val::undefined();
     } catch (const std::invalid_argument& e) {
-      return e.what();
+      return error_value(e.what());
     } catch (const std::bad_alloc&) {
-      return "out of memory: the model, batch or test set is too large for this tab; lower batch, test_size, S or T";
+      return error_value("out of memory: the model, batch or test set is too large for this tab; lower batch, test_size, S or T");
     } catch (const std::exception& e) {
-      return std::string("internal error: ") + e.what();
+      return error_value(std::string("internal error: ") + e.what());
     }
   }
 
@@ -289,20 +307,22 @@ class Engine {
     return out;
   }
 
-  // Starts over with a new data seed (same graph and settings). Returns "" or a message.
-  std::string reset(double seed) {
+  // Starts over with a new data seed (same graph and settings). Returns undefined or {error}.
+  val reset(double seed) {
     const std::string error = seed_error(seed);
-    if (error.empty()) trainer_->reset(static_cast<uint32_t>(seed));
-    return error;
+    if (!error.empty()) return error_value(error);
+    trainer_->reset(static_cast<uint32_t>(seed));
+    return val::undefined();
   }
 
-  // Applies from the next step on. Returns "" or a message naming lr and its range.
-  std::string setLearningRate(double lr) {
+  // Applies from the next step on. Returns undefined or {error} naming lr and its range.
+  val setLearningRate(double lr) {
     cpg::TrainConfig config = trainer_->config();
     config.lr = lr;
     const std::string error = cpg::validation_error(config);
-    if (error.empty()) trainer_->set_learning_rate(lr);
-    return error;
+    if (!error.empty()) return error_value(error);
+    trainer_->set_learning_rate(lr);
+    return val::undefined();
   }
 
   double currentStep() const { return static_cast<double>(trainer_->step()); }
@@ -335,8 +355,8 @@ class Engine {
   // n sequences for display, {tokens: Int32Array (n, T), targets: Float64Array (n, S)}: the
   // first training sequences of `seed`, the same as `cpg sample --seed seed`.
   val sample(int n, double seed) const {
-    if (n < 0 || n > 10000) throw_range_error("sample: n must be in [0, 10000] (got " + std::to_string(n) + ")");
-    if (!seed_error(seed).empty()) throw_range_error("sample: " + seed_error(seed));
+    if (n < 0 || n > 10000) return error_value("sample: n must be in [0, 10000] (got " + std::to_string(n) + ")", true);
+    if (!seed_error(seed).empty()) return error_value("sample: " + seed_error(seed), true);
     cpg::Rng rng(static_cast<uint32_t>(seed), 1);   // the training stream, as in cpp/cli/main.cpp
     const cpg::Batch batch = trainer_->sampler().sample_batch(n, rng);
     val out = val::object();
@@ -351,7 +371,7 @@ class Engine {
   // Parameter view of first-layer head h: the causally soft-maxed position block of A_{0,h},
   // Float64Array (T, T).
   val attentionParameterView(int head) const {
-    check_head(0, head);
+    if (const std::string error = head_error(0, head); !error.empty()) return error_value(error, true);
     const std::vector<double> attention = cpg::position_attention(trainer_->params(), head);
     return copy_to_typed_array(attention.data(), attention.size());
   }
@@ -359,7 +379,7 @@ class Engine {
   // Batch view of layer l, head h: attention averaged over the test set at the last metrics(),
   // Float64Array (T, T). In the last layer (when L >= 2) only the query's row T-1 is filled.
   val attentionBatchView(int layer, int head) const {
-    check_head(layer, head);
+    if (const std::string error = head_error(layer, head); !error.empty()) return error_value(error, true);
     const std::vector<double>& attention = trainer_->batch_attention()[layer][head];
     return copy_to_typed_array(attention.data(), attention.size());
   }
@@ -368,13 +388,13 @@ class Engine {
   // [layer][head] Float64Array (T, T); in the last layer (L >= 2) only the query's row T-1.
   val sequenceAttention(const val& tokens) {
     if (!tokens.isArray() && !tokens.instanceof(val::global("Int32Array")))
-      throw_range_error("sequenceAttention: tokens must be an array or Int32Array of T token ids");
+      return error_value("sequenceAttention: tokens must be an array or Int32Array of T token ids", true);
     const std::vector<int32_t> ids = emscripten::convertJSArrayToNumberVector<int32_t>(tokens);
     cpg::AttentionMaps maps;
     try {
       maps = trainer_->sequence_attention(ids);
     } catch (const std::invalid_argument& e) {
-      throw_range_error(std::string("sequenceAttention: ") + e.what());
+      return error_value(std::string("sequenceAttention: ") + e.what(), true);
     }
     val layers = val::array();
     for (const auto& layer : maps) {
@@ -387,7 +407,7 @@ class Engine {
 
   // A_{l,h}, Float32Array (d_l, d_l) row-major.
   val parametersA(int layer, int head) const {
-    check_head(layer, head);
+    if (const std::string error = head_error(layer, head); !error.empty()) return error_value(error, true);
     const int d = trainer_->shape().d(layer);
     return copy_to_typed_array(trainer_->params().A(layer, head), static_cast<size_t>(d) * d);
   }
@@ -401,13 +421,15 @@ class Engine {
   val testLossHistory(double since) const { return history_since(trainer_->test_history(), since); }
 
  private:
-  void check_head(int layer, int head) const {
+  // "" or a message naming the layer or head and its range.
+  std::string head_error(int layer, int head) const {
     const cpg::ModelShape& shape = trainer_->shape();
     if (layer < 0 || layer >= shape.layers())
-      throw_range_error("layer must be in [0, " + std::to_string(shape.layers() - 1) + "] (got " + std::to_string(layer) + ")");
+      return "layer must be in [0, " + std::to_string(shape.layers() - 1) + "] (got " + std::to_string(layer) + ")";
     if (head < 0 || head >= shape.heads[layer])
-      throw_range_error("head must be in [0, " + std::to_string(shape.heads[layer] - 1) + "] for layer " +
-                        std::to_string(layer) + " (got " + std::to_string(head) + ")");
+      return "head must be in [0, " + std::to_string(shape.heads[layer] - 1) + "] for layer " + std::to_string(layer) +
+             " (got " + std::to_string(head) + ")";
+    return "";
   }
 
   std::unique_ptr<cpg::Trainer> trainer_;
@@ -429,7 +451,7 @@ val fieldRanges() {
 // The key lemma at its initialization (cpg::lemma_view): -dL/dA_1 over the position block next
 // to the chi-square mutual information, for a single-parent task. `config` is a config object
 // as for Engine.configure; `settings` is {beta, w, batch, mi_samples} (missing keys default).
-// Returns {error: ""} plus the view, or {error: message} naming the field and its range.
+// Returns the view, or {error} naming the field and its range.
 val lemmaView(const val& config_object, const val& settings_object) {
   val out = val::object();
   try {
@@ -449,10 +471,7 @@ val lemmaView(const val& config_object, const val& settings_object) {
     }
     std::string error = cpg::validation_error(config);
     if (error.empty()) error = cpg::lemma_validation_error(config, settings);
-    if (!error.empty()) {
-      out.set("error", error);
-      return out;
-    }
+    if (!error.empty()) return error_value(error);
     const cpg::LemmaView view = cpg::lemma_view(config, settings);
     std::vector<double> gradient, information;
     std::vector<int32_t> rows, cols;
@@ -467,7 +486,6 @@ val lemmaView(const val& config_object, const val& settings_object) {
     scatter.set("j", copy_to_typed_array(cols.data(), cols.size()));
     scatter.set("gradient", copy_to_typed_array(gradient.data(), gradient.size()));
     scatter.set("information", copy_to_typed_array(information.data(), information.size()));
-    out.set("error", std::string());
     out.set("S", view.S);
     out.set("T", view.T);
     out.set("loss", view.loss);
@@ -481,12 +499,81 @@ val lemmaView(const val& config_object, const val& settings_object) {
     out.set("pearson_row_centred", view.pearson_row_centred);
     out.set("scatter", scatter);
   } catch (const std::invalid_argument& e) {
-    out.set("error", std::string(e.what()));
+    return error_value(e.what());
   } catch (const std::exception& e) {
-    out.set("error", std::string("internal error: ") + e.what());
+    return error_value(std::string("internal error: ") + e.what());
   }
   return out;
 }
+
+// ==========================================================================================
+// Figure 9, one graph at a time (cpp/engine/reproduce.hpp)
+// ==========================================================================================
+//
+// The page's worker loops over the graphs itself, so that it can report progress and honour a
+// cancel between chunks of steps; the recipe, the measurement, the summary and the field names
+// are the engine's and cpp/json's, the same as `cpg reproduce fig9`'s. A setup is
+// {settings, recipe} as in that command's JSON.
+
+// Runs `what`, turning the engine's std::invalid_argument into {error}.
+template <typename What>
+val fallible(What what) {
+  try {
+    return what();
+  } catch (const std::invalid_argument& e) {
+    return error_value(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return error_value(std::string("not JSON: ") + e.what());
+  } catch (const std::exception& e) {
+    return error_value(std::string("internal error: ") + e.what());
+  }
+}
+
+// The setup with every field filled in (defaults: the fast recipe, as `cpg reproduce fig9`),
+// or {error} naming the field.
+val fig9Setup(const val& setup) {
+  return fallible([&] { return to_js(cpg::fig9_setup_json(cpg::fig9_settings_from_json(from_js(setup)))); });
+}
+
+// The summary of graphs measured one at a time: the whole figure, as `cpg reproduce fig9`
+// prints it, or {error}.
+val summarizeFig9(const val& setup, const val& graphs, bool cancelled, double seconds) {
+  return fallible([&] {
+    const cpg::Fig9Settings settings = cpg::fig9_settings_from_json(from_js(setup));
+    const nlohmann::json list = from_js(graphs);
+    if (!list.is_array()) throw std::invalid_argument("graphs must be an array of graphs (got " + list.dump() + ")");
+    std::vector<cpg::Fig9Graph> measured;
+    for (const auto& graph : list) measured.push_back(cpg::fig9_graph_from_json(graph));
+    return to_js(cpg::fig9_json(cpg::fig9_result(settings, std::move(measured), cancelled), false, seconds));
+  });
+}
+
+// One graph of a sweep, trained a few steps at a time: start(setup, index), advance(n) until
+// done(), then result().
+class Fig9GraphRun {
+ public:
+  // Starts graph `index` (from 0) of the sweep. Returns undefined or {error}.
+  val start(const val& setup, int index) {
+    return fallible([&] {
+      run_ = std::make_unique<cpg::Fig9GraphRun>(cpg::fig9_settings_from_json(from_js(setup)), index);
+      return val::undefined();
+    });
+  }
+  // Trains up to n more steps; returns the steps done (0 before start or once done).
+  double advance(double n) { return run_ ? static_cast<double>(run_->advance(static_cast<int64_t>(n))) : 0; }
+  double step() const { return run_ ? static_cast<double>(run_->step()) : 0; }
+  double plannedSteps() const { return run_ ? static_cast<double>(run_->planned_steps()) : 0; }
+  bool done() const { return !run_ || run_->done(); }
+  // The graph as measured now (with its test loss), as one entry of the CLI's per_graph, or
+  // {error} before start().
+  val result() {
+    if (!run_) return error_value("Fig9GraphRun.result: call start(setup, index) first");
+    return fallible([&] { return to_js(cpg::fig9_graph_json(run_->measure(true), false)); });
+  }
+
+ private:
+  std::unique_ptr<cpg::Fig9GraphRun> run_;
+};
 
 // Defaults of every field (cpg::TrainConfig's initializers).
 val defaultConfig() { return config_object(cpg::TrainConfig{}); }
@@ -517,4 +604,14 @@ EMSCRIPTEN_BINDINGS(cpg) {
   emscripten::function("fieldRanges", &fieldRanges);
   emscripten::function("defaultConfig", &defaultConfig);
   emscripten::function("lemmaView", &lemmaView);
+  emscripten::class_<Fig9GraphRun>("Fig9GraphRun")
+      .constructor<>()
+      .function("start", &Fig9GraphRun::start)
+      .function("advance", &Fig9GraphRun::advance)
+      .function("step", &Fig9GraphRun::step)
+      .function("plannedSteps", &Fig9GraphRun::plannedSteps)
+      .function("done", &Fig9GraphRun::done)
+      .function("result", &Fig9GraphRun::result);
+  emscripten::function("fig9Setup", &fig9Setup);
+  emscripten::function("summarizeFig9", &summarizeFig9);
 }

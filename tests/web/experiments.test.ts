@@ -1,10 +1,12 @@
-// The paper's experiments as the page runs them in the worker: Figure 9's statistics, a reduced
-// sweep on the real engine, cancelling, and the protocol around them.
+// The paper's experiments as the page runs them in the worker: Figure 9's statistics (the
+// engine's, through the module), a reduced sweep on the real engine, cancelling, and the
+// protocol around them.
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { loadEngine, wasmFileName, type Engine } from '../../web/engine/load';
-import { aggregateFig9, FIG9_RECIPE, runFig9, type Fig9Graph, type RunControl } from '../../web/worker/experiments';
+import { runFig9, type RunControl } from '../../web/worker/experiments';
+import type { Fig9Graph } from '../../web/worker/protocol';
 
 let wasmBinary: Uint8Array;
 let engine: Engine;
@@ -24,34 +26,47 @@ const control = (cancelAfter = Infinity): RunControl & { messages: string[] } =>
 };
 
 describe('Figure 9', () => {
+  // A graph as the summary reads it: parents (null for none) and the attention on them.
+  const measured = (graph_seed: number, parent: (number | null)[], parent_attention: (number | null)[]): Fig9Graph => ({
+    graph_seed, parent, parent_attention, positions_with_parent: 0, mean: null, test_loss: 0, bayes_loss: 0, steps: 0, diverged: false,
+  });
+
   it('aggregates per graph and per position, ignoring positions without a parent', () => {
     const graphs: Fig9Graph[] = [
-      { graphSeed: 1, parents: [[], [0], []], parentAttention: [NaN, 0.8, NaN], mean: 0.8 },
-      { graphSeed: 2, parents: [[], [0], [1]], parentAttention: [NaN, 0.6, 1.0], mean: 0.8 },
-      { graphSeed: 3, parents: [[], [0], [0]], parentAttention: [NaN, 1.0, 0.4], mean: 0.7 },
+      measured(1, [null, 0, null], [null, 0.8, null]),
+      measured(2, [null, 0, 1], [null, 0.6, 1.0]),
+      measured(3, [null, 0, 0], [null, 1.0, 0.4]),
     ];
-    const stats = aggregateFig9(graphs, 3);
+    const stats = engine.summarizeFig9({ settings: { T: 3 } }, graphs, false, 0);
     expect(stats.mean).toBeCloseTo(0.766667, 5);
     expect(stats.std).toBeCloseTo(Math.sqrt(((0.8 - 0.766667) ** 2 * 2 + (0.7 - 0.766667) ** 2) / 3), 5);
-    expect(stats.perPosition.count).toEqual([0, 3, 2]);
-    expect(stats.perPosition.mean[0]).toBeNaN();
-    expect(stats.perPosition.mean[1]).toBeCloseTo(0.8, 10);
-    expect(stats.perPosition.std[2]).toBeCloseTo(0.3, 10);
+    expect(stats.per_position.graphs).toEqual([0, 3, 2]);
+    expect(stats.per_position.mean[0]).toBeNull();
+    expect(stats.per_position.mean[1]).toBeCloseTo(0.8, 10);
+    expect(stats.per_position.std[2]).toBeCloseTo(0.3, 10);
+    expect(stats.per_graph.map((g) => g.mean)).toEqual([0.8, 0.8, 0.7].map((m) => expect.closeTo(m, 12)));
+  });
+
+  it('bad setups and graphs are errors naming the field', () => {
+    expect(() => engine.fig9Setup({ settings: { graphs: 0 } })).toThrow(/^graphs must be in \[1, 1000\]/);
+    expect(() => engine.fig9Setup({ recipe: { name: 'slow' } })).toThrow(/^recipe must be one of fast\|paper/);
+    expect(() => engine.fig9GraphRun({ settings: { graphs: 2 } }, 2)).toThrow(/^graph index must be in \[0, 1\]/);
+    expect(() => engine.summarizeFig9({}, [measured(1, [null, 0], [null])], false, 0)).toThrow(/parent and parent_attention/);
   });
 
   it('a reduced sweep on the real engine puts more than 0.7 of the attention on the parents', async () => {
-    const result = await runFig9(engine, { ...FIG9_RECIPE, graphs: 3 }, control());
-    expect(result.complete).toBe(true);
-    expect(result.graphs).toHaveLength(3);
+    const result = await runFig9(engine, engine.fig9Setup({ settings: { graphs: 3 } }), control());
+    expect(result.cancelled).toBe(false);
+    expect(result.per_graph).toHaveLength(3);
     expect(result.mean).toBeGreaterThan(0.7);
-    expect(result.graphs.every((g) => g.parentAttention.every((v, i) => (g.parents[i].length ? v >= 0 && v <= 1 : Number.isNaN(v))))).toBe(true);
+    expect(result.per_graph.every((g) => g.parent_attention.every((v, i) => (g.parent[i] !== null ? v !== null && v >= 0 && v <= 1 : v === null)))).toBe(true);
   });
 
   it('stops when cancelled and says the result is partial', async () => {
     const run = control(3);
-    const result = await runFig9(engine, { ...FIG9_RECIPE, graphs: 3 }, run);
-    expect(result.complete).toBe(false);
-    expect(result.graphs.length).toBeLessThan(3);
+    const result = await runFig9(engine, engine.fig9Setup({ settings: { graphs: 3 } }), run);
+    expect(result.cancelled).toBe(true);
+    expect(result.per_graph.length).toBeLessThan(3);
     expect(run.messages.length).toBe(3);
   });
 });

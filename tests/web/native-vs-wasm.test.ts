@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { Engine, loadEngine, wasmFileName, type EngineConfig, type Metrics } from '../../web/engine/load';
+import { Engine, loadEngine, wasmFileName, type EngineConfig, type Fig9Result, type Metrics } from '../../web/engine/load';
+import { runFig9 } from '../../web/worker/experiments';
 
 const cpg = fileURLToPath(new URL('../../build/native/cpg', import.meta.url));
 const run = promisify(execFile);
@@ -93,5 +94,42 @@ describe('native CLI and WebAssembly module', () => {
     });
     // The run must actually learn, or agreeing would prove little.
     expect(wasm[200].test_loss).toBeLessThan(wasm[0].test_loss - 0.1);
+  });
+
+  it('give the same Figure 9 for the same command line and button: seeds, fields and numbers', async () => {
+    // A reduced sweep: `cpg reproduce fig9 --graphs 2 --steps 1000` and the page's worker loop
+    // over the same setup.
+    const nativeRun = cli(['reproduce', 'fig9', '--graphs', '2', '--steps', '1000']);
+    const setup = engine.fig9Setup({ settings: { graphs: 2 }, recipe: { steps: 1000 } });
+    const wasm = await runFig9(engine, setup, { onProgress: () => {}, cancelled: () => false, yieldToEvents: () => Promise.resolve() });
+    const native = JSON.parse(await nativeRun) as Fig9Result;
+
+    // The same fields, the same setup and the same graphs.
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(native).sort());
+    expect(wasm.settings).toEqual(native.settings);
+    expect(wasm.recipe).toEqual(native.recipe);
+    expect(wasm.paper).toEqual(native.paper);
+    expect([wasm.graphs, wasm.cancelled, wasm.diverged_graphs]).toEqual([native.graphs, native.cancelled, native.diverged_graphs]);
+    expect(wasm.per_graph).toHaveLength(2);
+    // The page's button runs the engine's defaults, which are the command line's without options.
+    expect(engine.fig9Setup()).toEqual({ settings: { ...native.settings, graphs: 20 }, recipe: { ...native.recipe, name: 'fast', steps: 6000 } });
+
+    // The same numbers, up to the SIMD build's summation order.
+    const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-5);
+    const allClose = (a: (number | null)[], b: (number | null)[]) => a.length === b.length && a.every((x, i) => close(x, b[i]));
+    native.per_graph.forEach((expected, g) => {
+      const got = wasm.per_graph[g];
+      expect(Object.keys(got).sort()).toEqual(Object.keys(expected).sort());
+      expect([got.graph_seed, got.parent, got.steps, got.diverged, got.positions_with_parent]).toEqual(
+        [expected.graph_seed, expected.parent, expected.steps, expected.diverged, expected.positions_with_parent]);
+      expect(allClose(got.parent_attention, expected.parent_attention)).toBe(true);
+      expect(allClose([got.mean, got.test_loss, got.bayes_loss], [expected.mean, expected.test_loss, expected.bayes_loss])).toBe(true);
+    });
+    expect(allClose([wasm.mean, wasm.std], [native.mean, native.std])).toBe(true);
+    expect(wasm.per_position.graphs).toEqual(native.per_position.graphs);
+    expect(allClose(wasm.per_position.mean, native.per_position.mean)).toBe(true);
+    expect(allClose(wasm.per_position.std, native.per_position.std)).toBe(true);
+    // The sweep learned something, or agreeing would prove little (uniform attention at A = 0 is below 0.2).
+    expect(wasm.mean).toBeGreaterThan(0.6);
   });
 });

@@ -205,12 +205,12 @@ describe('worker protocol', () => {
     await expect(client.lemma({ graph: 'chain', S: 5, T: 12 }, { beta: -1 })).rejects.toThrow(/beta/);
     const progress: number[] = [];
     client.on('progress', (p) => progress.push(p.fraction));
-    const result = new Promise<{ complete: boolean }>((resolve) => client.on('reproduced', ({ result }) => resolve(result)));
+    const result = new Promise<{ cancelled: boolean }>((resolve) => client.on('reproduced', ({ result }) => resolve(result)));
     await client.reproduce('fig9');
     await expect(client.reproduce('paper2')).rejects.toThrow(/still running/);
     while (progress.length < 3) await sleep(20);
     await client.cancelReproduce();
-    expect((await result).complete).toBe(false);
+    expect((await result).cancelled).toBe(true);
     expect(progress.every((f) => f >= 0 && f <= 1)).toBe(true);
     const status = await client.step(1);
     expect(status.step).toBe(3);

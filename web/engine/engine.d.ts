@@ -1,7 +1,12 @@
 // The interface of the WebAssembly module built from cpp/wasm/bindings.cpp (generated/cpg.js
 // and generated/cpg-nosimd.js share it). Hand-written: keep it in step with the EMSCRIPTEN_BINDINGS
 // block there. The rest of the front end imports these types, and talks to the module through
-// load.ts, whose wrapper turns error messages into Errors.
+// load.ts.
+//
+// Errors, one convention: every call that can fail returns its result (undefined when it has
+// none) or an EngineError, {error: message} naming the field and its allowed range (with
+// name: 'RangeError' for a wrong layer, head or count). Nothing throws across the boundary;
+// load.ts's unwrap() turns an EngineError into a thrown Error (or RangeError) in one place.
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l
 // (d_0 = S + T, d_{l+1} = d_l (1 + H_l)).
@@ -118,6 +123,15 @@ export interface LossHistory {
   loss: Float64Array;
 }
 
+/** What a failed call returns instead of its result. */
+export interface EngineError {
+  error: string;
+  name?: 'RangeError';
+}
+
+/** The result of a call that can fail. */
+export type Fallible<T> = T | EngineError;
+
 export interface FieldRange {
   field: string;
   range: string;
@@ -126,34 +140,33 @@ export interface FieldRange {
 
 /**
  * The Embind class. It owns one trainer, starting from the default config. Free it with
- * delete(). Methods that return a string return "" on success, else a message naming the
- * field and its allowed range (load.ts's wrapper throws it as an Error). Typed arrays are
- * copies that JS owns (safe to transfer). A wrong layer or head index throws a RangeError.
+ * delete(). Typed arrays are copies that JS owns (safe to transfer). A wrong layer or head
+ * index gives an EngineError named RangeError.
  */
 export interface RawEngine {
-  configure(config: EngineConfig): string;
+  configure(config: EngineConfig): Fallible<undefined>;
   /** Runs up to n steps; fewer when the run diverges. Returns the steps done. */
   step(n: number): number;
   /** Evaluates the test set (refreshes attentionBatchView). */
   metrics(): Metrics;
   /** Starts over with a new data seed, same graph and settings. */
-  reset(seed: number): string;
-  setLearningRate(lr: number): string;
+  reset(seed: number): Fallible<undefined>;
+  setLearningRate(lr: number): Fallible<undefined>;
   currentStep(): number;
   diverged(): boolean;
   config(): ResolvedConfig;
   shape(): ModelShape;
   graph(): GraphInfo;
   /** The first n training sequences of `seed` (as `cpg sample --seed`), n in [0, 10000]. */
-  sample(n: number, seed: number): Samples;
+  sample(n: number, seed: number): Fallible<Samples>;
   /** First-layer head h, parameter view: (T, T), rows soft-maxed over j <= i. */
-  attentionParameterView(head: number): Float64Array;
+  attentionParameterView(head: number): Fallible<Float64Array>;
   /** Layer l, head h, averaged over the test set at the last metrics(): (T, T); in the last layer (L >= 2) only row T-1. */
-  attentionBatchView(layer: number, head: number): Float64Array;
+  attentionBatchView(layer: number, head: number): Fallible<Float64Array>;
   /** The current model's attention on one sequence of T tokens: [layer][head] (T, T); in the last layer (L >= 2) only row T-1. Throws a RangeError on bad tokens. */
-  sequenceAttention(tokens: ArrayLike<number>): Float64Array[][];
+  sequenceAttention(tokens: ArrayLike<number>): Fallible<Float64Array[][]>;
   /** A_{l,h}: (d_l, d_l) row-major. */
-  parametersA(layer: number, head: number): Float32Array;
+  parametersA(layer: number, head: number): Fallible<Float32Array>;
   /** W: (d_L, S) row-major. */
   parametersW(): Float32Array;
   /** Training-batch losses of steps >= since. */
@@ -191,12 +204,103 @@ export interface LemmaView {
   scatter: { i: Int32Array; j: Int32Array; gradient: Float64Array; information: Float64Array };
 }
 
+// --- Figure 9 (cpp/engine/reproduce.hpp; fields as cpp/json/reproduce_json.hpp writes them) ---
+
+/** How each graph trains; `name` is fast | paper | custom (a named recipe with an override). */
+export interface Fig9Recipe {
+  name: string;
+  optimizer: string;
+  lr: number;
+  wd: number;
+  schedule: string;
+  batch: number;
+  steps: number;
+  init_std: number;
+}
+
+/** Graph g trains on the random DAG of graph seed `graph_seed + g`, with data and init seed `seed + g`. */
+export interface Fig9Settings {
+  graphs: number;
+  q: number;
+  S: number;
+  T: number;
+  alpha: number;
+  heads: number[];
+  seed: number;
+  graph_seed: number;
+  test_size: number;
+}
+
+/** A sweep, as `cpg reproduce fig9` reads its options and prints them. */
+export interface Fig9Setup {
+  settings: Fig9Settings;
+  recipe: Fig9Recipe;
+}
+
+/** Any part of a setup; the rest takes the defaults (`cpg reproduce fig9`'s). */
+export interface Fig9SetupInput {
+  settings?: Partial<Fig9Settings>;
+  recipe?: Partial<Fig9Recipe>;
+}
+
+/** One graph of the sweep, an entry of the CLI's per_graph. Null where a position has no parent. */
+export interface Fig9Graph {
+  graph_seed: number;
+  /** (T) parent of position i */
+  parent: (number | null)[];
+  /** (T) first-layer position attention from i to its parent */
+  parent_attention: (number | null)[];
+  positions_with_parent: number;
+  /** mean of parent_attention over positions with a parent */
+  mean: number | null;
+  test_loss: number;
+  bayes_loss: number;
+  steps: number;
+  diverged: boolean;
+}
+
+/** The figure, exactly as `cpg reproduce fig9` prints it. */
+export interface Fig9Result extends Fig9Setup {
+  figure: 'fig9';
+  /** mean over graphs of each graph's mean, and its population standard deviation */
+  mean: number;
+  std: number;
+  /** graphs counted (those with a parent somewhere) */
+  graphs: number;
+  /** per position: mean and std over the graphs with a parent there (null where none has), and how many */
+  per_position: { mean: (number | null)[]; std: (number | null)[]; graphs: number[] };
+  paper: { mean: number; std: number; recipe: Fig9Recipe };
+  cancelled: boolean;
+  diverged_graphs: number;
+  seconds: number;
+  per_graph: Fig9Graph[];
+}
+
+/** One graph of a sweep, trained a few steps at a time. Free it with delete(). */
+export interface RawFig9GraphRun {
+  /** Starts graph `index` (from 0) of the sweep. */
+  start(setup: Fig9SetupInput, index: number): Fallible<undefined>;
+  /** Trains up to n more steps; returns the steps done (fewer at the end or when diverging). */
+  advance(n: number): number;
+  step(): number;
+  plannedSteps(): number;
+  /** The planned steps are done, or the run diverged (true before start). */
+  done(): boolean;
+  /** The graph measured now, with its test loss. */
+  result(): Fallible<Fig9Graph>;
+  delete(): void;
+}
+
 export interface CpgModule {
   Engine: new () => RawEngine;
-  /** error is "" on success, else a message naming the field and its range (other fields then absent). */
-  lemmaView(config: EngineConfig, settings?: LemmaSettings): { error: string } & Partial<LemmaView>;
+  lemmaView(config: EngineConfig, settings?: LemmaSettings): Fallible<LemmaView>;
   fieldRanges(): FieldRange[];
   defaultConfig(): ResolvedConfig;
+  Fig9GraphRun: new () => RawFig9GraphRun;
+  /** The setup with every field filled in. */
+  fig9Setup(setup?: Fig9SetupInput): Fallible<Fig9Setup>;
+  /** The figure from graphs measured one at a time. */
+  summarizeFig9(setup: Fig9SetupInput, graphs: Fig9Graph[], cancelled: boolean, seconds: number): Fallible<Fig9Result>;
 }
 
 /** Options of the Emscripten factory (the only ones the build accepts: INCOMING_MODULE_JS_API). */

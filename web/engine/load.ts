@@ -18,7 +18,12 @@ import { exceptions as detectExceptions, simd as detectSimd } from 'wasm-feature
 import type {
   CpgModule,
   EngineConfig,
+  Fallible,
   FieldRange,
+  Fig9Graph,
+  Fig9Result,
+  Fig9Setup,
+  Fig9SetupInput,
   GraphInfo,
   LemmaSettings,
   LemmaView,
@@ -27,6 +32,7 @@ import type {
   ModelShape,
   ModuleOptions,
   RawEngine,
+  RawFig9GraphRun,
   ResolvedConfig,
   Samples,
 } from './engine.js';
@@ -34,7 +40,15 @@ import type {
 export type {
   CpgModule,
   EngineConfig,
+  EngineError,
+  Fallible,
   FieldRange,
+  Fig9Graph,
+  Fig9Recipe,
+  Fig9Result,
+  Fig9Settings,
+  Fig9Setup,
+  Fig9SetupInput,
   GraphInfo,
   LemmaSettings,
   LemmaView,
@@ -96,14 +110,22 @@ export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
   return new Engine(module, simd);
 }
 
-function check(message: string): void {
-  if (message !== '') throw new Error(message);
+/**
+ * The one place the module's errors become JS errors: a call that failed returned
+ * {error: message} (engine.d.ts), thrown here as an Error, or a RangeError when so named.
+ */
+export function unwrap<T>(result: Fallible<T>): T {
+  if (typeof result === 'object' && result !== null && 'error' in result && typeof result.error === 'string') {
+    throw result.name === 'RangeError' ? new RangeError(result.error) : new Error(result.error);
+  }
+  return result as T;
 }
 
 /**
- * The module's Engine with errors as Errors: configure, reset and setLearningRate throw an
- * Error whose message names the field and its allowed range, and leave the engine as it was.
- * Everything else passes straight through (see RawEngine in engine.d.ts for shapes).
+ * The module's Engine with errors as Errors (through unwrap): a bad config, seed or learning
+ * rate throws an Error whose message names the field and its allowed range, and leaves the
+ * engine as it was; a wrong layer or head index throws a RangeError. See RawEngine in
+ * engine.d.ts for shapes.
  */
 export class Engine {
   readonly simd: boolean;
@@ -118,7 +140,7 @@ export class Engine {
 
   /** A new run; missing keys take their defaults. Throws on a bad config and keeps the previous run. */
   configure(config: EngineConfig): void {
-    check(this.raw.configure(config));
+    unwrap(this.raw.configure(config));
   }
   /** Runs up to n steps (fewer when the run diverges); returns the steps done. */
   step(n: number): number {
@@ -130,10 +152,10 @@ export class Engine {
   }
   /** Starts over with a new data seed (same graph and settings). */
   reset(seed: number): void {
-    check(this.raw.reset(seed));
+    unwrap(this.raw.reset(seed));
   }
   setLearningRate(lr: number): void {
-    check(this.raw.setLearningRate(lr));
+    unwrap(this.raw.setLearningRate(lr));
   }
   currentStep(): number {
     return this.raw.currentStep();
@@ -151,19 +173,19 @@ export class Engine {
     return this.raw.graph();
   }
   sample(n: number, seed: number): Samples {
-    return this.raw.sample(n, seed);
+    return unwrap(this.raw.sample(n, seed));
   }
   attentionParameterView(head: number): Float64Array {
-    return this.raw.attentionParameterView(head);
+    return unwrap(this.raw.attentionParameterView(head));
   }
   attentionBatchView(layer: number, head: number): Float64Array {
-    return this.raw.attentionBatchView(layer, head);
+    return unwrap(this.raw.attentionBatchView(layer, head));
   }
   sequenceAttention(tokens: ArrayLike<number>): Float64Array[][] {
-    return this.raw.sequenceAttention(tokens);
+    return unwrap(this.raw.sequenceAttention(tokens));
   }
   parametersA(layer: number, head: number): Float32Array {
-    return this.raw.parametersA(layer, head);
+    return unwrap(this.raw.parametersA(layer, head));
   }
   parametersW(): Float32Array {
     return this.raw.parametersW();
@@ -176,9 +198,19 @@ export class Engine {
   }
   /** The key-lemma view of a single-parent task at the lemma initialization; throws an Error on bad input. */
   lemmaView(config: EngineConfig, settings?: LemmaSettings): LemmaView {
-    const result = this.module.lemmaView(config, settings);
-    check(result.error);
-    return result as LemmaView;
+    return unwrap(this.module.lemmaView(config, settings));
+  }
+  /** Figure 9's setup with every field filled in; the defaults are `cpg reproduce fig9`'s. */
+  fig9Setup(setup: Fig9SetupInput = {}): Fig9Setup {
+    return unwrap(this.module.fig9Setup(setup));
+  }
+  /** Starts graph `index` of a Figure 9 sweep; train it with advance() until done(). */
+  fig9GraphRun(setup: Fig9SetupInput, index: number): Fig9GraphRun {
+    return new Fig9GraphRun(this.module, setup, index);
+  }
+  /** Figure 9 from graphs measured one at a time, as `cpg reproduce fig9` prints it. */
+  summarizeFig9(setup: Fig9SetupInput, graphs: Fig9Graph[], cancelled: boolean, seconds: number): Fig9Result {
+    return unwrap(this.module.summarizeFig9(setup, graphs, cancelled, seconds));
   }
   fieldRanges(): FieldRange[] {
     return this.module.fieldRanges();
@@ -187,6 +219,42 @@ export class Engine {
     return this.module.defaultConfig();
   }
   /** Frees the C++ object; the Engine is unusable afterwards. */
+  dispose(): void {
+    this.raw.delete();
+  }
+}
+
+/** One graph of a Figure 9 sweep, trained a few steps at a time; free it with dispose(). */
+export class Fig9GraphRun {
+  private readonly raw: RawFig9GraphRun;
+
+  constructor(module: CpgModule, setup: Fig9SetupInput, index: number) {
+    this.raw = new module.Fig9GraphRun();
+    try {
+      unwrap(this.raw.start(setup, index));
+    } catch (error) {
+      this.raw.delete();
+      throw error;
+    }
+  }
+  /** Trains up to n more steps; returns the steps done. */
+  advance(n: number): number {
+    return this.raw.advance(n);
+  }
+  step(): number {
+    return this.raw.step();
+  }
+  plannedSteps(): number {
+    return this.raw.plannedSteps();
+  }
+  /** The planned steps are done, or the run diverged. */
+  done(): boolean {
+    return this.raw.done();
+  }
+  /** The graph as measured now, with its test loss. */
+  result(): Fig9Graph {
+    return unwrap(this.raw.result());
+  }
   dispose(): void {
     this.raw.delete();
   }

@@ -4,20 +4,23 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './views.css';
 
+/** What the chart reads of Figure 9's result (the fields of `cpg reproduce fig9`'s JSON). */
 export interface Fig9ChartData {
-  perPosition: { mean: number[]; std: number[]; count: number[] };
+  /** per position: mean and std over the graphs with a parent there (null where none has), and how many */
+  per_position: { mean: (number | null)[]; std: (number | null)[]; graphs: number[] };
 }
 
 /** x, mean, mean + std, mean - std over the positions that have data (others are null). */
 export function fig9Series(data: Fig9ChartData): [number[], (number | null)[], (number | null)[], (number | null)[]] {
   const xs: number[] = [], mean: (number | null)[] = [], upper: (number | null)[] = [], lower: (number | null)[] = [];
-  data.perPosition.mean.forEach((m, i) => {
-    if (data.perPosition.count[i] === 0) return;
+  data.per_position.mean.forEach((m, i) => {
+    if (data.per_position.graphs[i] === 0) return;
     xs.push(i);
-    const ok = Number.isFinite(m);
+    const sd = data.per_position.std[i];
+    const ok = m !== null && Number.isFinite(m) && sd !== null;
     mean.push(ok ? m : null);
-    upper.push(ok ? Math.min(1, m + data.perPosition.std[i]) : null);
-    lower.push(ok ? Math.max(0, m - data.perPosition.std[i]) : null);
+    upper.push(ok ? Math.min(1, m + sd) : null);
+    lower.push(ok ? Math.max(0, m - sd) : null);
   });
   return [xs, mean, upper, lower];
 }

@@ -1,10 +1,17 @@
 // The paper's experiments, run in the worker on an engine of their own (the live run stays as
 // it is): Figure 9's sweep over random DAGs, and the two-parent figure. Each trains in short
 // chunks and yields between them, so progress is reported and a cancel is honoured at once.
+//
+// Figure 9's recipe, measurement, summary and field names are the engine's
+// (cpp/engine/reproduce.hpp, cpp/json/reproduce_json.hpp): this file only loops over the graphs,
+// so the page's button and `cpg reproduce fig9` give the same numbers.
 import type { Engine } from '../engine/load';
-import type { EngineConfig } from './protocol';
+import type { Fig9Graph, Fig9Result, Fig9Setup, Paper2Recipe, Paper2Result } from './protocol';
 
-export type ExperimentEngine = Pick<Engine, 'configure' | 'step' | 'graph' | 'attentionParameterView' | 'metrics'>;
+export type ExperimentEngine = Pick<
+  Engine,
+  'configure' | 'step' | 'graph' | 'attentionParameterView' | 'metrics' | 'fig9Setup' | 'fig9GraphRun' | 'summarizeFig9'
+>;
 
 export interface Progress {
   /** 0..1 */
@@ -18,76 +25,69 @@ export interface RunControl {
   yieldToEvents(): Promise<void>;
 }
 
+/** Steps trained between two progress reports (and chances to cancel). */
+const CHUNK = 50;
+
 // --- Figure 9 ----------------------------------------------------------------------------------
 
 /**
- * The recipe the page runs: `cpg reproduce fig9 --recipe fast` (cpp/engine/reproduce.hpp), SGD
- * from A = W = 0 as in the paper, but with lr 3, batch 64 and 6000 steps instead of lr 1, batch
- * 1024 and 2^14 steps (44 times fewer sequences).
+ * Runs the sweep of `setup` (the engine's fill-in of it: engine.fig9Setup()) one graph at a
+ * time. A cancel keeps the graphs finished so far, and the result says `cancelled`.
  */
-export const FIG9_RECIPE = {
-  graphs: 20,
-  S: 3,
-  T: 20,
-  alpha: 0.1,
-  q: 0.5,
-  heads: [1, 1],
-  optimizer: 'sgd' as 'adam' | 'sgd',
-  lr: 3,
-  batch: 64,
-  steps: 6000,
-  init_std: 0,
-  seed: 1,
-  firstGraphSeed: 1,
-};
-export type Fig9Recipe = typeof FIG9_RECIPE;
-
-export interface Fig9Graph {
-  graphSeed: number;
-  parents: number[][];
-  /** (T) attention from i to its parent, NaN where i has no parent */
-  parentAttention: number[];
-  mean: number;
-}
-
-export interface Fig9Result {
-  recipe: Fig9Recipe;
-  graphs: Fig9Graph[];
-  /** mean over graphs of each graph's mean, and its population standard deviation */
-  mean: number;
-  std: number;
-  /** per position: mean and std over the graphs where it has a parent, and how many */
-  perPosition: { mean: number[]; std: number[]; count: number[] };
-  complete: boolean;
-  paperMean: number;
-  paperStd: number;
-}
-
-const meanOf = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const stdOf = (values: number[]) => {
-  const m = meanOf(values);
-  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
-};
-
-/** Statistics of a finished (or cancelled) sweep; positions without data get NaN. */
-export function aggregateFig9(graphs: Fig9Graph[], T: number): Pick<Fig9Result, 'mean' | 'std' | 'perPosition'> {
-  const perPosition = { mean: [] as number[], std: [] as number[], count: [] as number[] };
-  for (let i = 0; i < T; i++) {
-    const values = graphs.map((g) => g.parentAttention[i]).filter((v) => Number.isFinite(v));
-    perPosition.count.push(values.length);
-    perPosition.mean.push(values.length ? meanOf(values) : NaN);
-    perPosition.std.push(values.length ? stdOf(values) : NaN);
+export async function runFig9(engine: ExperimentEngine, setup: Fig9Setup, control: RunControl): Promise<Fig9Result> {
+  const start = performance.now();
+  const { graphs, recipe } = { graphs: setup.settings.graphs, recipe: setup.recipe };
+  const measured: Fig9Graph[] = [];
+  let cancelled = false;
+  for (let g = 0; g < graphs && !cancelled; g++) {
+    const run = engine.fig9GraphRun(setup, g);
+    try {
+      while (!run.done()) {
+        if (control.cancelled()) {
+          cancelled = true;
+          break;
+        }
+        const ran = run.advance(CHUNK);
+        // A diverged graph stops early but counts as done, with what it learned.
+        const done = run.done() ? recipe.steps : run.step();
+        control.onProgress({
+          fraction: (g + done / recipe.steps) / graphs,
+          message: `graph ${g + 1} of ${graphs}: step ${done} of ${recipe.steps}`,
+        });
+        if (ran === 0) break;
+        await control.yieldToEvents();
+      }
+      if (!cancelled) measured.push(run.result());
+    } finally {
+      run.dispose();
+    }
   }
-  const means = graphs.map((g) => g.mean).filter((v) => Number.isFinite(v));
-  return { mean: means.length ? meanOf(means) : NaN, std: means.length ? stdOf(means) : NaN, perPosition };
+  return engine.summarizeFig9(setup, measured, cancelled, (performance.now() - start) / 1000);
 }
+
+// --- The two-parent figure ----------------------------------------------------------------------
+
+// The heads sit on a plateau (both on i-1) and then split suddenly; natively the split came
+// between steps 2000 and 6000 depending on the seed (seeds 0, 1, 2), so 8000 steps leave room.
+export const PAPER2_RECIPE: Paper2Recipe = {
+  S: 5,
+  T: 32,
+  alpha: 0.1,
+  heads: [2, 1],
+  optimizer: 'adam',
+  lr: 0.02,
+  batch: 128,
+  steps: 8000,
+  init_std: 0.1,
+  seed: 1,
+};
 
 /** Trains `steps` steps in chunks, reporting progress; returns false when cancelled. */
 async function train(engine: ExperimentEngine, steps: number, control: RunControl, report: (done: number) => void): Promise<boolean> {
   let done = 0;
   while (done < steps) {
     if (control.cancelled()) return false;
-    const chunk = Math.min(50, steps - done);
+    const chunk = Math.min(CHUNK, steps - done);
     const ran = engine.step(chunk);
     done += chunk;
     report(done);
@@ -95,66 +95,6 @@ async function train(engine: ExperimentEngine, steps: number, control: RunContro
     await control.yieldToEvents();
   }
   return true;
-}
-
-export async function runFig9(engine: ExperimentEngine, recipe: Fig9Recipe, control: RunControl): Promise<Fig9Result> {
-  const graphs: Fig9Graph[] = [];
-  let complete = true;
-  for (let g = 0; g < recipe.graphs; g++) {
-    const graphSeed = recipe.firstGraphSeed + g;
-    const config: EngineConfig = {
-      graph: 'dag', q: recipe.q, S: recipe.S, T: recipe.T, alpha: recipe.alpha, heads: recipe.heads,
-      optimizer: recipe.optimizer, lr: recipe.lr, batch: recipe.batch, steps: recipe.steps,
-      init_std: recipe.init_std, seed: recipe.seed + g, graph_seed: graphSeed, test_size: 64,
-    };
-    engine.configure(config);
-    const finished = await train(engine, recipe.steps, control, (done) =>
-      control.onProgress({
-        fraction: (g + done / recipe.steps) / recipe.graphs,
-        message: `graph ${g + 1} of ${recipe.graphs}: step ${done} of ${recipe.steps}`,
-      }),
-    );
-    if (!finished) {
-      complete = false;
-      break;
-    }
-    const parents = engine.graph().parents;
-    const attention = engine.attentionParameterView(0);
-    const parentAttention = parents.map((p, i) => (p.length === 1 ? attention[i * recipe.T + p[0]] : NaN));
-    const withParent = parentAttention.filter((v) => Number.isFinite(v));
-    graphs.push({ graphSeed, parents, parentAttention, mean: withParent.length ? meanOf(withParent) : NaN });
-  }
-  return { recipe, graphs, ...aggregateFig9(graphs, recipe.T), complete, paperMean: 0.837, paperStd: 0.054 };
-}
-
-// --- The two-parent figure ----------------------------------------------------------------------
-
-// The heads sit on a plateau (both on i-1) and then split suddenly; natively the split came
-// between steps 2000 and 6000 depending on the seed (seeds 0, 1, 2), so 8000 steps leave room.
-export const PAPER2_RECIPE = {
-  S: 5,
-  T: 32,
-  alpha: 0.1,
-  heads: [2, 1],
-  optimizer: 'adam' as const,
-  lr: 0.02,
-  batch: 128,
-  steps: 8000,
-  init_std: 0.1,
-  seed: 1,
-};
-export type Paper2Recipe = typeof PAPER2_RECIPE;
-
-export interface Paper2Result {
-  recipe: Paper2Recipe;
-  parents: number[][];
-  /** per first-layer head, (T, T) parameter-view attention */
-  heads: number[][];
-  /** per head, per parent slot ((i-1) div 2, i-1) */
-  recovery: number[][];
-  testLoss: number;
-  bayesLoss: number;
-  complete: boolean;
 }
 
 export async function runPaper2(engine: ExperimentEngine, recipe: Paper2Recipe, control: RunControl): Promise<Paper2Result> {
@@ -171,8 +111,8 @@ export async function runPaper2(engine: ExperimentEngine, recipe: Paper2Recipe, 
     parents: engine.graph().parents,
     heads: Array.from({ length: recipe.heads[0] }, (_, h) => Array.from(engine.attentionParameterView(h))),
     recovery: metrics.parent_recovery,
-    testLoss: metrics.test_loss,
-    bayesLoss: metrics.bayes_loss,
-    complete,
+    test_loss: metrics.test_loss,
+    bayes_loss: metrics.bayes_loss,
+    cancelled: !complete,
   };
 }

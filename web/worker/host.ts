@@ -5,10 +5,10 @@
 // `pause` is handled at once. Snapshots go out at most once per animation frame; the costlier
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
-import { inductionTargets } from '../figure-data';
-import { FIG9_RECIPE, PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
-import type { Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
-import { transferables } from './protocol';
+import { inductionTargets } from '../shared/figure-data';
+import { PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
+import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
+import { lemmaMessage, snapshotMessage } from './protocol';
 
 /** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
 export type EngineHandle = Pick<
@@ -31,6 +31,9 @@ export type EngineHandle = Pick<
   | 'parametersW'
   | 'shape'
   | 'lemmaView'
+  | 'fig9Setup'
+  | 'fig9GraphRun'
+  | 'summarizeFig9'
 >;
 
 export interface Port {
@@ -160,19 +163,19 @@ export class TrainingHost {
         this.postSnapshot(true);
         return this.reply(request.id, 'new sample');
       case 'lemma': {
-        const view = engine.lemmaView(request.config, request.settings);
-        this.port.postMessage({ type: 'lemma', id: request.id, view }, [
-          view.gradient.buffer, view.mutual_information.buffer, view.parent.buffer, view.gradient_argmax.buffer,
-          view.scatter.i.buffer, view.scatter.j.buffer, view.scatter.gradient.buffer, view.scatter.information.buffer,
-        ] as ArrayBuffer[]);
+        this.send(lemmaMessage(request.id, engine.lemmaView(request.config, request.settings)));
+        return;
+      }
+      case 'recipes': {
+        const experiments = await this.requireExperimentEngine(engine);
+        this.port.postMessage({ type: 'recipes', id: request.id, recipes: { fig9: experiments.fig9Setup(), paper2: PAPER2_RECIPE } });
         return;
       }
       case 'reproduce': {
         if (this.experimentRunning) throw new Error(`the ${this.experimentRunning} experiment is still running: cancel it first`);
         if (request.experiment !== 'fig9' && request.experiment !== 'paper2')
           throw new Error(`experiment must be fig9 or paper2 (got ${JSON.stringify(request.experiment)})`);
-        if (!this.experimentEngine) this.experimentEngine = (await this.loadEngine(engine.simd)) as ExperimentEngine;
-        void this.runExperiment(request.experiment, this.experimentEngine);
+        void this.runExperiment(request.experiment, await this.requireExperimentEngine(engine));
         return this.reply(request.id, `${request.experiment} started`);
       }
       case 'cancelReproduce':
@@ -187,6 +190,12 @@ export class TrainingHost {
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);
       }
     }
+  }
+
+  /** The experiments' own engine, loaded on first use (the same build as the live run's). */
+  private async requireExperimentEngine(engine: EngineHandle): Promise<ExperimentEngine> {
+    if (!this.experimentEngine) this.experimentEngine = (await this.loadEngine(engine.simd)) as ExperimentEngine;
+    return this.experimentEngine;
   }
 
   private requireEngine(): EngineHandle {
@@ -263,7 +272,7 @@ export class TrainingHost {
       yieldToEvents: this.yieldToEvents,
     };
     try {
-      const result = experiment === 'fig9' ? await runFig9(engine, FIG9_RECIPE, control) : await runPaper2(engine, PAPER2_RECIPE, control);
+      const result = experiment === 'fig9' ? await runFig9(engine, engine.fig9Setup(), control) : await runPaper2(engine, PAPER2_RECIPE, control);
       this.port.postMessage({ type: 'reproduced', experiment, result });
     } catch (error) {
       this.port.postMessage({ type: 'error', message: `the ${experiment} experiment failed: ${describeError(error)}` });
@@ -314,7 +323,7 @@ export class TrainingHost {
       lossSteps: history.steps,
       losses: history.loss,
     };
-    this.port.postMessage({ type: 'snapshot', snapshot }, transferables(snapshot));
+    this.send(snapshotMessage(snapshot));
   }
 
   /**
@@ -343,6 +352,10 @@ export class TrainingHost {
       A1: range(shape.heads[0]).map((h) => engine.parametersA(0, h)),
       W: engine.parametersW(),
     };
+  }
+
+  private send(envelope: Envelope<Reply>): void {
+    this.port.postMessage(envelope.message, envelope.transfer);
   }
 
   private reply(id: number, message: string): void {

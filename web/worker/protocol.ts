@@ -2,15 +2,52 @@
 //
 // Every request carries an `id`; the worker answers each request exactly once, with a
 // `status` (success) or an `error` carrying the same id. Snapshots are pushed while training
-// and after every change; their typed arrays are transferred, not copied.
+// and after every change; their typed arrays are transferred, not copied. A message that
+// transfers arrays is built here, by a function that returns it with its transfer list.
+//
+// This module owns the messages and the results they carry; the worker's modules import it,
+// never the other way round.
 
-import type { EngineConfig, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig } from '../engine/engine';
-import type { Fig9Result, Paper2Result } from './experiments';
+import type {
+  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig,
+} from '../engine/engine';
 
-export type { EngineConfig, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig };
-export type { Fig9Result, Paper2Result };
+export type { EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig };
 
 export type Experiment = 'fig9' | 'paper2';
+
+/** The two-parent figure's recipe: the paper's graph, one run (fields as EngineConfig's). */
+export interface Paper2Recipe {
+  S: number;
+  T: number;
+  alpha: number;
+  heads: number[];
+  optimizer: 'adam';
+  lr: number;
+  batch: number;
+  steps: number;
+  init_std: number;
+  seed: number;
+}
+
+export interface Paper2Result {
+  recipe: Paper2Recipe;
+  parents: number[][];
+  /** per first-layer head, (T, T) parameter-view attention */
+  heads: number[][];
+  /** per head, per parent slot ((i-1) div 2, i-1) */
+  recovery: number[][];
+  test_loss: number;
+  bayes_loss: number;
+  /** true when cancelled before the last step: a partial result */
+  cancelled: boolean;
+}
+
+/** What the experiments run: Figure 9's setup (as `cpg reproduce fig9` prints it) and the two-parent recipe. */
+export interface Recipes {
+  fig9: Fig9Setup;
+  paper2: Paper2Recipe;
+}
 
 export type PlayState = 'idle' | 'playing' | 'paused' | 'diverged';
 
@@ -54,7 +91,9 @@ export type Request =
   | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
   /** Starts one of the paper's experiments on a separate engine; progress and the result follow as messages. */
   | { type: 'reproduce'; id: number; experiment: Experiment }
-  | { type: 'cancelReproduce'; id: number };
+  | { type: 'cancelReproduce'; id: number }
+  /** The experiments' recipes, to show before running them (answered with a `recipes` reply). */
+  | { type: 'recipes'; id: number };
 
 export type RequestType = Request['type'];
 
@@ -77,11 +116,40 @@ export type Reply =
   | Status
   | { type: 'error'; id?: number; message: string }
   | { type: 'lemma'; id: number; view: LemmaView }
+  | { type: 'recipes'; id: number; recipes: Recipes }
   | { type: 'progress'; experiment: Experiment; fraction: number; message: string }
   | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result };
 
+/** A message with the list of buffers postMessage transfers along with it. */
+export interface Envelope<M> {
+  message: M;
+  transfer: Transferable[];
+}
+
+/** A request without its id (the client numbers them). */
+export type UnnumberedRequest = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** A request numbered `id`; requests transfer nothing. */
+export function requestMessage(request: UnnumberedRequest, id: number): Envelope<Request> {
+  return { message: { ...request, id } as Request, transfer: [] };
+}
+
+/** A snapshot, its typed arrays transferred. */
+export function snapshotMessage(snapshot: Snapshot): Envelope<Reply> {
+  return { message: { type: 'snapshot', snapshot }, transfer: transferables(snapshot) };
+}
+
+/** The answer to a `lemma` request, its typed arrays transferred. */
+export function lemmaMessage(id: number, view: LemmaView): Envelope<Reply> {
+  const arrays = [
+    view.gradient, view.mutual_information, view.parent, view.gradient_argmax,
+    view.scatter.i, view.scatter.j, view.scatter.gradient, view.scatter.information,
+  ];
+  return { message: { type: 'lemma', id, view }, transfer: arrays.map((array) => array.buffer as ArrayBuffer) };
+}
+
 /** Arrays of a snapshot to transfer with postMessage. */
-export function transferables(snapshot: Snapshot): ArrayBuffer[] {
+function transferables(snapshot: Snapshot): ArrayBuffer[] {
   const arrays = [
     ...snapshot.attentionParameterView,
     ...snapshot.attentionBatchView,

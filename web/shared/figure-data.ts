@@ -1,6 +1,6 @@
-// What the views need, derived from a snapshot and the graph: pure functions shared by the
-// main page and the embed page (tested in tests/web/figure-data.test.ts).
-import type { GraphInfo } from './worker/protocol';
+// What the views need, derived from a snapshot and the graph: pure functions used by the main
+// page, the embed page and the worker (tested in tests/web/figure-data.test.ts).
+import type { GraphInfo } from '../engine/engine';
 
 /** Names of the parent slots of the predicted node, for the recovery bars. */
 export function parentSlotNames(graph: GraphInfo): string[] {

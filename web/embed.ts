@@ -45,13 +45,7 @@ client.on('status', (status) => {
 });
 client.on('snapshot', (snapshot) => figure.receive(snapshot));
 
-async function run(action: () => Promise<unknown>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    messages.showError((error as Error).message);
-  }
-}
+const run = (action: () => Promise<unknown>) => messages.attempt(action);
 
 async function restart(): Promise<void> {
   await client.configure(toEngineConfig(settings));

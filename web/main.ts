@@ -301,11 +301,7 @@ class Playground {
   }
 
   private async request(action: () => Promise<Status>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
-      this.showError((error as Error).message);
-    }
+    await this.messages.attempt(action);
   }
 
   private async play(): Promise<void> {

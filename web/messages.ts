@@ -49,6 +49,15 @@ export class Messages {
     banner.hidden = false;
   }
 
+  /** Runs `action`; a failure shows in the error banner instead of escaping. */
+  async attempt(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.showError((error as Error).message);
+    }
+  }
+
   clearError(): void {
     this.elements.error.hidden = true;
   }

@@ -1,6 +1,7 @@
 // Exports: a PNG of the figure panel (its canvases and SVGs composed with their titles), and
 // the run as JSON (settings, config, graph, metrics, and every kept snapshot).
 import type { Settings } from './state';
+import { FONT_FAMILY } from './views/vocabulary';
 import type { GraphInfo, ResolvedConfig, Snapshot } from './worker/protocol';
 
 export interface Panel {
@@ -49,14 +50,14 @@ export async function composePng(panels: Panel[], heading: string, columns = 2):
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, canvas.width, canvas.height);
   context.fillStyle = '#1d2330';
-  context.font = '600 18px system-ui, sans-serif';
+  context.font = `600 18px ${FONT_FAMILY}`;
   context.fillText(heading, PADDING, PADDING + 18);
   let y = PADDING * 2 + 28;
   for (const row of rows) {
     row.images.forEach((image, column) => {
       const x = PADDING + column * (cellWidth + PADDING);
       context.fillStyle = '#3a4150';
-      context.font = '500 13px system-ui, sans-serif';
+      context.font = `500 13px ${FONT_FAMILY}`;
       context.fillText(row.titles[column], x, y + 14);
       const ratio = Math.min(1, cellWidth / image.width);
       context.drawImage(image, x, y + TITLE_HEIGHT, image.width * ratio, image.height * ratio);

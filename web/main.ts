@@ -3,9 +3,9 @@
 import './styles.css';
 
 import { TrainingClient } from './client';
-import { composePng, download, runToJson, type Panel } from './export';
-import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from './shared/figure-data';
-import { SnapshotHistory } from './history';
+import { embedSnippet, embedUrl } from './embed-snippet';
+import { composePng, download, runToJson } from './export';
+import { Messages } from './messages';
 import { ScienceSections } from './science';
 import {
   PRESETS,
@@ -22,22 +22,15 @@ import {
   type SettingKey,
   type Settings,
 } from './state';
-import { AttentionPanel } from './views/attention-panel';
-import { BlocksView } from './views/blocks';
-import { GraphView, parentsToSpec } from './views/graph-view';
-import { detectPhaseTransition, LossChart } from './views/loss-chart';
-import { QueryStrip } from './views/query-strip';
-import { RecoveryBars } from './views/recovery-bars';
-import type { GraphInfo, ResolvedConfig, Snapshot, Status } from './worker/protocol';
+import { parentsToSpec } from './views/graph-view';
+import { createFigureViews, LiveFigure } from './views/live-figure';
+import type { Snapshot, Status } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   const element = document.getElementById(id);
   if (!element) throw new Error(`the page is missing #${id}`);
   return element as T;
 };
-
-// Shortest time between two redraws of the figure while training.
-const RENDER_INTERVAL_MS = 50;
 
 // Speed slider positions -> steps per second (0 = as fast as the machine allows).
 const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
@@ -66,26 +59,20 @@ const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
 class Playground {
   private settings: Settings;
   private readonly client: TrainingClient;
-  private readonly history = new SnapshotHistory();
-  private readonly recoveryPoints: { step: number; recovery: number }[] = [];
-  private graph: GraphInfo | null = null;
-  private config: ResolvedConfig | null = null;
-  private latest: Snapshot | null = null;
-  private shown: Snapshot | null = null;
-  private pendingFrame = 0;
-  private lastRender = -Infinity;
-  private graphKey = '';
-  private lastTestStep = -1;
   private viewingHistory = false;
   private playing = false;
-  private editedParents: number[][] | null = null;
 
-  private readonly attention = new AttentionPanel($('attention'));
-  private readonly recovery = new RecoveryBars($('recovery'));
-  private readonly queryStrip = new QueryStrip($('query-strip'));
-  private readonly lossChart = new LossChart($('loss-chart'));
-  private readonly blocks = new BlocksView($('blocks'));
-  private readonly graphView = new GraphView($('graph-view'), { onEdit: (parents) => this.editGraph(parents) });
+  private readonly messages = new Messages({ notices: $('notices'), error: $('error') });
+  private readonly figure = new LiveFigure(
+    createFigureViews(
+      { attention: $('attention'), recovery: $('recovery'), queryStrip: $('query-strip'), lossChart: $('loss-chart'), graph: $('graph-view'), blocks: $('blocks') },
+      { onEditGraph: (parents) => void this.editGraph(parents) },
+    ),
+    {
+      showBlocks: () => $<HTMLDetailsElement>('blocks-card').open,
+      counters: { step: $('train-step'), rate: $('steps-per-second'), testLoss: $('test-loss') },
+    },
+  );
   private readonly science: ScienceSections;
 
   constructor() {
@@ -95,6 +82,8 @@ class Playground {
     const worker = new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
     this.client = new TrainingClient(worker);
     this.client.on('snapshot', (snapshot) => this.receive(snapshot));
+    this.figure.setView(this.settings.view);
+    this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
     this.science = new ScienceSections(this.client);
@@ -132,13 +121,9 @@ class Playground {
   }
 
   private newRun(status: Status): void {
-    this.history.clear();
-    this.recoveryPoints.length = 0;
-    this.lastTestStep = -1;
     this.viewingHistory = false;
-    this.editedParents = null;
-    this.config = status.config;
-    this.graph = status.graph;
+    this.figure.setStatus(status);
+    this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
     this.playing = false;
     this.renderTransport();
@@ -156,7 +141,7 @@ class Playground {
       }
       return;
     }
-    if (key === 'view') return this.render(this.shown);
+    if (key === 'view') return this.figure.setView(this.settings.view);
     if (key === 'speed') return void this.client.setSpeed(this.settings.speed);
     if (!needsReset(before, this.settings)) return;
     const wasPlaying = this.playing;
@@ -304,7 +289,7 @@ class Playground {
       text.select();
       void navigator.clipboard?.writeText(text.value).then(() => this.cue('Embed snippet copied.'));
     });
-    $('blocks-card').addEventListener('toggle', () => this.render(this.shown));
+    $('blocks-card').addEventListener('toggle', () => this.figure.redraw());
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement;
       if (target.closest('input, select, textarea, [contenteditable], canvas, svg')) return;
@@ -316,15 +301,12 @@ class Playground {
   }
 
   private async request(action: () => Promise<Status>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
-      this.showError((error as Error).message);
-    }
+    await this.messages.attempt(action);
   }
 
   private async play(): Promise<void> {
     this.viewingHistory = false;
+    this.figure.follow();
     await this.request(() => this.client.play());
   }
 
@@ -340,8 +322,7 @@ class Playground {
 
   private status(status: Status): void {
     this.playing = status.state === 'playing';
-    if (status.config) this.config = status.config;
-    if (status.graph) this.graph = status.graph;
+    this.figure.setStatus(status);
     if (status.state === 'diverged') this.showError(`Training stopped: ${status.message} Press Reset to start again.`, true);
     this.renderTransport();
   }
@@ -355,87 +336,15 @@ class Playground {
   // --- snapshots -------------------------------------------------------------------------
 
   private receive(snapshot: Snapshot): void {
-    this.latest = snapshot;
-    if (snapshot.parameters) {
-      this.history.push(snapshot);
-      this.recoveryPoints.push({ step: snapshot.metrics.step, recovery: headlineRecovery(snapshot.metrics.parent_recovery) });
-    }
-    if (snapshot.lossSteps.length > 0) this.lossChart.appendTrain(snapshot.lossSteps, snapshot.losses);
-    if (snapshot.metrics.step !== this.lastTestStep) {
-      this.lastTestStep = snapshot.metrics.step;
-      this.lossChart.addTest(snapshot.metrics.step, snapshot.metrics.test_loss);
-      const phase = detectPhaseTransition(this.recoveryPoints);
-      this.lossChart.setPhaseMarker(phase, 'phase transition');
-    }
+    this.figure.receive(snapshot);
     if (snapshot.metrics.diverged) this.showError(`Training stopped: ${snapshot.metrics.status} Press Reset to start again.`, true);
-    $('train-step').textContent = snapshot.step.toLocaleString('en-US');
-    $('steps-per-second').textContent = formatRate(snapshot.stepsPerSecond);
-    $('test-loss').textContent = formatLoss(snapshot.metrics.test_loss);
     this.renderHistoryControl();
-    if (!this.viewingHistory) this.scheduleRender(snapshot);
-  }
-
-  /**
-   * Draws at most every RENDER_INTERVAL_MS, on an animation frame: attention changes slowly,
-   * and drawing every view 60 times a second would compete with the worker for a small CPU.
-   */
-  private scheduleRender(snapshot: Snapshot): void {
-    this.shown = snapshot;
-    if (this.pendingFrame) return;
-    const wait = Math.max(0, this.lastRender + RENDER_INTERVAL_MS - performance.now());
-    this.pendingFrame = window.setTimeout(() => {
-      requestAnimationFrame(() => {
-        this.pendingFrame = 0;
-        this.lastRender = performance.now();
-        this.render(this.shown);
-      });
-    }, wait);
-  }
-
-  private render(snapshot: Snapshot | null): void {
-    const graph = this.graph;
-    const config = this.config;
-    if (!snapshot || !graph || !config) return;
-    if (snapshot.lossSteps.length === 0 && snapshot.metrics.step === 0 && this.history.length <= 1)
-      this.lossChart.reset({
-        bayes: snapshot.metrics.bayes_loss,
-        one_parent: snapshot.metrics.one_parent_loss,
-        unigram: snapshot.metrics.unigram_loss,
-        uniform: snapshot.metrics.uniform_loss,
-        multiParent: graph.multi_parent,
-      });
-    const view = this.settings.view;
-    const recovery = view === 'parameter' ? snapshot.metrics.parent_recovery : snapshot.metrics.parent_recovery_batch;
-    this.attention.update({
-      T: snapshot.T,
-      heads: view === 'parameter' ? snapshot.attentionParameterView : snapshot.attentionBatchView,
-      parents: graph.parents,
-      view,
-      recovery,
-    });
-    this.recovery.update(recovery, parentSlotNames(graph));
-    this.queryStrip.update({
-      tokens: snapshot.sampleTokens,
-      attention: snapshot.sampleQueryAttention,
-      highlight: inductionTargets(graph, snapshot.sampleTokens),
-      S: config.S,
-    });
-    // The graph and its sample change only on configure, resample or an edit: redraw only then.
-    const shownGraph = this.editedParents ? { ...graph, parents: this.editedParents } : graph;
-    const graphKey = JSON.stringify([shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.settings.graph]);
-    if (graphKey !== this.graphKey) {
-      this.graphKey = graphKey;
-      this.graphView.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.settings.graph === 'custom' });
-    }
-    const parameters = snapshot.parameters ?? this.history.all().at(-1)?.parameters ?? null;
-    if (parameters && $<HTMLDetailsElement>('blocks-card').open)
-      this.blocks.update({ S: config.S, T: config.T, widths: parameters.widths, A1: parameters.A1, W: parameters.W });
   }
 
   // --- custom graph editing ---------------------------------------------------------------
 
   private async editGraph(parents: number[][]): Promise<void> {
-    this.editedParents = parents;
+    this.figure.showEditedGraph(parents);
     const spec = parentsToSpec(parents);
     const message = $('graph-message');
     const before = this.settings;
@@ -452,7 +361,6 @@ class Playground {
       this.settings = before;
       message.textContent = `Not a valid graph yet: ${(error as Error).message}`;
       message.hidden = false;
-      this.render(this.shown);
     }
   }
 
@@ -460,7 +368,7 @@ class Playground {
 
   private renderHistoryControl(): void {
     const input = $<HTMLInputElement>('history');
-    input.max = String(Math.max(0, this.history.length - 1));
+    input.max = String(Math.max(0, this.figure.history.length - 1));
     if (!this.viewingHistory) {
       input.value = input.max;
       $('history-label').textContent = 'live';
@@ -468,27 +376,20 @@ class Playground {
   }
 
   private scrub(index: number): void {
-    const snapshot = this.history.at(index);
-    if (!snapshot) return;
+    if (!this.figure.history.at(index)) return;
     if (this.playing) void this.pause();
-    const live = index >= this.history.length - 1;
-    this.viewingHistory = !live;
-    $('history-label').textContent = live ? 'live' : `step ${snapshot.step.toLocaleString('en-US')}`;
-    this.lossChart.setCursorStep(live ? null : snapshot.step);
-    this.shown = live && this.latest ? this.latest : snapshot;
-    this.render(this.shown);
+    const shown = this.figure.showHistory(index);
+    if (!shown) return;
+    this.viewingHistory = !shown.live;
+    $('history-label').textContent = shown.live ? 'live' : `step ${shown.snapshot.step.toLocaleString('en-US')}`;
   }
 
   // --- export and embed ------------------------------------------------------------------
 
   private async exportPng(): Promise<void> {
-    const panels: Panel[] = [{ title: 'Causal graph', element: this.graphView.svg }];
-    // The heat maps draw their own titles into their canvases.
-    for (const canvas of this.attention.canvases()) panels.push({ title: '', element: canvas });
-    const chartCanvas = this.lossChart.element.querySelector('canvas');
-    if (chartCanvas) panels.push({ title: 'Loss', element: chartCanvas });
+    const panels = this.figure.exportPanels();
     try {
-      const step = this.shown?.step ?? 0;
+      const step = this.figure.current?.step ?? 0;
       const blob = await composePng(panels, `${PRESETS[this.settings.preset].title} · step ${step}`);
       download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
     } catch (error) {
@@ -500,73 +401,36 @@ class Playground {
     const json = runToJson({
       url: location.href,
       settings: this.settings,
-      config: this.config,
-      graph: this.graph,
-      test_loss: this.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
+      config: this.figure.config,
+      graph: this.figure.graph,
+      test_loss: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
       train_loss: [],
-      snapshots: this.history.all(),
+      snapshots: this.figure.history.all(),
     });
     download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);
   }
 
   private showEmbedDialog(): void {
-    const url = new URL('embed.html', location.href);
-    url.search = settingsToSearch(this.settings);
-    const snippet = `<iframe src="${url.href}" title="Causal Structure Playground" width="100%" height="640"
-  style="border:0;max-width:760px" loading="lazy" id="causal-playground"></iframe>
-<script>
-  window.addEventListener('message', (event) => {
-    const frame = document.getElementById('causal-playground');
-    if (event.source === frame.contentWindow && event.data && event.data.type === 'causal-playground:height')
-      frame.style.height = event.data.height + 'px';
-  });
-</script>`;
-    $<HTMLTextAreaElement>('embed-snippet').value = snippet;
+    $<HTMLTextAreaElement>('embed-snippet').value = embedSnippet(embedUrl(location.href, settingsToSearch(this.settings)));
     $<HTMLDialogElement>('embed-dialog').showModal();
   }
 
   // --- messages --------------------------------------------------------------------------
 
   private notice(text: string): void {
-    const item = document.createElement('p');
-    item.className = 'notice';
-    item.dataset.testid = 'notice';
-    item.textContent = text;
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'close';
-    close.setAttribute('aria-label', 'Dismiss');
-    close.textContent = '×';
-    close.addEventListener('click', () => item.remove());
-    item.append(close);
-    $('notices').append(item);
+    this.messages.notice(text);
   }
 
-  private cueTimer = 0;
   private cue(text: string): void {
-    let cue = document.getElementById('cue');
-    if (!cue) {
-      cue = document.createElement('div');
-      cue.id = 'cue';
-      cue.className = 'cue';
-      cue.setAttribute('role', 'status');
-      document.body.append(cue);
-    }
-    cue.textContent = text;
-    cue.classList.add('visible');
-    clearTimeout(this.cueTimer);
-    this.cueTimer = window.setTimeout(() => cue?.classList.remove('visible'), 3500);
+    this.messages.cue(text);
   }
 
   private showError(text: string, diverged = false): void {
-    const banner = $('error');
-    banner.textContent = text;
-    banner.classList.toggle('diverged', diverged);
-    banner.hidden = false;
+    this.messages.showError(text, diverged);
   }
 
   private clearError(): void {
-    $('error').hidden = true;
+    this.messages.clearError();
   }
 }
 

@@ -8,6 +8,7 @@ import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
+import { PAPER2_SLOT_NAMES } from './views/vocabulary';
 import type { Experiment, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -146,9 +147,9 @@ export class ScienceSections {
       this.paper2Graph ??= new GraphView($('paper2-graph'), {});
       this.paper2Graph.update({ graph: { T, multi_parent: true, parents: paper2.parents, name: 'paper2' }, S: paper2.recipe.S, editable: false });
       this.paper2Attention ??= new AttentionPanel($('paper2-attention'));
-      this.paper2Attention.update({ T, heads: paper2.heads.map((h) => Float64Array.from(h)), parents: paper2.parents, view: 'parameter', recovery: paper2.recovery });
+      this.paper2Attention.update({ T, heads: paper2.heads.map((h) => Float64Array.from(h)), parents: paper2.parents, view: 'parameter', recovery: paper2.recovery, slotNames: [...PAPER2_SLOT_NAMES] });
       const best = paper2.recovery.map((slots) => slots.indexOf(Math.max(...slots)));
-      const names = ['(i−1) div 2', 'i−1'];
+      const names = PAPER2_SLOT_NAMES;
       $('paper2-result').textContent =
         paper2.recovery.map((slots, h) => `head ${h + 1} → parent ${names[best[h]]} (${Math.max(...slots).toFixed(2)})`).join(' · ') +
         (best[0] !== best[1] ? ': the heads split the parents.' : ': both heads chose the same parent.') +

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatLoss, formatRate, headlineRecovery, inductionTargets, parentSlotNames } from '../../web/shared/figure-data';
+import { inductionTargets } from '../../web/shared/figure-data';
+import { formatLoss, formatRate, headlineRecovery, parentSlotNames } from '../../web/views/vocabulary';
 import type { GraphInfo } from '../../web/worker/protocol';
 
 const chain: GraphInfo = { name: 'chain', T: 6, multi_parent: false, parents: [[], [0], [1], [2], [3], []], spec: '-;0;1;2;3;-' };

@@ -242,9 +242,9 @@ describe('AttentionPanel helpers', () => {
 
   it('names parent slots by their distance when it is constant', () => {
     const trigram = Array.from({ length: 8 }, (_, i) => (i >= 2 ? [i - 2, i - 1] : []));
-    expect(slotNames(trigram, 2)).toEqual(['i-2', 'i-1']);
+    expect(slotNames(trigram, 2)).toEqual(['i\u22122', 'i\u22121']);
     const paper = Array.from({ length: 8 }, (_, i) => (i >= 2 ? [Math.floor((i - 1) / 2), i - 1] : []));
-    expect(slotNames(paper, 2)).toEqual(['parent 1', 'i-1']);
+    expect(slotNames(paper, 2)).toEqual(['parent 1', 'i\u22121']);
   });
 
   it('captions recovery for one slot and for several', () => {

@@ -4,7 +4,10 @@
 // parent-recovery score.
 
 import { Heatmap } from './heatmap';
+import { formatRecovery, slotNames } from './vocabulary';
 import './views.css';
+
+export { slotNames } from './vocabulary';
 
 export interface AttentionPanelData {
   T: number;
@@ -15,6 +18,8 @@ export interface AttentionPanelData {
   view: 'parameter' | 'batch';
   /** per head, per parent slot */
   recovery?: number[][];
+  /** The slot names (vocabulary.ts's parentSlotNames); from the parents alone when absent. */
+  slotNames?: string[];
 }
 
 // --- DOM-free helpers --------------------------------------------------------------------------
@@ -32,31 +37,11 @@ export function parentCells(parents: ReadonlyArray<ReadonlyArray<number>>, T: nu
   return cells;
 }
 
-/**
- * Names of the parent slots: 'i-2', 'i-1' when slot s is always the same distance back (n-grams),
- * else 'parent 1', 'parent 2' (slots hold the parents in ascending order).
- */
-export function slotNames(parents: ReadonlyArray<ReadonlyArray<number>>, slots: number): string[] {
-  const names: string[] = [];
-  for (let s = 0; s < slots; s++) {
-    const offsets = new Set<number>();
-    for (let i = 0; i < parents.length; i++) {
-      if (parents[i].length === slots) offsets.add(i - parents[i][s]);
-    }
-    names.push(offsets.size === 1 ? `i-${[...offsets][0]}` : `parent ${s + 1}`);
-  }
-  return names;
-}
-
-function formatScore(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : '—';
-}
-
-/** 'on parents: 0.97' for one slot; 'slot i-2: 0.05 · slot i-1: 0.91' for several. */
+/** 'on parents: 0.97' for one slot; 'slot i−2: 0.05 · slot i−1: 0.91' for several. */
 export function recoveryCaption(recovery: ReadonlyArray<number> | undefined, names: ReadonlyArray<string>): string {
   if (!recovery || recovery.length === 0) return '';
-  if (recovery.length === 1) return `on parents: ${formatScore(recovery[0])}`;
-  return recovery.map((value, s) => `slot ${names[s] ?? s + 1}: ${formatScore(value)}`).join(' · ');
+  if (recovery.length === 1) return `on parents: ${formatRecovery(recovery[0])}`;
+  return recovery.map((value, s) => `slot ${names[s] ?? s + 1}: ${formatRecovery(value)}`).join(' · ');
 }
 
 // --- The view ----------------------------------------------------------------------------------
@@ -114,9 +99,10 @@ export class AttentionPanel {
       this.edges = new Set(this.outline.map(([i, j]) => i * T + j));
       this.names = slotNames(data.parents.slice(0, T), slots);
     }
+    const names = data.slotNames ?? this.names;
     this.heads.forEach((head, h) => {
       head.heatmap.update(data.heads[h], T, T, { masked: this.masked, outline: this.outline });
-      const caption = recoveryCaption(data.recovery?.[h], this.names);
+      const caption = recoveryCaption(data.recovery?.[h], names);
       if (head.caption.textContent !== caption) head.caption.textContent = caption;
     });
   }

@@ -5,6 +5,7 @@
 // an arrowhead on the child. Single-parent tasks mark position T-1 as the query; multi-parent
 // tasks add node T, the predicted one. Draws what it is given (STYLE rule 12): an edit is
 // shown at once and reported through onEdit, and the controller's next update() is the truth.
+import { FONT_FAMILY, parentSlotColor, parentSlotNames, slotArrowLabel, tokenSymbol } from './vocabulary';
 import './charts.css';
 
 export interface GraphViewData {
@@ -197,29 +198,12 @@ function fmt(v: number): string {
 
 // --- colours and labels ----------------------------------------------------------------------
 
-/** Okabe-Ito: the single-parent arc colour, and one colour per parent slot (0 = farthest). */
-const SINGLE_PARENT_COLOR = '#0072B2';
-const SLOT_COLORS = ['#E69F00', '#0072B2', '#009E73', '#CC79A7'];
+export { parentSlotColor } from './vocabulary';
 
-/** The colour of parent slot `slot` when positions have up to `slotCount` parents (shared with RecoveryBars). */
-export function parentSlotColor(slot: number, slotCount: number): string {
-  if (slotCount <= 1) return SINGLE_PARENT_COLOR;
-  return SLOT_COLORS[slot % SLOT_COLORS.length];
-}
-
-/** Legend names of the parent slots: 'farther parent', 'nearer parent' for two. */
-export function parentSlotName(slot: number, slotCount: number): string {
-  if (slotCount <= 1) return 'parent';
-  if (slotCount === 2) return slot === 0 ? 'farther parent' : 'nearer parent';
-  if (slot === 0) return `parent 1 (farthest)`;
-  if (slot === slotCount - 1) return `parent ${slotCount} (nearest)`;
-  return `parent ${slot + 1}`;
-}
-
-/** A token as the row shows it: A, B, C... when S <= 26, else its number. */
+/** A token as the row shows it (vocabulary.ts's tokenSymbol), or nothing when there is no token. */
 export function tokenLabel(token: number, S: number): string {
   if (!Number.isFinite(token) || token < 0) return '';
-  return S <= 26 ? String.fromCharCode(65 + token) : String(token);
+  return tokenSymbol(token, S);
 }
 
 /** Where each legend entry goes: rows that wrap within `maxWidth` (text widths estimated). */
@@ -245,7 +229,6 @@ const LEGEND_SWATCH = 26;
 const LEGEND_CHAR = 6.2; // average advance of an 11px system-font character
 const LEGEND_GAP = 16;
 const LEGEND_ROW = 17;
-const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 export const EDIT_HINT = 'Click a position, then click its parents. Click it again to finish.';
 
@@ -511,8 +494,9 @@ export class GraphView {
   /** The legend lives in the SVG, so an exported picture explains its own colours. */
   private drawLegend(data: GraphViewData, slotCount: number, left: number, top: number, maxWidth: number): { group: SVGGElement; height: number } {
     const entries: { label: string; color?: string }[] = [];
+    const names = parentSlotNames(data.graph, slotCount);
     for (let slot = 0; slot < slotCount; slot++) {
-      entries.push({ label: slotCount === 1 ? 'parent → child' : parentSlotName(slot, slotCount), color: parentSlotColor(slot, slotCount) });
+      entries.push({ label: slotArrowLabel(names, slot), color: parentSlotColor(slot, slotCount) });
     }
     if (data.tokens) {
       entries.push({

@@ -12,22 +12,41 @@
 // The DOM-free parts (colours, domains, ticks, layout, hit testing, keyboard moves) are
 // exported functions so they can be tested without a browser.
 
-import { scaleLinear } from 'd3-scale';
-import { interpolatePuOr, interpolateViridis } from 'd3-scale-chromatic';
+import {
+  LUT_SIZE,
+  NOT_A_NUMBER_RGB,
+  colourTable,
+  legendTicks,
+  resolveDomain,
+  type HeatmapScale,
+} from './heatmap-colour';
+import {
+  LABEL_FONT,
+  LEGEND_BAR,
+  PAD,
+  REGION_FONT,
+  TICK_FONT,
+  TITLE_FONT,
+  TITLE_LINE,
+  cellAt,
+  computeLayout,
+  moveCell,
+  sampleNames,
+  type Cell,
+  type HeatmapGroup,
+  type HeatmapLayout,
+} from './heatmap-layout';
+import { formatTick, formatValue, HEATMAP_INK as COLOURS } from './vocabulary';
 import './views.css';
 
+// The heat map's parts, reachable from here as before.
+export { colourFor, colourPosition, colourTable, interpolatorFor, legendTicks, parseColour, resolveDomain } from './heatmap-colour';
+export type { HeatmapScale } from './heatmap-colour';
+export { cellAt, computeLayout, moveCell, niceStep, tickIndices, wrapText } from './heatmap-layout';
+export type { Cell, HeatmapGroup, HeatmapLayout, LayoutInput } from './heatmap-layout';
+export { FONT_FAMILY, formatTick, formatValue } from './vocabulary';
+
 // --- Public types ------------------------------------------------------------------------------
-
-export type HeatmapScale = 'weight' | 'signed';
-
-/** A labelled span of rows or columns [start, end), drawn as a bracket in the margin. */
-export interface HeatmapGroup {
-  start: number;
-  end: number;
-  label: string;
-  /** Used when `label` does not fit the span. */
-  shortLabel?: string;
-}
 
 /** A labelled block of the matrix; the label sits in its top-right corner when it fits. */
 export interface HeatmapRegion {
@@ -77,379 +96,9 @@ export interface HeatmapUpdateOptions {
   outline?: ReadonlyArray<readonly [number, number]>;
 }
 
-export interface Cell {
-  row: number;
-  col: number;
-}
-
-// --- Colours -----------------------------------------------------------------------------------
-
-const LUT_SIZE = 256;
-const NOT_A_NUMBER_RGB: readonly [number, number, number] = [208, 208, 208];
-const lookupTables = new Map<HeatmapScale, Uint8ClampedArray>();
-
-/** '#rrggbb' or 'rgb(r, g, b)' (what d3's interpolators return) as [r, g, b]. */
-export function parseColour(css: string): [number, number, number] {
-  const text = css.trim();
-  if (text.startsWith('#') && text.length === 7) {
-    return [parseInt(text.slice(1, 3), 16), parseInt(text.slice(3, 5), 16), parseInt(text.slice(5, 7), 16)];
-  }
-  const match = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)/.exec(text);
-  if (match) return [Math.round(Number(match[1])), Math.round(Number(match[2])), Math.round(Number(match[3]))];
-  throw new Error(`unexpected colour '${css}'`);
-}
-
-export function interpolatorFor(scale: HeatmapScale): (t: number) => string {
-  return scale === 'weight' ? interpolateViridis : interpolatePuOr;
-}
-
-/** LUT_SIZE colours of a scale as rgb triples, built once. */
-export function colourTable(scale: HeatmapScale): Uint8ClampedArray {
-  let table = lookupTables.get(scale);
-  if (!table) {
-    const interpolate = interpolatorFor(scale);
-    table = new Uint8ClampedArray(LUT_SIZE * 3);
-    for (let i = 0; i < LUT_SIZE; i++) table.set(parseColour(interpolate(i / (LUT_SIZE - 1))), i * 3);
-    lookupTables.set(scale, table);
-  }
-  return table;
-}
-
-/** Where a value falls on the colour map, in [0, 1] (clamped); NaN when the value is not finite. */
-export function colourPosition(value: number, domain: readonly [number, number]): number {
-  if (!Number.isFinite(value)) return NaN;
-  const [low, high] = domain;
-  if (!(high > low)) return 0.5;
-  const t = (value - low) / (high - low);
-  return t < 0 ? 0 : t > 1 ? 1 : t;
-}
-
-/** The rgb triple a value is painted with, or null when it is not finite (hatched instead). */
-export function colourFor(value: number, scale: HeatmapScale, domain: readonly [number, number]): [number, number, number] | null {
-  const t = colourPosition(value, domain);
-  if (Number.isNaN(t)) return null;
-  const table = colourTable(scale);
-  const i = Math.round(t * (LUT_SIZE - 1)) * 3;
-  return [table[i], table[i + 1], table[i + 2]];
-}
-
-/**
- * The colour domain: `domain` when it is given and sound; [0, 1] for weights; for signed values
- * [-m, m] with m the largest finite |v| among the cells that are drawn ([-1, 1] when m is 0).
- */
-export function resolveDomain(
-  scale: HeatmapScale,
-  values: ArrayLike<number>,
-  domain?: readonly [number, number],
-  include?: (index: number) => boolean,
-): [number, number] {
-  if (domain && Number.isFinite(domain[0]) && Number.isFinite(domain[1]) && domain[1] > domain[0]) return [domain[0], domain[1]];
-  if (scale === 'weight') return [0, 1];
-  let largest = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isFinite(v) && (!include || include(i))) {
-      const magnitude = Math.abs(v);
-      if (magnitude > largest) largest = magnitude;
-    }
-  }
-  return largest > 0 ? [-largest, largest] : [-1, 1];
-}
-
-/** Legend ticks (3 to 5): quarters of [0, 1]; -m, -m/2, 0, m/2, m for symmetric domains; else d3's nice ticks. */
-export function legendTicks(scale: HeatmapScale, domain: readonly [number, number]): number[] {
-  const [low, high] = domain;
-  if (scale === 'signed' && low < 0 && Math.abs(low + high) <= 1e-12 * Math.max(1, high)) {
-    return [low, low / 2, 0, high / 2, high];
-  }
-  if (low === 0 && high === 1) return [0, 0.25, 0.5, 0.75, 1];
-  const linear = scaleLinear().domain([low, high]);
-  let ticks = linear.ticks(4);
-  if (ticks.length > 5) ticks = linear.ticks(3);
-  return ticks.length >= 2 ? ticks : [low, high];
-}
-
-// --- Numbers as text -----------------------------------------------------------------------------
-
-const MINUS = '\u2212';
-
-/** Short tick text: 0, 0.25, 1, 12.5, −0.083, 1.2e-4. */
-export function formatTick(v: number): string {
-  if (!Number.isFinite(v)) return 'not a number';
-  if (v === 0) return '0';
-  const magnitude = Math.abs(v);
-  let text: string;
-  if (magnitude >= 1e4 || magnitude < 1e-3) text = magnitude.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
-  else if (magnitude >= 100) text = magnitude.toFixed(0);
-  else if (magnitude >= 10) text = magnitude.toFixed(1);
-  else text = magnitude.toPrecision(2);
-  if (text.includes('.') && !text.includes('e')) text = text.replace(/\.?0+$/, '');
-  return (v < 0 ? MINUS : '') + text;
-}
-
-/** A cell value for the tooltip: three decimals, or 'not a number'. */
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return 'not a number';
-  const magnitude = Math.abs(v);
-  const text = magnitude >= 1e6 ? magnitude.toExponential(3) : magnitude.toFixed(3);
-  const isZero = Number(text) === 0;
-  return (v < 0 && !isZero ? MINUS : '') + text;
-}
-
-// --- Ticks ---------------------------------------------------------------------------------------
-
-/** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `minimum`. */
-export function niceStep(minimum: number): number {
-  if (!(minimum > 1)) return 1;
-  let power = 1;
-  for (;;) {
-    for (const m of [1, 2, 5]) if (m * power >= minimum) return m * power;
-    power *= 10;
-  }
-}
-
-/**
- * Indices that get a tick name, at least `step` apart: multiples of `step` counted from 0, or
- * from the start of each group when there are groups (group starts come first).
- */
-export function tickIndices(count: number, step: number, groups?: ReadonlyArray<HeatmapGroup>): number[] {
-  if (count <= 0) return [];
-  const spans = groups && groups.length > 0 ? groups : [{ start: 0, end: count, label: '' }];
-  const starts: number[] = [];
-  const others: number[] = [];
-  for (const span of spans) {
-    const start = Math.max(0, span.start);
-    const end = Math.min(count, span.end);
-    for (let i = start; i < end; i += step) (i === start ? starts : others).push(i);
-  }
-  const kept: number[] = [];
-  for (const i of [...starts, ...others]) {
-    if (kept.every((k) => Math.abs(k - i) >= step)) kept.push(i);
-  }
-  return kept.sort((a, b) => a - b);
-}
-
-// --- Layout --------------------------------------------------------------------------------------
-
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const TITLE_FONT = `600 13px ${FONT_FAMILY}`;
-const LABEL_FONT = `11px ${FONT_FAMILY}`;
-const TICK_FONT = `10px ${FONT_FAMILY}`;
-const REGION_FONT = `500 10px ${FONT_FAMILY}`;
-const TITLE_LINE = 17;
-const PAD = 2;
-const MAX_PLOT_HEIGHT = 480; // css px: a square 20x20 map stops growing past this
-const MAX_CELL = 32; // css px: tiny matrices do not become posters
-const LEGEND_BAR = 8;
-
-export interface LayoutInput {
-  /** css px available */
-  width: number;
-  dpr: number;
-  rows: number;
-  cols: number;
-  title: string;
-  rowNames: string[];
-  colNames: string[];
-  rowGroups?: ReadonlyArray<HeatmapGroup>;
-  colGroups?: ReadonlyArray<HeatmapGroup>;
-  showRowTicks: boolean;
-  showColTicks: boolean;
-  legendLabel: string;
-}
-
-export interface HeatmapLayout {
-  /** css px of the canvas */
-  width: number;
-  height: number;
-  dpr: number;
-  rows: number;
-  cols: number;
-  titleLines: string[];
-  /** top-left of the plot in css px, on a device-pixel boundary */
-  plotX: number;
-  plotY: number;
-  /** one cell: whole device pixels, and the same in css px */
-  cellDevice: number;
-  cell: number;
-  plotWidth: number;
-  plotHeight: number;
-  rowTicks: number[];
-  colTicks: number[];
-  /** right edge of the row tick names */
-  rowTickRight: number;
-  /** x of the row group brackets, centre of the rotated row label */
-  rowGroupX: number;
-  rowLabelX: number;
-  colGroupY: number;
-  colTickY: number;
-  colLabelY: number;
-  legendX: number;
-  legendY: number;
-  legendWidth: number;
-  showLegendLabel: boolean;
-}
-
-/** Greedy word wrap. */
-export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (line && measure(candidate) > maxWidth) {
-      lines.push(line);
-      line = word;
-    } else line = candidate;
-  }
-  if (line) lines.push(line);
-  return lines.length > 0 ? lines : [''];
-}
-
-/**
- * Where everything goes, in css px. `measure(text, font)` is the text width (a canvas's
- * measureText in the browser, anything in tests). The plot keeps square cells of a whole
- * number of device pixels and fits the width; past MAX_PLOT_HEIGHT it stops growing.
- */
-export function computeLayout(input: LayoutInput, measure: (text: string, font: string) => number): HeatmapLayout {
-  const { width, dpr, rows, cols } = input;
-  const widest = (names: string[]) => names.reduce((m, name) => Math.max(m, measure(name, TICK_FONT)), 0);
-  const titleLines = wrapText(input.title, Math.max(40, width - 2 * PAD), (t) => measure(t, TITLE_FONT));
-  const rowTickWidth = input.showRowTicks ? Math.ceil(widest(input.rowNames)) : 0;
-  const colTickWidth = input.showColTicks ? Math.ceil(widest(input.colNames)) : 0;
-  const hasRowGroups = !!input.rowGroups && input.rowGroups.length > 0;
-  const hasColGroups = !!input.colGroups && input.colGroups.length > 0;
-
-  // Horizontal: rotated row label | row group brackets | row tick names | plot.
-  let x = PAD;
-  const rowLabelX = x + 7;
-  x += 15;
-  const rowGroupX = x + 7;
-  if (hasRowGroups) x += 16;
-  x += rowTickWidth + (input.showRowTicks ? 5 : 1);
-  const plotXDevice = Math.round(x * dpr);
-  const plotX = plotXDevice / dpr;
-  const rightMargin = PAD + (input.showColTicks ? Math.ceil(colTickWidth / 2) : 0);
-  const available = Math.max(1, width - plotX - rightMargin);
-  const cellCss = Math.min(cols > 0 ? available / cols : 0, rows > 0 ? MAX_PLOT_HEIGHT / rows : 0, MAX_CELL);
-  const cellDevice = Math.max(1, Math.floor(cellCss * dpr));
-  const cell = cellDevice / dpr;
-  const plotWidth = cols * cell;
-  const plotHeight = rows * cell;
-
-  // Vertical: title | column group brackets | plot | column tick names | column label | legend.
-  let y = PAD + titleLines.length * TITLE_LINE + 6;
-  const colGroupY = y + 11;
-  if (hasColGroups) y += 18;
-  const plotYDevice = Math.round(y * dpr);
-  const plotY = plotYDevice / dpr;
-  y = plotY + plotHeight;
-  const colTickY = y + 12;
-  if (input.showColTicks) y += 15;
-  else y += 3;
-  const colLabelY = y + 12;
-  y += 17;
-  const legendY = y + 4;
-  y = legendY + LEGEND_BAR + 16;
-  const height = Math.ceil(y + PAD);
-
-  const rowStep = niceStep(Math.ceil(12 / cell));
-  const colStep = niceStep(Math.ceil((colTickWidth + 6) / cell));
-  const rowTicks = input.showRowTicks ? tickIndices(rows, rowStep, input.rowGroups) : [];
-  const colTicks = input.showColTicks ? tickIndices(cols, colStep, input.colGroups) : [];
-
-  const plotRoom = Math.max(available, plotWidth);
-  const labelWidth = input.legendLabel ? measure(input.legendLabel, LABEL_FONT) + 10 : 0;
-  let legendWidth = Math.min(200, Math.max(100, plotRoom - labelWidth));
-  const showLegendLabel = !!input.legendLabel && legendWidth + labelWidth <= plotRoom + rightMargin;
-  if (!showLegendLabel) legendWidth = Math.min(200, plotRoom);
-
-  return {
-    width: Math.max(width, Math.ceil(plotX + plotWidth + rightMargin)),
-    height,
-    dpr,
-    rows,
-    cols,
-    titleLines,
-    plotX,
-    plotY,
-    cellDevice,
-    cell,
-    plotWidth,
-    plotHeight,
-    rowTicks,
-    colTicks,
-    rowTickRight: plotX - 4,
-    rowGroupX,
-    rowLabelX,
-    colGroupY,
-    colTickY,
-    colLabelY,
-    legendX: plotX,
-    legendY,
-    legendWidth,
-    showLegendLabel,
-  };
-}
-
-/** The cell under a point (css px relative to the canvas), or null outside the plot. */
-export function cellAt(x: number, y: number, layout: Pick<HeatmapLayout, 'plotX' | 'plotY' | 'cell' | 'rows' | 'cols'>): Cell | null {
-  const { plotX, plotY, cell, rows, cols } = layout;
-  if (!(cell > 0)) return null;
-  const col = Math.floor((x - plotX) / cell);
-  const row = Math.floor((y - plotY) / cell);
-  if (x < plotX || y < plotY || row < 0 || col < 0 || row >= rows || col >= cols) return null;
-  return { row, col };
-}
-
-/** The cell a key moves to (arrows, Home/End, PageUp/PageDown), or null for other keys. */
-export function moveCell(from: Cell, key: string, rows: number, cols: number): Cell | null {
-  const clampRow = (r: number) => Math.max(0, Math.min(rows - 1, r));
-  const clampCol = (c: number) => Math.max(0, Math.min(cols - 1, c));
-  switch (key) {
-    case 'ArrowUp':
-      return { row: clampRow(from.row - 1), col: from.col };
-    case 'ArrowDown':
-      return { row: clampRow(from.row + 1), col: from.col };
-    case 'ArrowLeft':
-      return { row: from.row, col: clampCol(from.col - 1) };
-    case 'ArrowRight':
-      return { row: from.row, col: clampCol(from.col + 1) };
-    case 'Home':
-      return { row: from.row, col: 0 };
-    case 'End':
-      return { row: from.row, col: cols - 1 };
-    case 'PageUp':
-      return { row: clampRow(from.row - 5), col: from.col };
-    case 'PageDown':
-      return { row: clampRow(from.row + 5), col: from.col };
-    default:
-      return null;
-  }
-}
-
 // --- The view ------------------------------------------------------------------------------------
 
-const COLOURS = {
-  title: '#1d1d1f',
-  label: '#5f6368',
-  tick: '#80868b',
-  frame: '#e3e3e3',
-  bracket: '#c4c7ca',
-  separatorOnWeight: 'rgba(255, 255, 255, 0.85)',
-  separatorOnSigned: 'rgba(32, 33, 36, 0.55)',
-};
-
 type Source = 'pointer' | 'keyboard';
-
-/** Names of indices 0..count-1 for measuring; a sample when there are very many. */
-function sampleNames(count: number, name: (i: number) => string): string[] {
-  const names: string[] = [];
-  const stride = Math.max(1, Math.floor(count / 200));
-  for (let i = 0; i < count; i += stride) names.push(name(i));
-  if (count > 0 && (count - 1) % stride !== 0) names.push(name(count - 1));
-  return names;
-}
 
 export class Heatmap {
   /** The canvas (for PNG export). */

@@ -3,6 +3,7 @@
 // one line saying how many positions' largest gradient entry is their parent.
 import type { LemmaView } from '../engine/engine';
 import { Heatmap } from './heatmap';
+import { FONT_FAMILY } from './vocabulary';
 import './views.css';
 
 export interface LemmaViewData {
@@ -103,7 +104,7 @@ export class LemmaPanel {
     context.lineTo(width - 10, height - pad);
     context.stroke();
     context.fillStyle = '#5b6475';
-    context.font = '11px system-ui, sans-serif';
+    context.font = `11px ${FONT_FAMILY}`;
     context.fillText('information', width / 2 - 28, height - 8);
     context.save();
     context.translate(12, height / 2 + 24);

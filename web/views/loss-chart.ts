@@ -6,6 +6,7 @@
 // chart keeps only the raw points it needs to redraw, and redraws at most once per frame.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { FONT_FAMILY, LOSS_COLOURS, formatLoss, formatStep } from './vocabulary';
 import './charts.css';
 
 
@@ -152,21 +153,7 @@ class Columns {
 
 // --- styling ---------------------------------------------------------------------------------
 
-// Okabe-Ito colours (safe for the common colour-vision deficiencies).
-const COLOR = {
-  test: '#0072B2',
-  trainRaw: 'rgba(86, 180, 233, 0.4)',
-  trainSmooth: '#3d9bd1',
-  bayes: '#009E73',
-  oneParent: '#CC79A7',
-  unigram: '#D55E00',
-  uniform: '#6b6b6b',
-  marker: '#222222',
-  cursor: 'rgba(34, 34, 34, 0.55)',
-  grid: 'rgba(0, 0, 0, 0.07)',
-  axis: '#555555',
-};
-const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const COLOR = LOSS_COLOURS;
 const HEIGHT = 220;
 /** Most training points drawn: min and max of at most this many buckets. */
 const TRAIN_BUCKETS = 1000;
@@ -189,10 +176,6 @@ const BASELINE_LINES: BaselineLine[] = [
   { key: 'unigram', label: 'unigram', color: COLOR.unigram, dash: [6, 4] },
   { key: 'uniform', label: 'uniform (log S)', color: COLOR.uniform, dash: [2, 3] },
 ];
-
-function formatLoss(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(3) : '—';
-}
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -616,12 +599,4 @@ export class LossChart {
     if (this.phaseStep !== null) parts.push(`${this.phaseLabel} at step ${formatStep(this.phaseStep)}.`);
     this.plotBox.setAttribute('aria-label', parts.join(' '));
   }
-}
-
-function formatStep(step: number): string {
-  if (!Number.isFinite(step)) return '';
-  const abs = Math.abs(step);
-  if (abs >= 1e6) return `${+(step / 1e6).toFixed(2)}M`;
-  if (abs >= 1e4) return `${+(step / 1e3).toFixed(1)}k`;
-  return Number.isInteger(step) ? String(step) : String(+step.toFixed(2));
 }

@@ -5,8 +5,10 @@
 // outlined. Built once per shape; an update only restyles the bars.
 
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { formatValue } from './heatmap';
+import { formatValue, tokenSymbol } from './vocabulary';
 import './views.css';
+
+export { tokenSymbol } from './vocabulary';
 
 export interface QueryStripData {
   /** (T) the sample sequence; the last is the query */
@@ -20,12 +22,6 @@ export interface QueryStripData {
 }
 
 // --- DOM-free helpers --------------------------------------------------------------------------
-
-/** A token's symbol: A, B, C, ... when the vocabulary has at most 26 tokens, else its number. */
-export function tokenSymbol(token: number, S: number): string {
-  if (!Number.isInteger(token) || token < 0) return '?';
-  return S <= 26 && token < 26 ? String.fromCharCode(65 + token) : String(token);
-}
 
 /** The vocabulary size to name tokens by: S when given, else one more than the largest token. */
 export function vocabularySize(tokens: ArrayLike<number>, S?: number): number {

@@ -1,29 +1,35 @@
 // Live parent recovery per first-layer head (shared/SPEC.md: the mean attention weight from
 // each position to its true parent), one horizontal bar per head and parent slot, with a faint
 // target line at 0.9. The headline number carries data-testid="parent-recovery".
-import { parentSlotColor } from './graph-view';
+import {
+  RECOVERY_TARGET,
+  formatRecovery,
+  headlineRecovery,
+  headlineRecoveryLabel,
+  parentSlotColor,
+} from './vocabulary';
 import './charts.css';
 
-export const RECOVERY_TARGET = 0.9;
+// The headline's definition lives in vocabulary.ts; these names stay reachable from here.
+export { RECOVERY_TARGET, formatRecovery, headlineRecovery as summarizeRecovery } from './vocabulary';
 
-/**
- * The headline score. One slot per head: the best head's recovery. Several slots
- * (multi-parent tasks, each head should take one parent): the mean over heads of each head's
- * best slot. Non-finite entries are ignored; NaN when nothing is finite.
- */
-export function summarizeRecovery(recovery: number[][]): number {
-  const bestPerHead = recovery
-    .map((slots) => slots.filter(Number.isFinite).reduce((best, v) => Math.max(best, v), -Infinity))
-    .filter(Number.isFinite);
-  if (bestPerHead.length === 0) return NaN;
-  const multiSlot = recovery.some((slots) => slots.length > 1);
-  if (!multiSlot) return Math.max(...bestPerHead);
-  return bestPerHead.reduce((sum, v) => sum + v, 0) / bestPerHead.length;
-}
-
-/** Two decimals, or an em dash for a missing or non-finite value. */
-export function formatRecovery(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : '—';
+/** What the bars show for recovery[head][slot], DOM-free: the headline, its words, each head's best slot. */
+export function recoveryBarsModel(recovery: number[][], slotNames: string[]) {
+  const slotCount = Math.max(1, slotNames.length, ...recovery.map((slots) => slots.length));
+  const headline = headlineRecovery(recovery);
+  return {
+    slotCount,
+    headline,
+    label: headlineRecoveryLabel(recovery.length, slotCount),
+    reached: Number.isFinite(headline) && headline >= RECOVERY_TARGET,
+    bestSlot: recovery.map((slots) => {
+      let best = -1;
+      slots.forEach((v, s) => {
+        if (Number.isFinite(v) && (best < 0 || v > slots[best])) best = s;
+      });
+      return best;
+    }),
+  };
 }
 
 interface Row {
@@ -63,27 +69,22 @@ export class RecoveryBars {
     container.append(this.root);
   }
 
-  /** recovery[h][slot] in [0, 1]; slotNames e.g. ['parent'] or ['i-2', 'i-1']. */
+  /** recovery[h][slot] in [0, 1]; slotNames e.g. ['parent'] or ['i−2', 'i−1']. */
   update(recovery: number[][], slotNames: string[]): void {
-    const slotCount = Math.max(1, slotNames.length, ...recovery.map((slots) => slots.length));
+    const model = recoveryBarsModel(recovery, slotNames);
+    const slotCount = model.slotCount;
     const key = `${recovery.length}x${slotCount}:${slotNames.join('|')}`;
     if (key !== this.shapeKey) this.build(recovery.length, slotCount, slotNames);
     this.shapeKey = key;
 
     const multiSlot = slotCount > 1;
     this.rowsBox.classList.toggle('rb-multi', multiSlot);
-    const summary = summarizeRecovery(recovery);
-    this.summaryValue.textContent = formatRecovery(summary);
-    this.summaryLabel.textContent = multiSlot
-      ? 'parent recovery (mean of each head’s best parent)'
-      : recovery.length > 1 ? 'parent recovery (best head)' : 'parent recovery';
-    this.summaryValue.classList.toggle('rb-reached', Number.isFinite(summary) && summary >= RECOVERY_TARGET);
+    this.summaryValue.textContent = formatRecovery(model.headline);
+    this.summaryLabel.textContent = model.label;
+    this.summaryValue.classList.toggle('rb-reached', model.reached);
 
     recovery.forEach((slots, h) => {
-      let best = -1;
-      slots.forEach((v, s) => {
-        if (Number.isFinite(v) && (best < 0 || v > slots[best])) best = s;
-      });
+      const best = model.bestSlot[h];
       this.rows[h].forEach((row, s) => {
         const value = slots[s];
         const finite = value !== undefined && Number.isFinite(value);

@@ -52,6 +52,7 @@ const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0)
 
 export class TrainingHost {
   private engine: EngineHandle | null = null;
+  private runId = 0;
   private state: PlayState = 'idle';
   private stepsPerSecondLimit = 0;
   private measuredStepsPerSecond = 0;
@@ -119,8 +120,8 @@ export class TrainingHost {
           throw error;
         }
         this.state = 'paused';
-        this.historySentUpTo = 0;
         this.sampleTokens = null;
+        this.startRun();
         this.afterChange();
         return this.reply(request.id, 'configured');
       }
@@ -148,7 +149,7 @@ export class TrainingHost {
           throw new Error(`seed must be an integer in [0, 4294967295] (got ${seed})`);
         engine.reset(seed);
         this.state = 'paused';
-        this.historySentUpTo = 0;
+        this.startRun();
         this.afterChange();
         return this.reply(request.id, 'reset');
       }
@@ -283,6 +284,14 @@ export class TrainingHost {
 
   // --- snapshots and status ----------------------------------------------------------------
 
+  /** A new run (configure or reset): a new id, announced by a status before its first snapshot. */
+  private startRun(): void {
+    this.runId++;
+    this.historySentUpTo = 0;
+    this.lastMetrics = null;  // they were the previous run's
+    this.postStatus();
+  }
+
   /** After any change: a fresh evaluation, a snapshot and a status. */
   private afterChange(fromLoop = false): void {
     if (!this.engine) return;
@@ -307,6 +316,7 @@ export class TrainingHost {
     const history = engine.trainLossHistory(this.historySentUpTo);
     if (history.steps.length > 0) this.historySentUpTo = history.steps[history.steps.length - 1] + 1;
     const snapshot: Snapshot = {
+      runId: this.runId,
       step: engine.currentStep(),
       state: this.state,
       stepsPerSecond: this.state === 'playing' ? this.measuredStepsPerSecond : 0,
@@ -367,6 +377,7 @@ export class TrainingHost {
     this.port.postMessage({
       type: 'status',
       id,
+      runId: this.runId,
       state: this.state,
       step: engine ? engine.currentStep() : 0,
       stepsPerSecond: this.state === 'playing' ? this.measuredStepsPerSecond : 0,

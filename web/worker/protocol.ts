@@ -52,6 +52,8 @@ export interface Recipes {
 export type PlayState = 'idle' | 'playing' | 'paused' | 'diverged';
 
 export interface Snapshot {
+  /** The run this snapshot belongs to: see Status.runId. */
+  runId: number;
   /** Steps trained so far (metrics may be from a few steps earlier: see metrics.step). */
   step: number;
   state: PlayState;
@@ -102,6 +104,12 @@ export interface Status {
   type: 'status';
   /** The request this answers; absent when the worker reports a change by itself. */
   id?: number;
+  /**
+   * The current run: 0 after init, one more on every successful configure and every reset.
+   * A new run is announced by a status carrying its id before its first snapshot, so a page
+   * knows the run's graph and config when that snapshot arrives.
+   */
+  runId: number;
   state: PlayState;
   step: number;
   stepsPerSecond: number;

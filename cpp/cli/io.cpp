@@ -40,6 +40,8 @@ json parse_json(const std::string& text, const std::string& what) {
     return json::parse(text, limit_depth);
   } catch (const json::parse_error& e) {
     throw InputError(what + ": not valid JSON: " + clip(e.what(), 200));
+  } catch (const json::out_of_range& e) {  // a number such as 1e999 that no double holds
+    throw InputError(what + ": a number is out of range: " + clip(e.what(), 200));
   }
 }
 

@@ -387,6 +387,13 @@ TEST(CliFailures, GradOnDeeplyNestedJsonFailsCleanly) {
   std::remove(path.c_str());
 }
 
+TEST(CliFailures, GradOnANumberNoDoubleHoldsIsAnInputError) {
+  // Found by fuzz_grad_case: nlohmann throws out_of_range, not parse_error, for 1e999.
+  const std::string path = write_file("huge_number.json", "{\"S\": 1e999}");
+  expect_input_error({"grad", "--case", path}, {"case", "number is out of range"});
+  std::remove(path.c_str());
+}
+
 TEST(CliFailures, GradNeverEchoesAHugeValue) {
   json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
   input["S"] = std::string(10000, '7');

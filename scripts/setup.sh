@@ -12,6 +12,9 @@ PACKAGES=(
   chromium
 )
 
+# `setup.sh --fuzz` adds what `npm run fuzz` needs: clang and its sanitizer and libFuzzer runtimes.
+if [ "${1:-}" = "--fuzz" ]; then PACKAGES=(clang libclang-rt-14-dev); fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -13,6 +13,7 @@ struct Command {
   std::function<int()> run;
 };
 
+Command add_grad_command(CLI::App& app);       // cpg grad       (grad.cpp)
 Command add_lemma_command(CLI::App& app);      // cpg lemma      (lemma.cpp)
 Command add_reproduce_command(CLI::App& app);  // cpg reproduce  (reproduce.cpp)
 

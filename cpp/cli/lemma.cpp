@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "io.hpp"
 #include "config.hpp"
 #include "report.hpp"
 #include "theory.hpp"
@@ -75,7 +76,7 @@ int run_lemma(const LemmaOptions& options) {
       {"positions_with_parent", view.positions_with_parent},
       {"pearson_row_centred", view.pearson_row_centred},
       {"scatter", scatter}};
-  std::cout << output.dump() << "\n";
+  write_line(std::cout, output.dump(), "stdout");
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "io.hpp"
 #include "report.hpp"
 #include "trainer.hpp"
 
@@ -21,10 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-// A user-facing input error: message already names the field.
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cpg::cli::InputError;
+using cpg::cli::NonFiniteError;
+using cpg::cli::OutputError;
+using cpg::cli::write_line;
 
 std::string range_of(const std::string& field) {
   for (const auto& row : cpg::field_ranges())
@@ -89,138 +90,24 @@ int run_train(ConfigOptions& options, const std::string& out_path) {
   std::ofstream out_file;
   if (!out_path.empty()) {
     out_file.open(out_path);
-    if (!out_file) throw InputError("out: cannot write to '" + out_path + "'");
+    if (!out_file) throw InputError("out: cannot write to '" + cpg::cli::clip(out_path) + "'");
   }
   for (const auto& warning : cpg::config_warnings(config)) std::cerr << "cpg: warning: " << warning << "\n";
   cpg::Trainer trainer(config);
   cpg::Metrics metrics = trainer.evaluate();
-  std::cout << cpg::metrics_json(metrics, trainer.graph()).dump() << "\n" << std::flush;
+  write_line(std::cout, cpg::metrics_json(metrics, trainer.graph()).dump(), "stdout");
   while (trainer.step() < config.steps && !trainer.diverged()) {
     const int64_t chunk = std::min(config.every - trainer.step() % config.every, config.steps - trainer.step());
     trainer.run(chunk);
     metrics = trainer.evaluate();
-    std::cout << cpg::metrics_json(metrics, trainer.graph()).dump() << "\n" << std::flush;
+    write_line(std::cout, cpg::metrics_json(metrics, trainer.graph()).dump(), "stdout");
   }
-  if (out_file.is_open()) out_file << cpg::snapshot_json(trainer, metrics).dump() << "\n";
+  if (out_file.is_open())
+    write_line(out_file, cpg::snapshot_json(trainer, metrics).dump(), "'" + cpg::cli::clip(out_path) + "'");
   if (trainer.diverged()) {
     std::cerr << "cpg train: " << trainer.divergence_message() << "\n";
     return 3;
   }
-  return 0;
-}
-
-// --- cpg grad --------------------------------------------------------------------------------
-
-const json& field(const json& object, const std::string& name) {
-  if (!object.is_object() || !object.contains(name)) throw InputError("case: field '" + name + "' is missing");
-  return object.at(name);
-}
-
-int integer_field(const json& object, const std::string& name, int low, int high) {
-  const json& value = field(object, name);
-  if (!value.is_number_integer() || value.get<int64_t>() < low || value.get<int64_t>() > high)
-    throw InputError("case: " + name + " must be an integer in [" + std::to_string(low) + ", " +
-                     std::to_string(high) + "] (got " + value.dump() + ")");
-  return value.get<int>();
-}
-
-// Reads a (rows, cols) matrix of finite numbers at `path` into out.
-void read_matrix(const json& value, const std::string& path, int rows, int cols, double* out) {
-  if (!value.is_array() || static_cast<int>(value.size()) != rows)
-    throw InputError("case: " + path + " must be a list of " + std::to_string(rows) + " rows");
-  for (int r = 0; r < rows; ++r) {
-    const json& row = value[r];
-    const std::string row_path = path + "[" + std::to_string(r) + "]";
-    if (!row.is_array() || static_cast<int>(row.size()) != cols)
-      throw InputError("case: " + row_path + " must be a list of " + std::to_string(cols) + " numbers");
-    for (int c = 0; c < cols; ++c) {
-      if (!row[c].is_number() || !std::isfinite(row[c].get<double>()))
-        throw InputError("case: " + row_path + "[" + std::to_string(c) + "] must be a finite number");
-      out[static_cast<size_t>(r) * cols + c] = row[c].get<double>();
-    }
-  }
-}
-
-int run_grad(const std::string& case_path, const std::string& path_name) {
-  std::ifstream in(case_path);
-  if (!in) throw InputError("case: cannot open '" + case_path + "'");
-  json input;
-  try {
-    input = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(std::string("case: not valid JSON: ") + e.what());
-  }
-  const int S = integer_field(input, "S", 2, 64);
-  const int T = integer_field(input, "T", 3, 64);
-  const json& heads_json = field(input, "heads");
-  std::vector<int> heads;
-  if (!heads_json.is_array()) throw InputError("case: heads must be a list such as [1, 1]");
-  for (const auto& h : heads_json) {
-    if (!h.is_number_integer()) throw InputError("case: heads must be a list of integers such as [1, 1]");
-    heads.push_back(h.get<int>());
-  }
-  cpg::ModelShape shape;
-  try {
-    shape = cpg::ModelShape::make(S, T, heads);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("case: ") + e.what());
-  }
-  cpg::Params<double> params(shape);
-  const json& A = field(input, "A");
-  if (!A.is_array() || static_cast<int>(A.size()) != shape.layers())
-    throw InputError("case: A must hold " + std::to_string(shape.layers()) + " layers");
-  for (int l = 0; l < shape.layers(); ++l) {
-    if (!A[l].is_array() || static_cast<int>(A[l].size()) != heads[l])
-      throw InputError("case: A[" + std::to_string(l) + "] must hold " + std::to_string(heads[l]) + " heads");
-    for (int h = 0; h < heads[l]; ++h)
-      read_matrix(A[l][h], "A[" + std::to_string(l) + "][" + std::to_string(h) + "] (d_" + std::to_string(l) +
-                               " = " + std::to_string(shape.d(l)) + " square)",
-                  shape.d(l), shape.d(l), params.A(l, h));
-  }
-  read_matrix(field(input, "W"), "W (d_L x S = " + std::to_string(shape.d(shape.layers())) + " x " + std::to_string(S) + ")",
-              shape.d(shape.layers()), S, params.W());
-  const json& tokens = field(input, "tokens");
-  if (!tokens.is_array() || tokens.empty() || tokens.size() > 65536)
-    throw InputError("case: tokens must be a list of 1 to 65536 sequences");
-  const int B = static_cast<int>(tokens.size());
-  cpg::Batch batch;
-  batch.B = B;
-  batch.T = T;
-  batch.S = S;
-  batch.tokens.resize(static_cast<size_t>(B) * T);
-  batch.targets.resize(static_cast<size_t>(B) * S);
-  std::vector<double> token_values(static_cast<size_t>(B) * T);
-  read_matrix(tokens, "tokens", B, T, token_values.data());
-  for (size_t k = 0; k < token_values.size(); ++k) {
-    const double v = token_values[k];
-    if (v != std::floor(v) || v < 0 || v >= S)
-      throw InputError("case: tokens[" + std::to_string(k / T) + "][" + std::to_string(k % T) +
-                       "] must be an integer in [0, S-1] = [0, " + std::to_string(S - 1) + "]");
-    batch.tokens[k] = static_cast<int32_t>(v);
-  }
-  read_matrix(field(input, "targets"), "targets", B, S, batch.targets.data());
-  for (double v : batch.targets)
-    if (v < 0) throw InputError("case: targets must be non-negative (a distribution over S per sequence)");
-
-  cpg::CatFormer<double> model(shape);
-  cpg::Params<double> grad(shape);
-  const double loss = model.loss_and_grad(params, batch, &grad, path_name == "dense" ? cpg::Path::dense : cpg::Path::fast);
-  json dA = json::array();
-  for (int l = 0; l < shape.layers(); ++l) {
-    json layer = json::array();
-    for (int h = 0; h < heads[l]; ++h) {
-      json matrix = json::array();
-      for (int r = 0; r < shape.d(l); ++r)
-        matrix.push_back(std::vector<double>(grad.A(l, h) + static_cast<size_t>(r) * shape.d(l),
-                                             grad.A(l, h) + static_cast<size_t>(r + 1) * shape.d(l)));
-      layer.push_back(matrix);
-    }
-    dA.push_back(layer);
-  }
-  json dW = json::array();
-  for (int r = 0; r < shape.d(shape.layers()); ++r)
-    dW.push_back(std::vector<double>(grad.W() + static_cast<size_t>(r) * S, grad.W() + static_cast<size_t>(r + 1) * S));
-  std::cout << json{{"loss", loss}, {"dA", dA}, {"dW", dW}}.dump() << "\n";
   return 0;
 }
 
@@ -237,8 +124,9 @@ int run_sample(ConfigOptions& options, int count) {
   for (int b = 0; b < count; ++b)
     sequences.push_back({{"tokens", std::vector<int32_t>(batch.tokens_of(b), batch.tokens_of(b) + batch.T)},
                          {"target", std::vector<double>(batch.target_of(b), batch.target_of(b) + batch.S)}});
-  std::cout << json{{"config", cpg::config_json(config)}, {"graph", cpg::graph_json(graph)}, {"sequences", sequences}}.dump()
-            << "\n";
+  write_line(std::cout,
+             json{{"config", cpg::config_json(config)}, {"graph", cpg::graph_json(graph)}, {"sequences", sequences}}.dump(),
+             "stdout");
   return 0;
 }
 
@@ -256,27 +144,21 @@ int main(int argc, char** argv) {
   train_options.add_training_options(train);
   train->add_option("--out", out_path, "write the final snapshot (attention, A, W, loss history) as JSON to this file");
 
-  std::string case_path, path_name = "fast";
-  CLI::App* grad = app.add_subcommand("grad", "loss and gradients, in double precision, for a JSON case");
-  grad->add_option("--case", case_path,
-                   "JSON file {S, T, heads, A: [layer][head][row][col], W: [row][col], tokens: [batch][T], targets: [batch][S]}")
-      ->required();
-  grad->add_option("--path", path_name, "fast (the engine) or dense (the reference formula)")
-      ->check(CLI::IsMember({"fast", "dense"}));
-
   ConfigOptions sample_options;
   int count = 4;
   CLI::App* sample = app.add_subcommand("sample", "print sequences, targets and the graph as JSON");
   sample_options.add_task_options(sample);
   sample->add_option("--n", count, "sequences to print; allowed: [1, 10000]")->capture_default_str();
 
-  const std::vector<cpg::cli::Command> commands = {cpg::cli::add_lemma_command(app), cpg::cli::add_reproduce_command(app)};
+  const std::vector<cpg::cli::Command> commands = {cpg::cli::add_grad_command(app), cpg::cli::add_lemma_command(app),
+                                                   cpg::cli::add_reproduce_command(app)};
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
-    std::string message = e.what();
+    // CLI11 quotes the value it could not convert: clip it, so a 10 kB argument never comes back.
+    std::string message = cpg::cli::clip(e.what(), 300);
     // A value that did not convert: add the field's range to CLI11's message.
     for (const auto& row : cpg::field_ranges()) {
       std::string flag = "--" + row.field;
@@ -292,14 +174,16 @@ int main(int argc, char** argv) {
   }
   try {
     if (*train) return run_train(train_options, out_path);
-    if (*grad) return run_grad(case_path, path_name);
     if (*sample) return run_sample(sample_options, count);
     for (const auto& command : commands)
       if (*command.app) return command.run();
-  } catch (const InputError& e) {
+  } catch (const OutputError& e) {
     std::cerr << "cpg: " << e.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& e) {
+    return 1;
+  } catch (const NonFiniteError& e) {
+    std::cerr << "cpg: " << e.what() << "\n";
+    return 3;
+  } catch (const std::invalid_argument& e) {  // InputError too
     std::cerr << "cpg: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

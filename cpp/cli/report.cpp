@@ -82,8 +82,8 @@ json snapshot_json(Trainer& trainer, const Metrics& metrics) {
   }
   for (int h = 0; h < shape.heads[0]; ++h) position_view.push_back(matrix_json(position_attention(params, h).data(), T, T));
   json train_history = json::array(), test_history = json::array();
-  for (const auto& point : trainer.train_history()) train_history.push_back({point.step, point.loss});
-  for (const auto& point : trainer.test_history()) test_history.push_back({point.step, point.loss});
+  for (const auto& point : trainer.train_history().all_points()) train_history.push_back({point.step, point.loss});
+  for (const auto& point : trainer.test_history().all_points()) test_history.push_back({point.step, point.loss});
   return {{"config", config_json(trainer.config())},
           {"graph", graph_json(trainer.graph())},
           {"metrics", metrics_json(metrics, trainer.graph())},
@@ -92,7 +92,9 @@ json snapshot_json(Trainer& trainer, const Metrics& metrics) {
           {"attention_batch_view", batch_view},
           {"A", A},
           {"W", matrix_json(params.W(), shape.d(shape.layers()), shape.S)},
+          // Bounded: each point is the mean loss of `train_loss_history_bucket` consecutive steps.
           {"train_loss_history", train_history},
+          {"train_loss_history_bucket", trainer.train_history().bucket()},
           {"test_loss_history", test_history}};
 }
 

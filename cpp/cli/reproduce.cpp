@@ -13,6 +13,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "io.hpp"
 #include "config.hpp"
 #include "reproduce.hpp"
 #include "reproduce_json.hpp"
@@ -92,7 +93,7 @@ int run_fig9_command(ReproduceOptions& options) {
             << text::number(result.summary.std) << " over " << result.summary.graphs_counted << " graphs (paper "
             << text::number(kFig9PaperMean) << " +- " << text::number(kFig9PaperStd) << "), "
             << text::number(seconds) << " s\n";
-  std::cout << fig9_json(result, options.maps, seconds).dump() << "\n";
+  write_line(std::cout, fig9_json(result, options.maps, seconds).dump(), "stdout");
   return 0;
 }
 
@@ -129,7 +130,7 @@ Command add_reproduce_command(CLI::App& app) {
   command->add_flag("--maps", options->maps, "add each graph's (T, T) first-layer position attention");
   return {command, [options] {
             if (options->figure == "fig9") return run_fig9_command(*options);
-            throw std::invalid_argument("figure must be one of fig9 (got '" + options->figure + "')");
+            throw std::invalid_argument("figure must be one of fig9 (got " + text::quoted(options->figure) + ")");
           }};
 }
 

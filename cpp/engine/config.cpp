@@ -64,11 +64,10 @@ std::vector<int> parse_heads(const std::string& text) {
       used = 0;
     }
     if (item.empty() || used != item.size())
-      throw std::invalid_argument("heads must be a comma-separated list of 1 to 4 layers of 1 to 4 heads, e.g. 1,1 (got '" +
-                                  text + "')");
+      throw std::invalid_argument("heads must be a comma-separated list of 1 to 4 layers of 1 to 4 heads, e.g. 1,1 (got " + text::quoted(text) + ")");
     heads.push_back(value);
   }
-  if (heads.empty()) throw std::invalid_argument("heads must list at least one layer, e.g. 1,1 (got '" + text + "')");
+  if (heads.empty()) throw std::invalid_argument("heads must list at least one layer, e.g. 1,1 (got " + text::quoted(text) + ")");
   return heads;
 }
 
@@ -82,8 +81,7 @@ Graph make_graph(const TrainConfig& c) {
   if (c.graph == "ngram") return make_ngram(c.T, c.k);
   if (c.graph == "paper2") return make_paper2(c.T);
   if (c.graph == "custom") return parse_custom_graph(c.spec, c.T);
-  throw std::invalid_argument("graph must be one of chain|icl|tree|dag|trigram|ngram|paper2|custom (got '" +
-                              c.graph + "')");
+  throw std::invalid_argument("graph must be one of chain|icl|tree|dag|trigram|ngram|paper2|custom (got " + text::quoted(c.graph) + ")");
 }
 
 std::string validation_error(const TrainConfig& c) {
@@ -101,15 +99,15 @@ std::string validation_error(const TrainConfig& c) {
   if (!(error = check(c.T >= 3 && c.T <= 64, "T", show(c.T))).empty()) return error;
   if (!(error = check(in_range(c.alpha, 0.001, 100), "alpha", show(c.alpha))).empty()) return error;
   if (c.optimizer != "sgd" && c.optimizer != "adam" && c.optimizer != "adamw")
-    return "optimizer must be one of sgd|adam|adamw (got '" + c.optimizer + "')";
+    return "optimizer must be one of sgd|adam|adamw (got " + text::quoted(c.optimizer) + ")";
   if (!(error = check(std::isfinite(c.lr) && c.lr > 0 && c.lr <= 10000, "lr", show(c.lr))).empty()) return error;
   if (!(error = check(in_range(c.wd, 0, 10), "wd", show(c.wd))).empty()) return error;
   if (c.schedule != "constant" && c.schedule != "cosine")
-    return "schedule must be one of constant|cosine (got '" + c.schedule + "')";
+    return "schedule must be one of constant|cosine (got " + text::quoted(c.schedule) + ")";
   if (!(error = check(c.batch >= 1 && c.batch <= 8192, "batch", show(c.batch))).empty()) return error;
   if (!(error = check(c.steps >= 1 && c.steps <= 100000000, "steps", show(c.steps))).empty()) return error;
   if (!(error = check(in_range(c.init_std, 0, 10), "init_std", show(c.init_std))).empty()) return error;
-  if (c.init != "normal" && c.init != "lemma") return "init must be one of normal|lemma (got '" + c.init + "')";
+  if (c.init != "normal" && c.init != "lemma") return "init must be one of normal|lemma (got " + text::quoted(c.init) + ")";
   if (!(error = check(std::isfinite(c.beta) && c.beta > 0 && c.beta <= 100, "beta", show(c.beta))).empty()) return error;
   if (!(error = check(std::isfinite(c.w) && c.w > 0 && c.w <= 100, "w", show(c.w))).empty()) return error;
   if (c.init == "lemma" && c.heads != std::vector<int>{1, 1})
@@ -132,7 +130,7 @@ std::string validation_error(const TrainConfig& c) {
     bool known = block == "W";
     for (size_t l = 0; l < c.heads.size(); ++l) known = known || block == "A" + show(l + 1);
     if (!known)
-      return "freeze must name blocks among A1..A" + show(c.heads.size()) + " and W (got '" + block + "')";
+      return "freeze must name blocks among A1..A" + show(c.heads.size()) + " and W (got " + text::quoted(block) + ")";
   }
   return "";
 }

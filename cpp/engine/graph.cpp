@@ -128,14 +128,14 @@ Graph parse_custom_graph(const std::string& spec, int T) {
                                   " is empty; write '-' for a position without parents");
     if (entry != "-") {
       if (entry.front() == ',' || entry.back() == ',')
-        throw std::invalid_argument("spec: position " + std::to_string(position) + " has '" + entry +
-                                    "'; parents are numbers separated by single commas");
+        throw std::invalid_argument("spec: position " + std::to_string(position) + " has " + text::quoted(entry) +
+                                    "; parents are numbers separated by single commas");
       for (const std::string& item : text::split(entry, ',')) {
         const bool digits_only = !item.empty() && item.size() <= 3 &&
                                  std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!digits_only)
-          throw std::invalid_argument("spec: position " + std::to_string(position) + " has '" +
-                                      item + "', which is not a position number");
+          throw std::invalid_argument("spec: position " + std::to_string(position) + " has " + text::quoted(item) +
+                                      ", which is not a position number");
         const int parent = std::stoi(item);
         if (parent < 0 || parent >= position)
           throw std::invalid_argument("spec: position " + std::to_string(position) +

@@ -46,7 +46,7 @@ Fig9Recipe fig9_recipe(const std::string& name) {
     paper.init_std = 0.0;
     return paper;
   }
-  throw std::invalid_argument("recipe must be one of fast|paper (got '" + name + "')");
+  throw std::invalid_argument("recipe must be one of fast|paper (got " + text::quoted(name) + ")");
 }
 
 namespace {

@@ -25,4 +25,11 @@ inline std::string number(double value) {
   return buffer;
 }
 
+// A user's value as a message quotes it: in single quotes, clipped to max_chars so that a
+// hostile or mistaken 10 kB input never comes back whole.
+inline std::string quoted(const std::string& value, size_t max_chars = 60) {
+  if (value.size() <= max_chars) return "'" + value + "'";
+  return "'" + value.substr(0, max_chars) + "...' (" + std::to_string(value.size()) + " characters)";
+}
+
 }  // namespace cpg::text

@@ -25,7 +25,7 @@ struct TreePair {
 void require_single_parent(const Graph& graph) {
   if (graph.multi_parent)
     throw std::invalid_argument("graph: the key lemma needs a single-parent task (chain, icl, tree, dag, or a custom "
-                                "spec with T entries); '" + graph.name + "' has several parents per position");
+                                "spec with T entries); " + text::quoted(graph.name) + " has several parents per position");
 }
 
 // Input positions are 0..T-2; the query T-1 has no parent and is independent of them.

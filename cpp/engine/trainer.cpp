@@ -90,6 +90,7 @@ void Trainer::initialize(uint32_t seed) {
   batch_attention_ = model_.make_attention_maps();
   step_ = 0;
   last_train_loss_ = 0;
+  last_evaluated_step_ = -1;
   diverged_ = false;
   divergence_message_.clear();
   train_history_.clear();
@@ -168,7 +169,7 @@ int64_t Trainer::run(int64_t n) {
       break;
     }
     last_train_loss_ = loss;
-    train_history_.push_back({step_, loss});
+    train_history_.add(step_, loss);
     ++step_;
     ++done;
   }
@@ -198,7 +199,8 @@ Metrics Trainer::evaluate() {
     metrics.parent_recovery.push_back(parent_recovery(graph(), position_attention(params_, h)));
     metrics.parent_recovery_batch.push_back(parent_recovery(graph(), batch_attention_[0][h]));
   }
-  if (test_history_.empty() || test_history_.back().step != step_) test_history_.push_back({step_, metrics.test_loss});
+  if (step_ != last_evaluated_step_) test_history_.add(step_, metrics.test_loss);
+  last_evaluated_step_ = step_;
   return metrics;
 }
 

@@ -13,6 +13,7 @@
 #include "catformer.hpp"
 #include "config.hpp"
 #include "graph.hpp"
+#include "loss_history.hpp"
 #include "optimizer.hpp"
 #include "rng.hpp"
 #include "sampler.hpp"
@@ -32,11 +33,6 @@ struct Metrics {
   std::vector<std::vector<double>> parent_recovery_batch;
   bool diverged = false;
   std::string status;           // "ok", or what went wrong and what to do
-};
-
-struct LossPoint {
-  int64_t step;
-  double loss;
 };
 
 // Position block of A_{0,h} (rows and columns S..S+T-1), causally masked and soft-maxed per
@@ -77,8 +73,10 @@ class Trainer {
   // Attention averaged over the test set at the last evaluate(): [layer][head] (T, T); the last
   // layer holds only the query's row T-1.
   const AttentionMaps& batch_attention() const { return batch_attention_; }
-  const std::vector<LossPoint>& train_history() const { return train_history_; }
-  const std::vector<LossPoint>& test_history() const { return test_history_; }
+  // Bounded whatever the run's length (loss_history.hpp): training-batch losses per step, and
+  // the test losses of evaluate().
+  const LossHistory& train_history() const { return train_history_; }
+  const LossHistory& test_history() const { return test_history_; }
 
  private:
   void initialize(uint32_t seed);
@@ -95,9 +93,10 @@ class Trainer {
   AttentionMaps batch_attention_;
   int64_t step_ = 0;
   double last_train_loss_ = 0;
+  int64_t last_evaluated_step_ = -1;  // the test history holds one point per evaluated step
   bool diverged_ = false;
   std::string divergence_message_;
-  std::vector<LossPoint> train_history_, test_history_;
+  LossHistory train_history_, test_history_;
 };
 
 }  // namespace cpg

@@ -49,7 +49,7 @@ std::string show_number(double value) { return cpg::text::number(value); }
 
 // A JS value as a message quotes it: 'abc', 2.5, true, null, an array, an object.
 std::string describe(const val& value) {
-  if (value.isString()) return "'" + value.as<std::string>() + "'";
+  if (value.isString()) return cpg::text::quoted(value.as<std::string>());
   if (value.isNumber()) return show_number(value.as<double>());
   if (value.isTrue()) return "true";
   if (value.isFalse()) return "false";
@@ -166,7 +166,7 @@ cpg::TrainConfig read_config(const val& object) {
     if (reader == readers.end()) {
       std::string known;
       for (const auto& r : readers) known += (known.empty() ? "" : ", ") + r.first;
-      throw std::invalid_argument("config has no field '" + key + "' (fields: " + known + ")");
+      throw std::invalid_argument("config has no field " + cpg::text::quoted(key) + " (fields: " + known + ")");
     }
     const val value = object[key];
     if (!value.isUndefined()) reader->second(config, value);
@@ -416,9 +416,9 @@ class Engine {
   val parametersW() const { return copy_to_typed_array(trainer_->params().W(), trainer_->shape().W_size()); }
 
   // Training-batch losses of the steps >= since: {steps, loss}, Float64Array each.
-  val trainLossHistory(double since) const { return history_since(trainer_->train_history(), since); }
+  val trainLossHistory(double since) const { return history_since(trainer_->train_history().points(), since); }
   // Test losses recorded by metrics() at steps >= since: {steps, loss}.
-  val testLossHistory(double since) const { return history_since(trainer_->test_history(), since); }
+  val testLossHistory(double since) const { return history_since(trainer_->test_history().points(), since); }
 
  private:
   // "" or a message naming the layer or head and its range.

@@ -40,17 +40,20 @@ inline std::string quoted(const std::string& text) {
   return out + "'";
 }
 
-inline Outcome run_cpg(const std::vector<std::string>& args) {
-  const std::string out_path = temp_path("stdout"), err_path = temp_path("stderr");
+// stdout_to: where stdout goes instead of a file that run.out is read from (e.g. /dev/full).
+inline Outcome run_cpg(const std::vector<std::string>& args, const std::string& stdout_to = "") {
+  const std::string out_path = stdout_to.empty() ? temp_path("stdout") : stdout_to, err_path = temp_path("stderr");
   std::string command = quoted(CPG_BINARY);
   for (const auto& arg : args) command += " " + quoted(arg);
   command += " >" + quoted(out_path) + " 2>" + quoted(err_path) + " </dev/null";
   const int raw = std::system(command.c_str());
   Outcome run;
   run.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  run.out = read_text(out_path);
   run.err = read_text(err_path);
-  std::remove(out_path.c_str());
+  if (stdout_to.empty()) {
+    run.out = read_text(out_path);
+    std::remove(out_path.c_str());
+  }
   std::remove(err_path.c_str());
   return run;
 }

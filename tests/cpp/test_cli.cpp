@@ -362,3 +362,136 @@ TEST(Cli, MissingSubcommandFails) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Failure classes, for every subcommand: hostile JSON, unwritable output, non-finite results,
+// integers that do not fit, and values that must not be echoed whole.
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+// The smallest valid invocation of each subcommand that writes to stdout.
+const std::vector<std::vector<std::string>> kQuickRuns = {
+    {"train", "--S", "3", "--T", "4", "--steps", "2", "--every", "1", "--batch", "4", "--test-size", "8"},
+    {"sample", "--S", "3", "--T", "4", "--n", "1"},
+    {"lemma", "--S", "3", "--T", "4", "--batch", "16", "--mi-samples", "10"},
+    {"reproduce", "fig9", "--graphs", "1", "--steps", "2", "--batch", "4", "--T", "4"},
+};
+
+}  // namespace
+
+TEST(CliFailures, GradOnDeeplyNestedJsonFailsCleanly) {
+  // 100,000 levels used to overflow the stack while the message dumped the value.
+  const std::string deep = "{\"S\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  const std::string path = write_file("deep.json", deep);
+  expect_input_error({"grad", "--case", path}, {"case", "nests deeper than 16 levels"});
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, GradOnANumberNoDoubleHoldsIsAnInputError) {
+  // Found by fuzz_grad_case: nlohmann throws out_of_range, not parse_error, for 1e999.
+  const std::string path = write_file("huge_number.json", "{\"S\": 1e999}");
+  expect_input_error({"grad", "--case", path}, {"case", "number is out of range"});
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, GradNeverEchoesAHugeValue) {
+  json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  input["S"] = std::string(10000, '7');
+  const std::string path = write_file("huge_s.json", input.dump());
+  const Outcome run = cpg({"grad", "--case", path});
+  EXPECT_EQ(run.status, 2) << run.err;
+  EXPECT_NE(run.err.find("S must be an integer in [2, 64]"), std::string::npos) << run.err;
+  EXPECT_LT(run.err.size(), 400u) << "the message echoes the whole value";
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, GradRejectsIntegersThatDoNotFitBeforeNarrowing) {
+  // 4294967297 = 2^32 + 1 used to be read as 1 head.
+  for (const char* heads : {"[4294967297]", "[-4294967295]", "[1e300]", "[1.5]", "[\"1\"]"}) {
+    json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+    input["heads"] = json::parse(heads);
+    const std::string path = write_file("heads.json", input.dump());
+    expect_input_error({"grad", "--case", path}, {"case", "heads[0]", "[1, 4]"});
+    std::remove(path.c_str());
+  }
+  json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  input["T"] = json::parse("18446744073709551615");
+  const std::string path = write_file("t.json", input.dump());
+  expect_input_error({"grad", "--case", path}, {"case", "T must be an integer in [3, 64]"});
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, GradWithOverflowingNumbersExitsThreeInsteadOfPrintingNull) {
+  json input = zero_case(2, 3, {1, 1}, json::parse("[[0, 1, 1]]"), json::parse("[[1e308, 1e308]]"));
+  for (auto& row : input["W"])
+    for (auto& value : row) value = 1e308;
+  const std::string path = write_file("overflow.json", input.dump());
+  const Outcome run = cpg({"grad", "--case", path});
+  EXPECT_EQ(run.status, 3) << run.err;
+  EXPECT_TRUE(run.out.empty()) << run.out;
+  EXPECT_NE(run.err.find("not finite"), std::string::npos) << run.err;
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, GradRefusesAnInputLargerThanTheLimit) {
+  // /dev/zero never ends: the reader must stop at the size limit rather than grow without bound.
+  expect_input_error({"grad", "--case", "/dev/zero"}, {"case", "larger than 256 MiB"});
+}
+
+TEST(CliFailures, TrainOutToAFullDiskExitsNonZeroNamingThePath) {
+  const Outcome run = cpg({"train", "--S", "3", "--T", "4", "--steps", "2", "--every", "2", "--out", "/dev/full"});
+  EXPECT_EQ(run.status, 1) << run.err;
+  EXPECT_NE(run.err.find("/dev/full"), std::string::npos) << run.err;
+}
+
+TEST(CliFailures, EverySubcommandReportsAFailedWriteToStdout) {
+  std::vector<std::vector<std::string>> runs = kQuickRuns;
+  json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
+  const std::string path = write_file("ok_case.json", input.dump());
+  runs.push_back({"grad", "--case", path});
+  for (const auto& args : runs) {
+    const Outcome run = cpg_test::run_cpg(args, "/dev/full");
+    EXPECT_EQ(run.status, 1) << args[0] << ": " << run.err;
+    EXPECT_NE(run.err.find("cannot write to stdout"), std::string::npos) << args[0] << ": " << run.err;
+  }
+  std::remove(path.c_str());
+}
+
+TEST(CliFailures, EverySubcommandRejectsNonFiniteHugeNegativeAndWrongTypeOptions) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {{"train", "--lr", "nan"}, "lr"},
+      {{"train", "--S", "4294967298"}, "S"},
+      {{"train", "--batch", "-3"}, "batch"},
+      {{"train", "--T", "abc"}, "T"},
+      {{"train", "--alpha", "1e999"}, "alpha"},
+      {{"sample", "--seed", "-1"}, "seed"},
+      {{"sample", "--n", "4294967297"}, "n"},
+      {{"sample", "--alpha", "inf"}, "alpha"},
+      {{"lemma", "--beta", "nan"}, "beta"},
+      {{"lemma", "--S", "99999999999"}, "S"},
+      {{"lemma", "--batch", "-1"}, "batch"},
+      {{"reproduce", "fig9", "--graphs", "-1"}, "graphs"},
+      {{"reproduce", "fig9", "--lr", "inf"}, "lr"},
+      {{"reproduce", "fig9", "--steps", "1e400"}, "steps"},
+  };
+  for (const auto& c : cases) expect_input_error(c.args, {c.field});
+}
+
+TEST(CliFailures, AHugeStringOptionIsClippedInTheMessage) {
+  const std::string huge(10000, 'x');
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"train", "--graph", huge, "--steps", "1"},
+           {"train", "--optimizer", huge, "--steps", "1"},
+           {"sample", "--graph", "custom", "--T", "4", "--spec", huge},
+           {"lemma", "--graph", huge},
+           {"train", "--S", std::string(10000, '9')},
+           {"reproduce", huge}}) {
+    const Outcome run = cpg(args);
+    EXPECT_EQ(run.status, 2) << run.err.substr(0, 300);
+    EXPECT_LT(run.err.size(), 600u) << args[1] << ": the message echoes the whole value";
+  }
+}

@@ -5,7 +5,7 @@ import './embed.css';
 
 import { TrainingClient } from './client';
 import { formatLoss, headlineRecovery, inductionTargets, parentSlotNames } from './figure-data';
-import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './state';
+import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './settings';
 import { AttentionPanel } from './views/attention-panel';
 import { detectPhaseTransition, LossChart } from './views/loss-chart';
 import { QueryStrip } from './views/query-strip';

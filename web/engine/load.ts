@@ -101,7 +101,7 @@ function check(message: string): void {
 }
 
 /**
- * The module's Engine with errors as Errors: configure, reset and setLearningRate throw an
+ * The module's Engine with errors as Errors: configure, reset and update throw an
  * Error whose message names the field and its allowed range, and leave the engine as it was.
  * Everything else passes straight through (see RawEngine in engine.d.ts for shapes).
  */
@@ -132,8 +132,9 @@ export class Engine {
   reset(seed: number): void {
     check(this.raw.reset(seed));
   }
-  setLearningRate(lr: number): void {
-    check(this.raw.setLearningRate(lr));
+  /** Changes live settings of the running run (e.g. {lr: 0.01}); throws, naming the field, on anything else. */
+  update(changes: EngineConfig): void {
+    check(this.raw.update(changes));
   }
   currentStep(): number {
     return this.raw.currentStep();

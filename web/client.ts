@@ -85,8 +85,9 @@ export class TrainingClient {
   resample(): Promise<Status> {
     return this.request({ type: 'resample' });
   }
-  setLearningRate(lr: number): Promise<Status> {
-    return this.request({ type: 'setLearningRate', lr });
+  /** Changes live settings of the running run, e.g. {lr: 0.01}; rejects, naming the field, for any other. */
+  update(changes: EngineConfig): Promise<Status> {
+    return this.request({ type: 'update', changes });
   }
   /** The key-lemma view of a single-parent task (computed in the worker). */
   async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {

@@ -5,7 +5,7 @@ import './embed.css';
 
 import { TrainingClient } from './client';
 import { Messages } from './messages';
-import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './state';
+import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './settings';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;

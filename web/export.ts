@@ -1,6 +1,6 @@
 // Exports: a PNG of the figure panel (its canvases and SVGs composed with their titles), and
 // the run as JSON (settings, config, graph, metrics, and every kept snapshot).
-import type { Settings } from './state';
+import type { Settings } from './settings';
 import { FONT_FAMILY } from './views/vocabulary';
 import type { GraphInfo, ResolvedConfig, Snapshot } from './worker/protocol';
 

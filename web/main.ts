@@ -1,4 +1,4 @@
-// The playground's controller: wires the settings (state.ts), the training worker (client.ts)
+// The playground's controller: wires the settings (settings/), the training worker (client.ts)
 // and the views. Data flows one way: settings -> worker (configure) -> snapshot -> views.
 import './styles.css';
 
@@ -11,6 +11,7 @@ import {
   PRESETS,
   PRESET_NAMES,
   formatSetting,
+  liveEngineChange,
   needsReset,
   parseSettings,
   presetSettings,
@@ -21,7 +22,7 @@ import {
   type PresetName,
   type SettingKey,
   type Settings,
-} from './state';
+} from './settings';
 import { parentsToSpec } from './views/graph-view';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
@@ -133,9 +134,10 @@ class Playground {
     const before = this.settings;
     this.settings = { ...this.settings, [key]: value };
     this.writeUrl();
-    if (key === 'lr') {
+    const liveChange = liveEngineChange(key, this.settings);
+    if (liveChange) {
       try {
-        await this.client.setLearningRate(this.settings.lr);
+        await this.client.update(liveChange);
       } catch (error) {
         this.showError((error as Error).message);
       }

@@ -3,7 +3,7 @@
 // an engine of their own), so the live run and the page stay responsive.
 import type { TrainingClient } from './client';
 import { download } from './export';
-import { validateSetting } from './state';
+import { validateSetting } from './settings';
 import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';

@@ -3,6 +3,7 @@
 //   cpg train   train a CatFormer and print one JSON metrics line every --every steps
 //   cpg grad    loss and every gradient for given parameters and data, as JSON
 //   cpg sample  sequences, targets and the graph, as JSON
+//   cpg fields  the table of settings (cpp/engine/config.hpp) as JSON, or as the page's .ts
 //
 // Every bad option or file ends with a message naming the field and its allowed range, and
 // exit status 2. Runtime failures exit with 1.
@@ -27,58 +28,53 @@ using cpg::cli::NonFiniteError;
 using cpg::cli::OutputError;
 using cpg::cli::write_line;
 
-std::string range_of(const std::string& field) {
-  for (const auto& row : cpg::field_ranges())
-    if (row.field == field) return row.range;
-  return "";
+// A field's flag: its name with '-' for '_' (--graph-seed, --init-std, --test-size).
+std::string flag_of(const cpg::Field& field) {
+  std::string flag = "--" + field.name;
+  for (auto& c : flag) c = c == '_' ? '-' : c;
+  return flag;
 }
 
-std::string describe(const std::string& field) {
-  for (const auto& row : cpg::field_ranges())
-    if (row.field == field) return row.meaning + "; allowed: " + row.range;
-  return field;
-}
-
-// The options shared by train and sample, written straight into a TrainConfig.
-struct ConfigOptions {
-  cpg::TrainConfig config;
-  std::string heads = "1,1";
-  std::string freeze;
-
-  void add_task_options(CLI::App* app) {
-    app->add_option("--graph", config.graph, describe("graph"))->capture_default_str();
-    app->add_option("--S", config.S, describe("S"))->capture_default_str();
-    app->add_option("--T", config.T, describe("T"))->capture_default_str();
-    app->add_option("--alpha", config.alpha, describe("alpha"))->capture_default_str();
-    app->add_option("--q", config.q, describe("q"))->capture_default_str();
-    app->add_option("--k", config.k, describe("k"))->capture_default_str();
-    app->add_option("--spec", config.spec, describe("spec"));
-    app->add_option("--seed", config.seed, describe("seed"))->capture_default_str();
-    app->add_option("--graph-seed", config.graph_seed, describe("graph_seed"))->capture_default_str();
+// What --help writes after a flag.
+const char* type_label(cpg::FieldType type) {
+  switch (type) {
+    case cpg::FieldType::Int:
+    case cpg::FieldType::Int64:
+    case cpg::FieldType::UInt32: return "INT";
+    case cpg::FieldType::Double: return "FLOAT";
+    case cpg::FieldType::Heads:
+    case cpg::FieldType::List: return "LIST";
+    default: return "TEXT";
   }
-  void add_training_options(CLI::App* app) {
-    app->add_option("--heads", heads, describe("heads"))->capture_default_str();
-    app->add_option("--optimizer", config.optimizer, describe("optimizer"))->capture_default_str();
-    app->add_option("--lr", config.lr, describe("lr"))->capture_default_str();
-    app->add_option("--wd", config.wd, describe("wd"))->capture_default_str();
-    app->add_option("--schedule", config.schedule, describe("schedule"))->capture_default_str();
-    app->add_option("--batch", config.batch, describe("batch"))->capture_default_str();
-    app->add_option("--steps", config.steps, describe("steps"))->capture_default_str();
-    app->add_option("--init-std", config.init_std, describe("init_std"))->capture_default_str();
-    app->add_option("--init", config.init, describe("init"))->capture_default_str();
-    app->add_option("--beta", config.beta, describe("beta"))->capture_default_str();
-    app->add_option("--w", config.w, describe("w"))->capture_default_str();
-    app->add_option("--every", config.every, describe("every"))->capture_default_str();
-    app->add_option("--test-size", config.test_size, describe("test_size"))->capture_default_str();
-    app->add_option("--freeze", freeze, "comma-separated blocks kept fixed, e.g. W or A2,W; allowed: A1..A<L>, W");
+}
+
+// The options shared by train and sample: one per row of cpg::config_fields(), read as text and
+// set through the table, so numbers are range-checked before they are narrowed.
+struct ConfigOptions {
+  std::vector<std::string> values = std::vector<std::string>(cpg::config_fields().size());
+  std::vector<CLI::Option*> options = std::vector<CLI::Option*>(cpg::config_fields().size(), nullptr);
+
+  // The rows of one group: task (train and sample) or training (train only).
+  void add_options(CLI::App* app, cpg::FieldGroup group) {
+    const cpg::TrainConfig defaults;
+    const auto& fields = cpg::config_fields();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].group != group) continue;
+      options[i] = app->add_option(flag_of(fields[i]), values[i], fields[i].doc + "; allowed: " + fields[i].range)
+                       ->default_str(fields[i].format(defaults))
+                       ->type_name(type_label(fields[i].type));
+    }
   }
   cpg::TrainConfig finish() {
-    config.heads = cpg::parse_heads(heads);
-    config.freeze.clear();
-    std::string item;
-    std::istringstream in(freeze);
-    while (std::getline(in, item, ','))
-      if (!item.empty()) config.freeze.push_back(item);
+    cpg::TrainConfig config;
+    const auto& fields = cpg::config_fields();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (options[i] == nullptr || options[i]->count() == 0) continue;
+      const std::string error = cpg::set_field_from_text(config, fields[i], values[i]);
+      // Text that is not a number at all also names the flag, as CLI11's own message would.
+      const bool not_a_number = error.find(" must be a number") != std::string::npos;
+      if (!error.empty()) throw InputError(not_a_number ? flag_of(fields[i]) + ": " + error : error);
+    }
     const std::string error = cpg::validation_error(config);
     if (!error.empty()) throw InputError(error);
     return config;
@@ -130,6 +126,23 @@ int run_sample(ConfigOptions& options, int count) {
   return 0;
 }
 
+// --- cpg fields ------------------------------------------------------------------------------
+
+// The page's generated copy of the table; tests/cpp/test_config.cpp checks the committed one is current.
+std::string fields_typescript() {
+  return "// Generated by `cpg fields --ts` (scripts/build-native.sh) from cpp/engine/config.cpp: do not edit.\n"
+         "// Every engine setting: name, type, default, range, doc, and whether it applies to a running run.\n"
+         "export const ENGINE_FIELDS = " +
+         cpg::fields_json().dump(2) + " as const;\n";
+}
+
+int run_fields(bool as_typescript) {
+  std::string text = as_typescript ? fields_typescript() : cpg::fields_json().dump(2) + "\n";
+  text.pop_back();  // write_line ends the line
+  write_line(std::cout, text, "stdout");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,15 +153,20 @@ int main(int argc, char** argv) {
   ConfigOptions train_options;
   std::string out_path;
   CLI::App* train = app.add_subcommand("train", "train a CatFormer; prints a JSON metrics line every --every steps");
-  train_options.add_task_options(train);
-  train_options.add_training_options(train);
+  train_options.add_options(train, cpg::FieldGroup::Task);
+  train_options.add_options(train, cpg::FieldGroup::Training);
   train->add_option("--out", out_path, "write the final snapshot (attention, A, W, loss history) as JSON to this file");
 
   ConfigOptions sample_options;
   int count = 4;
   CLI::App* sample = app.add_subcommand("sample", "print sequences, targets and the graph as JSON");
-  sample_options.add_task_options(sample);
+  sample_options.add_options(sample, cpg::FieldGroup::Task);
   sample->add_option("--n", count, "sequences to print; allowed: [1, 10000]")->capture_default_str();
+
+  bool fields_as_typescript = false;
+  CLI::App* fields = app.add_subcommand("fields", "print the table of settings (name, type, default, range, doc, live) as JSON");
+  fields->add_flag("--ts", fields_as_typescript,
+                   "print web/settings/fields.generated.ts instead (the page's copy of the table)");
 
   const std::vector<cpg::cli::Command> commands = {cpg::cli::add_grad_command(app), cpg::cli::add_lemma_command(app),
                                                    cpg::cli::add_reproduce_command(app)};
@@ -160,12 +178,11 @@ int main(int argc, char** argv) {
     // CLI11 quotes the value it could not convert: clip it, so a 10 kB argument never comes back.
     std::string message = cpg::cli::clip(e.what(), 300);
     // A value that did not convert: add the field's range to CLI11's message.
-    for (const auto& row : cpg::field_ranges()) {
-      std::string flag = "--" + row.field;
-      for (auto& c : flag) c = c == '_' ? '-' : c;
+    for (const auto& field : cpg::config_fields()) {
+      const std::string flag = flag_of(field);
       if (message.find(flag + " ") != std::string::npos || message.find(flag + ":") != std::string::npos ||
           message.find(flag + "=") != std::string::npos) {
-        message += " (" + row.field + " allowed: " + range_of(row.field) + ")";
+        message += " (" + field.name + " allowed: " + field.range + ")";
         break;
       }
     }
@@ -175,6 +192,7 @@ int main(int argc, char** argv) {
   try {
     if (*train) return run_train(train_options, out_path);
     if (*sample) return run_sample(sample_options, count);
+    if (*fields) return run_fields(fields_as_typescript);
     for (const auto& command : commands)
       if (*command.app) return command.run();
   } catch (const OutputError& e) {

@@ -29,18 +29,35 @@ json recovery_json(const std::vector<std::vector<double>>& per_head, const Graph
 }  // namespace
 
 json config_json(const TrainConfig& c) {
-  return {{"graph", c.graph},         {"S", c.S},
-          {"T", c.T},                 {"alpha", c.alpha},
-          {"heads", c.heads},         {"optimizer", c.optimizer},
-          {"lr", c.lr},               {"wd", c.wd},
-          {"schedule", c.schedule},   {"batch", c.batch},
-          {"steps", c.steps},         {"init_std", c.init_std},
-          {"init", c.init},           {"beta", c.beta},
-          {"w", c.w},
-          {"seed", c.seed},           {"graph_seed", c.graph_seed},
-          {"every", c.every},         {"q", c.q},
-          {"k", c.k},                 {"spec", c.spec},
-          {"test_size", c.test_size}, {"freeze", c.freeze}};
+  json out = json::object();
+  for (const Field& field : config_fields()) std::visit([&](auto member) { out[field.name] = c.*member; }, field.member);
+  return out;
+}
+
+nlohmann::ordered_json fields_json() {
+  const TrainConfig defaults;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const Field& field : config_fields()) {
+    nlohmann::ordered_json row = {{"name", field.name}, {"type", type_name(field.type)}};
+    std::visit([&](auto member) { row["default"] = defaults.*member; }, field.member);
+    if (field.numeric() || field.type == FieldType::Heads) {
+      if (field.type == FieldType::Double) {
+        row["min"] = field.min;
+        row["max"] = field.max;
+      } else {
+        row["min"] = static_cast<int64_t>(field.min);
+        row["max"] = static_cast<int64_t>(field.max);
+      }
+      row["min_exclusive"] = field.min_exclusive;
+    }
+    if (field.type == FieldType::Heads) row["max_layers"] = field.max_layers;
+    if (field.type == FieldType::Enum) row["choices"] = field.choices;
+    row["range"] = field.range;
+    row["doc"] = field.doc;
+    row["live"] = field.live;
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 json graph_json(const Graph& graph) {

@@ -7,7 +7,11 @@
 
 namespace cpg {
 
+// Every field of config_fields(), by name.
 nlohmann::json config_json(const TrainConfig& config);
+// The table of settings itself (`cpg fields`), in its order: per row name, type, default, min, max,
+// min_exclusive, max_layers, choices, range, doc and live, as they apply to its type.
+nlohmann::ordered_json fields_json();
 nlohmann::json graph_json(const Graph& graph);
 // One metrics line of `cpg train`.
 nlohmann::json metrics_json(const Metrics& metrics, const Graph& graph);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "graph.hpp"
@@ -36,7 +37,67 @@ struct TrainConfig {
   std::vector<std::string> freeze;  // parameter blocks kept fixed: "A1", "A2", .., "W"
 };
 
-// One row of the table of ranges: what --help prints and what messages quote.
+// ==========================================================================================
+// The table of settings: one row per TrainConfig field. The validator, the CLI's options and
+// --help, its JSON, the WebAssembly reader and the page's generated fields.generated.ts (through
+// `cpg fields`) are all driven by it, so a setting is added here and in TrainConfig above.
+// ==========================================================================================
+
+// What a field holds: int, int64, uint32 and double are numbers with a range [min, max] (or
+// (min, max]); enum is a string among `choices`; string is free text checked with the other
+// fields; heads is a list of 1..max_layers layers of min..max heads; list is a list of names.
+enum class FieldType { Int, Int64, UInt32, Double, Enum, String, Heads, List };
+const char* type_name(FieldType type);
+
+// Which `cpg` commands take the field: task (train and sample) or training (train only).
+enum class FieldGroup { Task, Training };
+
+using FieldMember =
+    std::variant<int TrainConfig::*, int64_t TrainConfig::*, uint32_t TrainConfig::*, double TrainConfig::*,
+                 std::string TrainConfig::*, std::vector<int> TrainConfig::*, std::vector<std::string> TrainConfig::*>;
+
+struct Field {
+  std::string name;  // TrainConfig's member, the JSON key; the CLI flag swaps '_' for '-'
+  FieldType type = FieldType::Double;
+  FieldMember member;
+  FieldGroup group = FieldGroup::Task;
+  double min = 0, max = 0;             // numbers: the range; heads: heads per layer
+  bool min_exclusive = false;          // numbers: (min, max] instead of [min, max]
+  int max_layers = 0;                  // heads: at most this many layers
+  std::vector<std::string> choices;    // enum: the allowed values
+  std::string range;                   // the allowed values in words, as messages quote them
+  std::string doc;                     // one line: what it means
+  bool live = false;                   // applies to a running run without a reset (Trainer::apply_live)
+
+  bool numeric() const;
+  bool integral() const;
+  // Numbers only: the value as a double, and a message when `value` is outside the range (or,
+  // for an integer field, not an integer). set_number checks before it narrows the value.
+  double number(const TrainConfig& config) const;
+  std::string number_error(double value) const;
+  std::string set_number(TrainConfig& config, double value) const;
+  // heads only: a message when layer `layer` (0-based) has `value` heads outside [min, max].
+  std::string heads_error(size_t layer, double value) const;
+  // Enum and string only.
+  std::string& text(TrainConfig& config) const;
+  const std::string& text(const TrainConfig& config) const;
+  // This field's own checks (range, choices, heads per layer); "" when fine. The checks that
+  // involve other fields stay in validation_error.
+  std::string error(const TrainConfig& config) const;
+  // The value as the CLI reads and --help shows it: 0.05, chain, 1,1, A1,W.
+  std::string format(const TrainConfig& config) const;
+};
+
+// Every setting, in the order --help lists them.
+const std::vector<Field>& config_fields();
+// The row named `name`, or nullptr.
+const Field* find_field(const std::string& name);
+// Sets a field from text as the CLI gets it ("10", "0.05", "1,1", "A1,W"); numbers are checked
+// against the range before they are narrowed. Returns "" or a message naming the field.
+std::string set_field_from_text(TrainConfig& config, const Field& field, const std::string& text);
+
+// One row of a table of ranges: what --help prints and what messages quote (for the lemma's own
+// settings too, in theory.hpp). field_ranges() is config_fields() in this shape.
 struct FieldRange {
   std::string field;
   std::string range;
@@ -54,7 +115,8 @@ std::vector<std::string> config_warnings(const TrainConfig& config);
 // The graph the config describes (throws std::invalid_argument with a field-naming message).
 Graph make_graph(const TrainConfig& config);
 
-// "1,1" -> {1, 1}; throws std::invalid_argument naming `heads`.
+// "1,1" -> {1, 1}; throws std::invalid_argument naming `heads` (each entry is range-checked
+// before it is narrowed to an int).
 std::vector<int> parse_heads(const std::string& text);
 
 }  // namespace cpg

@@ -132,6 +132,8 @@ void Trainer::set_learning_rate(double lr) {
   optimizer_->set_learning_rate(lr);
 }
 
+void Trainer::apply_live(const TrainConfig& next) { set_learning_rate(next.lr); }
+
 int64_t Trainer::run(int64_t n) {
   int64_t done = 0;
   while (done < n && !diverged_) {

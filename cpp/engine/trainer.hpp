@@ -58,6 +58,9 @@ class Trainer {
   void reset(uint32_t seed);
   // Applies from the next step on; other settings need a new Trainer.
   void set_learning_rate(double lr);
+  // Takes the live fields of `next` (the rows of config_fields() marked live: lr) from the next
+  // step on; the others stay as they are. `next` must be valid (validation_error).
+  void apply_live(const TrainConfig& next);
 
   int64_t step() const { return step_; }
   bool diverged() const { return diverged_; }

@@ -18,10 +18,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "config.hpp"
@@ -39,10 +40,9 @@ using emscripten::val;
 // Config object -> cpg::TrainConfig
 // ==========================================================================================
 
-std::string range_of(const std::string& field) {
-  for (const auto& row : cpg::field_ranges())
-    if (row.field == field) return row.range;
-  return "?";
+std::string range_of(const std::string& name) {
+  const cpg::Field* field = cpg::find_field(name);
+  return field ? field->range : "?";
 }
 
 std::string show_number(double value) { return cpg::text::number(value); }
@@ -70,35 +70,28 @@ double read_number(const val& value, const std::string& field) {
   return value.as<double>();
 }
 
-// An integer that fits Int; anything beyond that is out of the field's range anyway.
-template <typename Int>
-Int read_integer(const val& value, const std::string& field) {
-  const double number = read_number(value, field);
-  if (!std::isfinite(number) || std::floor(number) != number) throw wrong_type(field, "an integer", value);
-  const double low = static_cast<double>(std::numeric_limits<Int>::min());
-  const double high = static_cast<double>(std::numeric_limits<Int>::max());
-  if (number < low || number >= high + 1)   // high + 1 is exact: a power of two
-    throw std::invalid_argument(field + " must be in " + range_of(field) + " (got " + show_number(number) + ")");
-  return static_cast<Int>(number);
-}
-
 std::string read_string(const val& value, const std::string& field) {
   if (!value.isString()) throw wrong_type(field, "a string", value);
   return value.as<std::string>();
 }
 
-// heads: [1, 1] or "1,1".
-std::vector<int> read_heads(const val& value) {
+// heads: [1, 1] or "1,1". Each entry is range-checked as a double before it becomes an int, so
+// [4294967297] is refused rather than read as 1.
+std::vector<int> read_heads(const cpg::Field& field, const val& value) {
   if (value.isString()) return cpg::parse_heads(value.as<std::string>());
   if (!value.isArray()) throw wrong_type("heads", "an array of integers such as [1, 1]", value);
   std::vector<int> heads;
   const int layers = value["length"].as<int>();
-  if (layers > 16) throw std::invalid_argument("heads must list 1 to 4 layers (got " + std::to_string(layers) + ")");
+  if (layers < 1 || layers > field.max_layers)
+    throw std::invalid_argument("heads must list 1 to " + std::to_string(field.max_layers) + " layers (got " +
+                                std::to_string(layers) + ")");
   for (int l = 0; l < layers; ++l) {
     const val item = value[l];
-    if (!item.isNumber() || std::floor(item.as<double>()) != item.as<double>() || std::fabs(item.as<double>()) > 1e6)
+    if (!item.isNumber() || std::floor(item.as<double>()) != item.as<double>())
       throw wrong_type("heads", "an array of integers such as [1, 1]", item);
-    heads.push_back(item.as<int>());
+    const std::string error = field.heads_error(static_cast<size_t>(l), item.as<double>());
+    if (!error.empty()) throw std::invalid_argument(error);
+    heads.push_back(static_cast<int>(item.as<double>()));
   }
   return heads;
 }
@@ -117,59 +110,52 @@ std::vector<std::string> read_freeze(const val& value) {
   return blocks;
 }
 
-// Captureless lambdas, so plain function pointers: std::function would cost a class per field.
-using FieldReader = void (*)(cpg::TrainConfig&, const val&);
-
-// Every field of the config object, in the order of cpg::field_ranges().
-const std::vector<std::pair<std::string, FieldReader>>& field_readers() {
-  static const std::vector<std::pair<std::string, FieldReader>> readers = {
-      {"graph", [](cpg::TrainConfig& c, const val& v) { c.graph = read_string(v, "graph"); }},
-      {"S", [](cpg::TrainConfig& c, const val& v) { c.S = read_integer<int>(v, "S"); }},
-      {"T", [](cpg::TrainConfig& c, const val& v) { c.T = read_integer<int>(v, "T"); }},
-      {"alpha", [](cpg::TrainConfig& c, const val& v) { c.alpha = read_number(v, "alpha"); }},
-      {"heads", [](cpg::TrainConfig& c, const val& v) { c.heads = read_heads(v); }},
-      {"optimizer", [](cpg::TrainConfig& c, const val& v) { c.optimizer = read_string(v, "optimizer"); }},
-      {"lr", [](cpg::TrainConfig& c, const val& v) { c.lr = read_number(v, "lr"); }},
-      {"wd", [](cpg::TrainConfig& c, const val& v) { c.wd = read_number(v, "wd"); }},
-      {"schedule", [](cpg::TrainConfig& c, const val& v) { c.schedule = read_string(v, "schedule"); }},
-      {"batch", [](cpg::TrainConfig& c, const val& v) { c.batch = read_integer<int>(v, "batch"); }},
-      {"steps", [](cpg::TrainConfig& c, const val& v) { c.steps = read_integer<int64_t>(v, "steps"); }},
-      {"init_std", [](cpg::TrainConfig& c, const val& v) { c.init_std = read_number(v, "init_std"); }},
-      {"init", [](cpg::TrainConfig& c, const val& v) { c.init = read_string(v, "init"); }},
-      {"beta", [](cpg::TrainConfig& c, const val& v) { c.beta = read_number(v, "beta"); }},
-      {"w", [](cpg::TrainConfig& c, const val& v) { c.w = read_number(v, "w"); }},
-      {"seed", [](cpg::TrainConfig& c, const val& v) { c.seed = read_integer<uint32_t>(v, "seed"); }},
-      {"graph_seed", [](cpg::TrainConfig& c, const val& v) { c.graph_seed = read_integer<uint32_t>(v, "graph_seed"); }},
-      {"every", [](cpg::TrainConfig& c, const val& v) { c.every = read_integer<int64_t>(v, "every"); }},
-      {"q", [](cpg::TrainConfig& c, const val& v) { c.q = read_number(v, "q"); }},
-      {"k", [](cpg::TrainConfig& c, const val& v) { c.k = read_integer<int>(v, "k"); }},
-      {"spec", [](cpg::TrainConfig& c, const val& v) { c.spec = read_string(v, "spec"); }},
-      {"test_size", [](cpg::TrainConfig& c, const val& v) { c.test_size = read_integer<int>(v, "test_size"); }},
-      {"freeze", [](cpg::TrainConfig& c, const val& v) { c.freeze = read_freeze(v); }},
-  };
-  return readers;
+// One value of a config object into its field, through the field's row of cpg::config_fields().
+// Numbers are range-checked as doubles before they are narrowed to the field's type.
+void read_field(const cpg::Field& field, const val& value, cpg::TrainConfig& config) {
+  if (field.numeric()) {
+    const double number = read_number(value, field.name);
+    if (field.integral() && std::isfinite(number) && std::floor(number) != number)
+      throw wrong_type(field.name, "an integer", value);
+    const std::string error = field.set_number(config, number);
+    if (!error.empty()) throw std::invalid_argument(error);
+    return;
+  }
+  switch (field.type) {
+    case cpg::FieldType::Heads:
+      config.*std::get<std::vector<int> cpg::TrainConfig::*>(field.member) = read_heads(field, value);
+      return;
+    case cpg::FieldType::List:
+      config.*std::get<std::vector<std::string> cpg::TrainConfig::*>(field.member) = read_freeze(value);
+      return;
+    default:
+      field.text(config) = read_string(value, field.name);
+  }
 }
 
-// Missing (or undefined) keys keep TrainConfig's defaults; unknown keys are an error, so a
-// misspelt field is not silently ignored. Throws std::invalid_argument naming the field.
-cpg::TrainConfig read_config(const val& object) {
-  cpg::TrainConfig config;
+// The fields of `object` over `base`: missing (or undefined) keys keep base's values; unknown
+// keys are an error, so a misspelt field is not silently ignored. The names read go to `read`.
+// Throws std::invalid_argument naming the field.
+cpg::TrainConfig read_config(const val& object, const cpg::TrainConfig& base = cpg::TrainConfig{},
+                             std::vector<std::string>* read = nullptr) {
+  cpg::TrainConfig config = base;
   if (object.isUndefined()) return config;
   if (object.isNull() || object.isArray() || object.typeOf().as<std::string>() != "object")
     throw std::invalid_argument("config must be an object such as {graph: 'chain', S: 10} (got " + describe(object) + ")");
-  const auto& readers = field_readers();
   const val keys = val::global("Object").call<val>("keys", object);
   const int count = keys["length"].as<int>();
   for (int k = 0; k < count; ++k) {
     const std::string key = keys[k].as<std::string>();
-    const auto reader = std::find_if(readers.begin(), readers.end(), [&](const auto& r) { return r.first == key; });
-    if (reader == readers.end()) {
+    const cpg::Field* field = cpg::find_field(key);
+    if (field == nullptr) {
       std::string known;
-      for (const auto& r : readers) known += (known.empty() ? "" : ", ") + r.first;
+      for (const auto& f : cpg::config_fields()) known += (known.empty() ? "" : ", ") + f.name;
       throw std::invalid_argument("config has no field " + cpg::text::quoted(key) + " (fields: " + known + ")");
     }
     const val value = object[key];
-    if (!value.isUndefined()) reader->second(config, value);
+    if (value.isUndefined()) continue;
+    read_field(*field, value, config);
+    if (read) read->push_back(key);
   }
   return config;
 }
@@ -191,31 +177,18 @@ val array_of_arrays(const std::vector<std::vector<Number>>& rows) {
   return out;
 }
 
+template <typename Value>
+val to_val(const Value& value) {
+  if constexpr (std::is_arithmetic_v<Value>) return val(static_cast<double>(value));
+  else if constexpr (std::is_same_v<Value, std::string>) return val(value);
+  else return val::array(value);
+}
+
+// Every field of config_fields(), by name.
 val config_object(const cpg::TrainConfig& c) {
   val out = val::object();
-  out.set("graph", c.graph);
-  out.set("S", c.S);
-  out.set("T", c.T);
-  out.set("alpha", c.alpha);
-  out.set("heads", val::array(c.heads));
-  out.set("optimizer", c.optimizer);
-  out.set("lr", c.lr);
-  out.set("wd", c.wd);
-  out.set("schedule", c.schedule);
-  out.set("batch", c.batch);
-  out.set("steps", static_cast<double>(c.steps));
-  out.set("init_std", c.init_std);
-  out.set("init", c.init);
-  out.set("beta", c.beta);
-  out.set("w", c.w);
-  out.set("seed", static_cast<double>(c.seed));
-  out.set("graph_seed", static_cast<double>(c.graph_seed));
-  out.set("every", static_cast<double>(c.every));
-  out.set("q", c.q);
-  out.set("k", c.k);
-  out.set("spec", c.spec);
-  out.set("test_size", c.test_size);
-  out.set("freeze", val::array(c.freeze));
+  for (const cpg::Field& field : cpg::config_fields())
+    std::visit([&](auto member) { out.set(field.name, to_val(c.*member)); }, field.member);
   return out;
 }
 
@@ -246,6 +219,14 @@ val error_value(const std::string& message, bool range = false) {
   out.set("error", message);
   if (range) out.set("name", std::string("RangeError"));
   return out;
+}
+
+// The names of the live fields, for messages: "lr".
+std::string live_fields() {
+  std::string names;
+  for (const auto& field : cpg::config_fields())
+    if (field.live) names += (names.empty() ? "" : ", ") + field.name;
+  return names;
 }
 
 // JSON through the JS engine's own parser: the reproductions' results are built as JSON in
@@ -315,14 +296,25 @@ class Engine {
     return val::undefined();
   }
 
-  // Applies from the next step on. Returns undefined or {error} naming lr and its range.
-  val setLearningRate(double lr) {
-    cpg::TrainConfig config = trainer_->config();
-    config.lr = lr;
-    const std::string error = cpg::validation_error(config);
-    if (!error.empty()) return error_value(error);
-    trainer_->set_learning_rate(lr);
-    return val::undefined();
+  // Changes live settings of the running run (the rows of config_fields() marked live: lr) from
+  // the next step on, e.g. {lr: 0.01}. Returns undefined or {error} naming the field: a field
+  // that is not live needs configure() (a new run), and the run is then left as it was.
+  val update(const val& object) {
+    try {
+      std::vector<std::string> changed;
+      const cpg::TrainConfig next = read_config(object, trainer_->config(), &changed);
+      for (const std::string& name : changed)
+        if (!cpg::find_field(name)->live)
+          return error_value(name + " cannot change during a run (live: " + live_fields() + "); configure a new run");
+      const std::string error = cpg::validation_error(next);
+      if (!error.empty()) return error_value(error);
+      trainer_->apply_live(next);
+      return val::undefined();
+    } catch (const std::invalid_argument& e) {
+      return error_value(e.what());
+    } catch (const std::exception& e) {
+      return error_value(std::string("internal error: ") + e.what());
+    }
   }
 
   double currentStep() const { return static_cast<double>(trainer_->step()); }
@@ -587,7 +579,7 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("step", &Engine::step)
       .function("metrics", &Engine::metrics)
       .function("reset", &Engine::reset)
-      .function("setLearningRate", &Engine::setLearningRate)
+      .function("update", &Engine::update)
       .function("currentStep", &Engine::currentStep)
       .function("diverged", &Engine::diverged)
       .function("config", &Engine::config)

@@ -76,6 +76,11 @@ describe('the SIMD module', () => {
       ['misspelt field', { learning_rate: 0.1 }, /^config has no field 'learning_rate'/],
       ['heads not an array', { heads: { layers: 2 } }, /^heads must be an array.*got an object/],
       ['seed out of range', { seed: -1 }, /^seed must be in \[0, 4294967295\]/],
+      // Integers are checked as doubles before they are narrowed: none of these wraps into range.
+      ['S beyond an int', { S: 4294967298 }, /^S must be in \[2, 64\] \(got 4294967298\)/],
+      ['seed beyond uint32', { seed: 4294967297 }, /^seed must be in \[0, 4294967295\] \(got 4294967297\)/],
+      ['heads beyond an int', { heads: [4294967297] }, /^heads: layer 1 has 4294967297 heads; allowed range is \[1, 4\]/],
+      ['heads beyond an int, as text', { heads: '1,4294967297' }, /^heads: layer 2 has 4294967297 heads/],
       ['freeze an unknown block', { freeze: ['A3'] }, /^freeze\b/],
     ];
 
@@ -99,11 +104,14 @@ describe('the SIMD module', () => {
       expect(metrics.test_loss).toBeLessThan(metrics.uniform_loss);
     })());
 
-    it('setLearningRate and reset check their values too', withEngine(() => simdModule, true, (engine) => {
-      expect(() => engine.setLearningRate(-1)).toThrow(/^lr must be in \(0, 10000\]/);
+    it('update and reset check their values too', withEngine(() => simdModule, true, (engine) => {
+      expect(() => engine.update({ lr: -1 })).toThrow(/^lr must be in \(0, 10000\]/);
+      expect(() => engine.update({ S: 12 })).toThrow(/^S cannot change during a run \(live: lr\)/);
+      expect(() => engine.update({ lr: 0.02, T: 10 })).toThrow(/^T cannot change/);
+      expect(engine.config()).toMatchObject({ S: 10, T: 20 });
       expect(() => engine.reset(-1)).toThrow(/^seed must be an integer in \[0, 4294967295\]/);
       expect(() => engine.reset(1.5)).toThrow(/^seed/);
-      engine.setLearningRate(0.01);
+      engine.update({ lr: 0.01 });
       expect(engine.metrics().lr).toBeCloseTo(0.01, 12);
       engine.reset(7);
       expect(engine.config().seed).toBe(7);

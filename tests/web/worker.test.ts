@@ -171,15 +171,18 @@ describe('worker protocol', () => {
     expect(Array.from(tokensB)).not.toEqual(Array.from(tokensA));
   });
 
-  it('reset starts over; set learning rate applies live', async () => {
+  it('reset starts over; update applies the learning rate live and refuses other fields', async () => {
     await ready();
     await client.step(4);
     const reset = await client.reset(9);
     expect(reset.step).toBe(0);
     expect(reset.config?.seed).toBe(9);
-    const lr = await client.setLearningRate(0.01);
+    const lr = await client.update({ lr: 0.01 });
     expect(lr.config?.lr).toBeCloseTo(0.01);
-    await expect(client.setLearningRate(0)).rejects.toThrow(/lr/);
+    await expect(client.update({ lr: 0 })).rejects.toThrow(/lr/);
+    await expect(client.update({ S: 12 })).rejects.toThrow(/^S cannot change during a run \(live: lr\)/);
+    await expect(client.update({ learning_rate: 1 } as never)).rejects.toThrow(/^config has no field 'learning_rate'/);
+    expect((await client.step(1)).config?.S).toBe(10);
   });
 
   it('a diverging run stops with a diverged status and advice, never NaN', async () => {

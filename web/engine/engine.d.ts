@@ -10,62 +10,22 @@
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l
 // (d_0 = S + T, d_{l+1} = d_l (1 + H_l)).
+import type { EngineKey, EngineValues } from '../settings/fields';
 
-/** Every option of `cpg train`; a missing key takes the engine's default (see defaultConfig()). */
-export interface EngineConfig {
-  /** chain | icl | tree | dag | trigram | ngram | paper2 | custom */
-  graph?: string;
-  /** vocabulary size, [2, 64] */
-  S?: number;
-  /** input tokens, [3, 64] */
-  T?: number;
-  /** Dirichlet concentration, [0.001, 100] */
-  alpha?: number;
-  /** heads per layer: 1 to 4 layers of 1 to 4 heads, e.g. [1, 1] (or the string "1,1") */
-  heads?: number[] | string;
-  /** sgd | adam | adamw */
-  optimizer?: string;
-  /** learning rate, (0, 10000] */
-  lr?: number;
-  /** weight decay, [0, 10] */
-  wd?: number;
-  /** constant | cosine */
-  schedule?: string;
-  /** sequences per step, [1, 8192] */
-  batch?: number;
-  /** planned steps (the cosine horizon), [1, 1e8] */
-  steps?: number;
-  /** std of the random init of A, [0, 10]; 0 reproduces the paper */
-  init_std?: number;
-  /** normal: A ~ N(0, init_std^2), W = 0; lemma: the key lemma's init (heads [1, 1] only) */
-  init?: string;
-  /** lemma init: layer-2 scale, (0, 100] */
-  beta?: number;
-  /** lemma init: readout scale, (0, 100] */
-  w?: number;
-  /** data, test-set and init seed, integer in [0, 2^32 - 1] */
-  seed?: number;
-  /** graph seed (tree, dag), integer in [0, 2^32 - 1] */
-  graph_seed?: number;
-  /** metrics period of the CLI, [1, 1e8]; accepted for symmetry, unused by the module */
-  every?: number;
-  /** dag: probability that a position has a parent, [0, 1] */
-  q?: number;
-  /** ngram: parents per position, [1, min(4, T-1)] */
-  k?: number;
-  /** custom graph: T entries (last '-') or T+1 entries, e.g. "-;0;0;1,2" */
-  spec?: string;
-  /** fixed test-set size, [1, 65536] */
-  test_size?: number;
-  /** parameter blocks kept fixed: "A1".."A<L>", "W" (or a comma-separated string) */
-  freeze?: string[] | string;
-}
+/**
+ * Every option of `cpg train`, from the engine's table of settings (cpp/engine/config.cpp, copied
+ * to web/settings/fields.generated.ts): its names, types, ranges and docs are declared there.
+ * A missing key takes the engine's default (see defaultConfig()). Enum values are plain strings
+ * here (the engine checks them); heads may also be "1,1" and freeze "A1,W".
+ */
+export type EngineConfig = {
+  [K in EngineKey]?: K extends 'heads' ? number[] | string : K extends 'freeze' ? string[] | string : LooseValue<K>;
+};
 
 /** The config as the engine holds it: every field filled in. */
-export interface ResolvedConfig extends Required<EngineConfig> {
-  heads: number[];
-  freeze: string[];
-}
+export type ResolvedConfig = { [K in EngineKey]: K extends 'heads' ? number[] : K extends 'freeze' ? string[] : LooseValue<K> };
+
+type LooseValue<K extends EngineKey> = EngineValues[K] extends number ? number : EngineValues[K] extends string ? string : EngineValues[K];
 
 /** The CLI's JSON metrics line, except that parent recovery is always per head, per parent slot. */
 export interface Metrics {
@@ -151,7 +111,8 @@ export interface RawEngine {
   metrics(): Metrics;
   /** Starts over with a new data seed, same graph and settings. */
   reset(seed: number): Fallible<undefined>;
-  setLearningRate(lr: number): Fallible<undefined>;
+  /** Changes live settings of the running run (the engine's live rows: lr), e.g. {lr: 0.01}; any other field is refused by name. */
+  update(changes: EngineConfig): Fallible<undefined>;
   currentStep(): number;
   diverged(): boolean;
   config(): ResolvedConfig;

@@ -154,8 +154,9 @@ export class Engine {
   reset(seed: number): void {
     unwrap(this.raw.reset(seed));
   }
-  setLearningRate(lr: number): void {
-    unwrap(this.raw.setLearningRate(lr));
+  /** Changes live settings of the running run (e.g. {lr: 0.01}); throws, naming the field, on anything else. */
+  update(changes: EngineConfig): void {
+    unwrap(this.raw.update(changes));
   }
   currentStep(): number {
     return this.raw.currentStep();

@@ -6,6 +6,7 @@
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
 import { inductionTargets } from '../shared/figure-data';
+import { LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
 import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, snapshotMessage } from './protocol';
@@ -21,7 +22,7 @@ export type EngineHandle = Pick<
   | 'metrics'
   | 'graph'
   | 'reset'
-  | 'setLearningRate'
+  | 'update'
   | 'attentionParameterView'
   | 'attentionBatchView'
   | 'trainLossHistory'
@@ -182,10 +183,17 @@ export class TrainingHost {
       case 'cancelReproduce':
         this.experimentCancelled = this.experimentRunning !== null;
         return this.reply(request.id, this.experimentCancelled ? 'cancelling' : 'nothing to cancel');
-      case 'setLearningRate':
-        if (!(request.lr > 0 && request.lr <= 10000)) throw new Error(`lr must be in (0, 10000] (got ${request.lr})`);
-        engine.setLearningRate(request.lr);
-        return this.reply(request.id, 'learning rate set');
+      case 'update': {
+        const names = Object.keys(request.changes ?? {});
+        for (const name of names) {
+          const field = engineField(name);
+          if (!field) throw new Error(`config has no field '${name}'`);
+          if (!field.live)
+            throw new Error(`${name} cannot change during a run (live: ${LIVE_ENGINE_KEYS.join(', ')}); configure a new run`);
+        }
+        engine.update(request.changes);
+        return this.reply(request.id, `updated ${names.join(', ')}`);
+      }
       default: {
         const unknown = request as { type?: unknown };
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);

@@ -86,7 +86,8 @@ export type Request =
   | { type: 'reset'; id: number; seed?: number }
   /** stepsPerSecond: the most steps per second to run; 0 runs as fast as the machine allows. */
   | { type: 'setSpeed'; id: number; stepsPerSecond: number }
-  | { type: 'setLearningRate'; id: number; lr: number }
+  /** Changes settings of the running run; only the engine's live settings (its table's `live` rows: lr). */
+  | { type: 'update'; id: number; changes: EngineConfig }
   /** Draw another sequence to display (does not touch training). */
   | { type: 'resample'; id: number }
   /** The key-lemma view for a config (answered with a `lemma` reply). */

@@ -1,4 +1,4 @@
-// The settings table (web/state.ts) and the presets (web/presets.ts): URL round trips, bad
+// The settings table (web/settings/table.ts), the presets (presets.ts) and the URL (url.ts): URL round trips, bad
 // values falling back with a notice, live settings, and the engine config. The last block checks
 // the table against the built WebAssembly module (its ranges, and that every preset configures);
 // it is skipped when the module has not been built (npm run build:wasm; npm test builds it).
@@ -6,9 +6,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_PRESET, PRESETS, PRESET_NAMES, type PresetName } from '../../web/presets';
 import {
+  DEFAULT_PRESET,
   DEFAULT_SETTINGS,
+  PRESETS,
+  PRESET_NAMES,
   SETTINGS,
   needsReset,
   parseSettings,
@@ -18,9 +20,11 @@ import {
   settingsToSearch,
   toEngineConfig,
   validateSetting,
+  type PresetName,
   type SettingKey,
   type Settings,
-} from '../../web/state';
+} from '../../web/settings';
+import { ENGINE_FIELDS as GENERATED_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../../web/settings/fields';
 
 const ALL_KEYS = SETTINGS.map((row) => row.key);
 
@@ -39,6 +43,22 @@ describe('the table', () => {
 
   it('marks exactly lr, speed and view as live', () => {
     expect(SETTINGS.filter((row) => row.live).map((row) => row.key).sort()).toEqual(['lr', 'speed', 'view']);
+  });
+
+  it("takes the engine settings' kinds, ranges and liveness from the engine's table", () => {
+    expect(LIVE_ENGINE_KEYS).toEqual(['lr']);
+    for (const row of SETTINGS) {
+      const field = engineField(row.key);
+      if (!field) continue;
+      expect(row.live, row.key).toBe(field.live);
+      if (row.kind === 'int' || row.kind === 'number') expect(rangeText(row), row.key).toBe(field.range);
+      if (row.kind === 'enum') expect(row.options, row.key).toEqual('choices' in field ? field.choices : []);
+    }
+    // The page starts with a browser-sized batch and seed 1 (as every preset does); the rest are the engine's.
+    for (const row of SETTINGS) {
+      const field = engineField(row.key);
+      if (field && row.key !== 'batch' && row.key !== 'seed') expect(row.default, row.key).toEqual(field.default);
+    }
   });
 
   it('has defaults that pass its own validation, and a label and help on every row', () => {
@@ -325,14 +345,14 @@ describe('toEngineConfig', () => {
     'graph_seed', 'q', 'k', 'spec', 'test_size',
   ];
 
-  it('uses exactly the engine field names, all declared in EngineConfig (engine.d.ts)', async () => {
+  it("uses exactly the engine field names, all in the engine's table (fields.generated.ts), which EngineConfig follows", async () => {
     const config = toEngineConfig(DEFAULT_SETTINGS);
     expect(Object.keys(config).sort()).toEqual([...ENGINE_FIELDS].sort());
-    const declaration = await readFile(new URL('../../web/engine/engine.d.ts', import.meta.url), 'utf8');
-    const body = declaration.match(/export interface EngineConfig \{([\s\S]*?)\n\}/)?.[1] ?? '';
-    const declared = [...body.matchAll(/^\s*(\w+)\?:/gm)].map((match) => match[1]);
+    const declared: string[] = GENERATED_FIELDS.map((field) => field.name);
     expect(declared.length).toBeGreaterThan(10);
     for (const field of ENGINE_FIELDS) expect(declared, field).toContain(field);
+    const declaration = await readFile(new URL('../../web/engine/engine.d.ts', import.meta.url), 'utf8');
+    expect(declaration).toMatch(/export type EngineConfig = \{\s*\[K in EngineKey\]\?/);
   });
 
   it.each(PRESET_NAMES)('gives values in range for preset %s', (name) => {
@@ -366,6 +386,15 @@ describe.skipIf(!built)('against the built engine (needs npm run build:wasm)', (
     // k's and spec's engine ranges depend on T; the table checks what it can alone.
     for (const row of SETTINGS.filter((r) => engineRanges.has(r.key) && r.key !== 'k' && r.key !== 'spec'))
       expect(rangeText(row), row.key).toBe(engineRanges.get(row.key));
+  });
+
+  it("has the engine's defaults in its generated copy of the table", async () => {
+    const module = await engineModule();
+    const defaults = module.defaultConfig();
+    expect(Object.keys(defaults).sort()).toEqual(GENERATED_FIELDS.map((field) => field.name).sort());
+    for (const field of GENERATED_FIELDS) expect(defaults[field.name], field.name).toEqual(field.default);
+    const ranges = new Map(module.fieldRanges().map((row) => [row.field, row.range]));
+    for (const field of GENERATED_FIELDS) expect(ranges.get(field.name), field.name).toBe(field.range);
   });
 
   it('configures every preset without an error', async () => {

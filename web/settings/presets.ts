@@ -1,15 +1,10 @@
 // The seven presets: one click each, two plain sentences each. A preset is a partial set of
-// settings applied over the table's defaults (state.ts), and the base a shared link is written
-// against, so a link names its preset and only the settings that differ from it.
+// settings applied over the table's defaults (table.ts), and the base a shared link is written
+// against (url.ts), so a link names its preset and only the settings that differ from it.
 //
 // These are tested recipes (tests/web/module.test.ts trains the chain and trigram ones): keep
 // the numbers unless a test says otherwise.
-import type { Settings } from './state';
-
-export const PRESET_NAMES = ['induction', 'pairs', 'tree', 'dag', 'trigram', 'paper2', 'custom'] as const;
-
-/** A preset's URL-safe id (`?preset=<name>`, `data-testid="preset-<name>"`). */
-export type PresetName = (typeof PRESET_NAMES)[number];
+import { DEFAULT_SETTINGS, copySettings, type PresetName, type Settings } from './table';
 
 export interface Preset {
   name: PresetName;
@@ -19,8 +14,6 @@ export interface Preset {
   /** Applied over DEFAULT_SETTINGS; `preset` itself is set from `name`. */
   settings: Partial<Omit<Settings, 'preset'>>;
 }
-
-export const DEFAULT_PRESET: PresetName = 'induction';
 
 // The single-parent recipe most presets share: two layers of one head, Adam, zero init (the
 // paper's init), a batch small enough to step quickly in a browser.
@@ -108,3 +101,8 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
     settings: { graph: 'custom', ...SINGLE_PARENT, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },
   },
 };
+
+/** The settings a preset stands for: its recipe over the defaults. A fresh object. */
+export function presetSettings(name: PresetName): Settings {
+  return copySettings({ ...DEFAULT_SETTINGS, ...PRESETS[name].settings, preset: name });
+}

@@ -1,16 +1,14 @@
 // The paper's experiments as the page runs them in the worker: Figure 9's statistics, a reduced
 // sweep on the real engine, cancelling, and the protocol around them.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { loadEngine, wasmFileName, type Engine } from '../../web/engine/load';
+import type { Engine } from '../../web/engine/load';
 import { aggregateFig9, FIG9_RECIPE, runFig9, type Fig9Graph, type RunControl } from '../../web/worker/experiments';
+import { loadTestEngine } from './helpers/engine';
 
-let wasmBinary: Uint8Array;
 let engine: Engine;
 beforeAll(async () => {
-  wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
-  engine = await loadEngine({ simd: true, wasmBinary });
+  engine = await loadTestEngine({ simd: true });
 });
 
 const control = (cancelAfter = Infinity): RunControl & { messages: string[] } => {

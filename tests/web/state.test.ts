@@ -355,9 +355,8 @@ const built = existsSync(new URL('../../web/engine/generated/cpg.wasm', import.m
 
 describe.skipIf(!built)('against the built engine (needs npm run build:wasm)', () => {
   async function engineModule() {
-    const { loadModule } = await import('../../web/engine/load');
-    const wasmBinary = await readFile(new URL('../../web/engine/generated/cpg.wasm', import.meta.url));
-    return (await loadModule({ simd: true, wasmBinary })).module;
+    const { loadTestModule } = await import('./helpers/engine');
+    return loadTestModule({ simd: true });
   }
 
   it("quotes the engine's own ranges", async () => {

@@ -20,7 +20,7 @@ export interface Baselines {
   multiParent: boolean;
 }
 
-// --- pure helpers (tested in tests/web/graph-view.test.ts) ---------------------------------
+// --- pure helpers (tested in tests/web/loss-chart.test.ts) ---------------------------------
 
 /**
  * The first step at which parent recovery crosses `threshold` from below: the step of the

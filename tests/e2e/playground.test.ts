@@ -1,7 +1,7 @@
 // End to end, in Debian's Chromium against the built site: what a visitor does and sees.
 import { describe, expect, it } from 'vitest';
 
-import { ARTIFACTS, numberIn, openPage as openSitePage, useSite, waitFor } from './browser';
+import { ARTIFACTS, collectProblems, numberIn, openPage as openSitePage, useSite, waitFor } from './browser';
 
 const site = useSite();
 

@@ -1,5 +1,6 @@
-// Vite: the page lives in web/ (index.html and embed.html), static files in public/, and the
-// built site in dist/ with relative paths, so it works from any sub-folder of a static host.
+// Vite: the page lives in web/ (index.html and embed.html), and the built site in dist/ with
+// relative paths, so it works from any sub-folder of a static host. There is no folder of
+// static files: every asset (styles, the worker, the .wasm files) is imported by the pages.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -8,7 +9,7 @@ const web = fileURLToPath(new URL('./web', import.meta.url));
 export default defineConfig({
   root: web,
   base: './',
-  publicDir: fileURLToPath(new URL('./public', import.meta.url)),
+  publicDir: false,
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

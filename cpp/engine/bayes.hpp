@@ -1,4 +1,4 @@
-// Reference predictors whose losses sit next to the model's (shared/SPEC.md, "Baselines").
+// Reference predictors whose losses sit next to the model's (docs/science.md, "Baselines").
 //
 // S vocab, T input tokens. Every predictor writes a distribution over S.
 #pragma once

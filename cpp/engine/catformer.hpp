@@ -1,4 +1,4 @@
-// The disentangled transformer ("CatFormer") of shared/SPEC.md, with hand-written gradients.
+// The disentangled transformer ("CatFormer") of docs/science.md, with hand-written gradients.
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the residual stream entering
 // layer l (d_0 = S + T, d_{l+1} = d_l (1 + H_l)), B batch.

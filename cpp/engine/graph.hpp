@@ -1,6 +1,6 @@
 // Causal graphs over token positions.
 //
-// Two task families share one representation (see shared/SPEC.md):
+// Two task families share one representation (see docs/science.md, "Tasks"):
 //  - single-parent tasks: positions 0..T-2 have at most one parent each, position T-1 holds the
 //    query token and has none; the target is pi[s_{T-1}].
 //  - multi-parent tasks (n-grams, DAGs): nodes 0..T-1 are the input and node T is the one

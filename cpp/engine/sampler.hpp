@@ -1,4 +1,4 @@
-// Sequences from a causal graph with a fresh transition law per sequence (shared/SPEC.md).
+// Sequences from a causal graph with a fresh transition law per sequence (docs/science.md, "Tasks").
 //
 // S vocab, T input tokens, B batch, k in-degree.
 // Single-parent tasks: pi is S Dirichlet(alpha) rows; roots follow the stationary law mu of pi;

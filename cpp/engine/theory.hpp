@@ -1,4 +1,4 @@
-// The key lemma of shared/SPEC.md, computed: at the "lemma initialization" of a two-layer
+// The key lemma of docs/science.md, computed: at the "lemma initialization" of a two-layer
 // CatFormer, the gradient of the loss with respect to the first layer's position block is, entry
 // for entry, close to minus the chi-square mutual information between positions. By the
 // data-processing inequality that information is largest at the true parent, so one gradient

@@ -1,4 +1,4 @@
-// Tests for graph.hpp: the built-in graphs have the structure of shared/SPEC.md, random graphs
+// Tests for graph.hpp: the built-in graphs have the structure of docs/science.md, random graphs
 // are reproducible per graph seed, and custom specs parse, round-trip and fail loudly.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Tests for sampler.hpp: sequences follow the laws of shared/SPEC.md ("Tasks").
+// Tests for sampler.hpp: sequences follow the laws of docs/science.md ("Tasks").
 //
 // S vocab, T input tokens, N sequences. Each sequence has its own transition law, so the
 // statistical checks condition on it: for every draw we add the probability the law gave each

@@ -2,8 +2,9 @@
 // on a free loopback port, and Debian's Chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS = new URL('../../test-results/', import.meta.url).pathname;
 
@@ -39,6 +40,52 @@ export async function openSite(): Promise<Site> {
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The site and browser of one suite: opened before its tests, closed after them. The returned
+ * object reads through to the open site, so tests use `site.url` and `site.browser` directly.
+ */
+export function useSite(): Site {
+  let open: Site | undefined;
+  beforeAll(async () => {
+    open = await openSite();
+  });
+  afterAll(async () => {
+    await open?.close();
+  });
+  const current = (): Site => {
+    if (!open) throw new Error('the site is not open: call useSite() at the top of a suite file');
+    return open;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get browser() {
+      return current().browser;
+    },
+    close: () => current().close(),
+  };
+}
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and failed requests (collectProblems). */
+  problems: string[];
+  /** Requests to other origins (collectForeignRequests). */
+  foreign: string[];
+}
+
+/** A fresh context and page of `site` at `path` (relative to the site's root), watched for problems. */
+export async function openPage(site: Site, path: string, viewport = { width: 1440, height: 900 }): Promise<OpenedPage> {
+  const context = await site.browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  const foreign = collectForeignRequests(page, site.url.replace(/\/$/, ''));
+  await page.goto(site.url + path);
+  return { context, page, problems, foreign };
 }
 
 /** Console errors, page errors and failed requests of a page, for the "no errors" checks. */

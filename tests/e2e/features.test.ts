@@ -1,16 +1,10 @@
 // End to end: editing a custom graph, replaying history, exporting, and the parameter blocks.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { collectProblems, numberIn, openSite, waitFor, type Site } from './browser';
+import { collectProblems, numberIn, useSite, waitFor } from './browser';
 
-let site: Site;
-beforeAll(async () => {
-  site = await openSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
+const site = useSite();
 
 
 describe('playground features', () => {

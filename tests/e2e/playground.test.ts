@@ -1,25 +1,11 @@
 // End to end, in Debian's Chromium against the built site: what a visitor does and sees.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { ARTIFACTS, collectForeignRequests, collectProblems, numberIn, openSite, waitFor, type Site } from './browser';
+import { ARTIFACTS, collectProblems, numberIn, openPage as openSitePage, useSite, waitFor } from './browser';
 
-let site: Site;
-beforeAll(async () => {
-  site = await openSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
+const site = useSite();
 
-async function openPage(path: string, viewport = { width: 1440, height: 900 }): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
-  const context = await site.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  const foreign = collectForeignRequests(page, site.url.replace(/\/$/, ''));
-  await page.goto(site.url + path);
-  return { page, problems, foreign };
-}
+const openPage = (path: string, viewport?: { width: number; height: number }) => openSitePage(site, path, viewport);
 
 
 describe('the playground page', () => {

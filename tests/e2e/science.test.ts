@@ -1,15 +1,9 @@
 // End to end: the key-lemma view and the paper's experiments on the page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { ARTIFACTS, collectProblems, openSite, waitFor, type Site } from './browser';
+import { ARTIFACTS, collectProblems, useSite, waitFor } from './browser';
 
-let site: Site;
-beforeAll(async () => {
-  site = await openSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
+const site = useSite();
 
 
 describe('the science sections', () => {

@@ -1,18 +1,16 @@
 // The paper's experiments as the page runs them in the worker: Figure 9's statistics (the
 // engine's, through the module), a reduced sweep on the real engine, cancelling, and the
 // protocol around them.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { loadEngine, wasmFileName, type Engine } from '../../web/engine/load';
+import type { Engine } from '../../web/engine/load';
 import { runFig9, type RunControl } from '../../web/worker/experiments';
 import type { Fig9Graph } from '../../web/worker/protocol';
+import { loadTestEngine } from './helpers/engine';
 
-let wasmBinary: Uint8Array;
 let engine: Engine;
 beforeAll(async () => {
-  wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
-  engine = await loadEngine({ simd: true, wasmBinary });
+  engine = await loadTestEngine({ simd: true });
 });
 
 const control = (cancelAfter = Infinity): RunControl & { messages: string[] } => {

@@ -1,15 +1,14 @@
 // The key-lemma view through the WebAssembly module: the same numbers `cpg lemma` prints.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { loadEngine, wasmFileName, type Engine } from '../../web/engine/load';
+import type { Engine } from '../../web/engine/load';
+import { loadTestEngine } from './helpers/engine';
 
 const CPG = new URL('../../build/native/cpg', import.meta.url).pathname;
 let engine: Engine;
 beforeAll(async () => {
-  const wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
-  engine = await loadEngine({ simd: true, wasmBinary });
+  engine = await loadTestEngine({ simd: true });
 });
 
 describe('the key-lemma view in WebAssembly', () => {

@@ -1,10 +1,10 @@
 // The WebAssembly module in Node, through web/engine/load.ts: the paper's results, error
 // messages at the boundary, snapshot shapes, and the fallback build agreeing with the SIMD one.
 // Needs `npm run build:wasm` (npm test runs it).
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { Engine, loadModule, wasmFileName, type CpgModule, type EngineConfig } from '../../web/engine/load';
+import { Engine, loadModule, type CpgModule, type EngineConfig } from '../../web/engine/load';
+import { loadTestModule } from './helpers/engine';
 
 const chainPreset: EngineConfig = {
   graph: 'chain', S: 10, T: 20, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 256, seed: 1,
@@ -13,10 +13,7 @@ const twoHeadPreset: EngineConfig = {
   graph: 'trigram', S: 5, T: 20, alpha: 0.1, heads: [2, 1], optimizer: 'adam', lr: 0.05, init_std: 0.01, batch: 256, seed: 1,
 };
 
-async function loadVariant(simd: boolean): Promise<CpgModule> {
-  const wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(simd)}`, import.meta.url));
-  return (await loadModule({ simd, wasmBinary })).module;
-}
+const loadVariant = (simd: boolean): Promise<CpgModule> => loadTestModule({ simd });
 
 let simdModule: CpgModule;
 beforeAll(async () => {

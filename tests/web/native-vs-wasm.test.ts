@@ -9,13 +9,13 @@
 // tolerance rather than bit for bit.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { Engine, loadEngine, wasmFileName, type EngineConfig, type Fig9Result, type Metrics } from '../../web/engine/load';
+import type { Engine, EngineConfig, Fig9Result, Metrics } from '../../web/engine/load';
 import { runFig9 } from '../../web/worker/experiments';
+import { loadTestEngine } from './helpers/engine';
 
 const cpg = fileURLToPath(new URL('../../build/native/cpg', import.meta.url));
 const run = promisify(execFile);
@@ -44,8 +44,7 @@ type NativeMetrics = Omit<Metrics, 'parent_recovery'> & { parent_recovery: (numb
 
 let engine: Engine;
 beforeAll(async () => {
-  const wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
-  engine = await loadEngine({ simd: true, wasmBinary });
+  engine = await loadTestEngine({ simd: true });
 });
 
 describe('native CLI and WebAssembly module', () => {

@@ -70,7 +70,7 @@ describe('the table', () => {
     }
   });
 
-  it('has the ranges of the brief', () => {
+  it("has the engine's ranges", () => {
     const ranges = Object.fromEntries(SETTINGS.map((row) => [row.key, rangeText(row)]));
     expect(ranges).toMatchObject({
       S: '[2, 64]', T: '[3, 64]', alpha: '[0.001, 100]', lr: '(0, 10000]', wd: '[0, 10]', batch: '[1, 8192]',
@@ -91,7 +91,7 @@ describe('the table', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('presets', () => {
-  // The tested recipes from the brief, field by field.
+  // The tested recipes of docs/science.md ("Recipes"), field by field.
   const single = { S: 10, T: 20, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 128, init_std: 0, seed: 1 } satisfies Partial<Settings>;
   const recipes: Record<PresetName, Partial<Settings>> = {
     induction: { graph: 'chain', ...single },
@@ -244,7 +244,7 @@ describe('bad URL values', () => {
     expect(settings).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('says "out of range" for a number outside its range, as in the brief', () => {
+  it('says "out of range" for a number outside its range, with the range and the default it uses', () => {
     expect(parseSettings('S=1').notices).toEqual(['S=1 is out of range [2, 64]; using 10']);
     expect(parseSettings('seed=1.5').notices).toEqual(['seed=1.5 is not an integer in [0, 4294967295]; using 1']);
     expect(parseSettings('lr=NaN').notices).toEqual(['lr=NaN is not a number in (0, 10000]; using 0.05']);
@@ -375,9 +375,8 @@ const built = existsSync(new URL('../../web/engine/generated/cpg.wasm', import.m
 
 describe.skipIf(!built)('against the built engine (needs npm run build:wasm)', () => {
   async function engineModule() {
-    const { loadModule } = await import('../../web/engine/load');
-    const wasmBinary = await readFile(new URL('../../web/engine/generated/cpg.wasm', import.meta.url));
-    return (await loadModule({ simd: true, wasmBinary })).module;
+    const { loadTestModule } = await import('./helpers/engine');
+    return loadTestModule({ simd: true });
   }
 
   it("quotes the engine's own ranges", async () => {

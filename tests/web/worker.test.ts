@@ -1,19 +1,19 @@
 // The worker protocol, through the real worker code (web/worker/host.ts) and the real client
 // (web/client.ts), with the real WebAssembly engine. A harness stands in for the Worker: it
 // passes messages asynchronously through structuredClone, transferring what the host transfers.
-import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainingClient, type WorkerLike } from '../../web/client';
-import { loadModule, wasmFileName, Engine } from '../../web/engine/load';
+import { loadModule, Engine } from '../../web/engine/load';
 import { TrainingHost } from '../../web/worker/host';
 import type { Reply, Snapshot, Status } from '../../web/worker/protocol';
+import { readTestWasm } from './helpers/engine';
 
 const chainPreset = { graph: 'chain', S: 10, T: 20, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 64, seed: 1, test_size: 256 };
 
 let wasmBinary: Uint8Array;
 beforeAll(async () => {
-  wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
+  wasmBinary = await readTestWasm({ simd: true });
 });
 
 class HarnessWorker implements WorkerLike {

@@ -3,7 +3,7 @@
 //
 // Positions 0..T-1 sit in a row; an arc runs above from each parent to its child and ends in
 // an arrowhead on the child. Single-parent tasks mark position T-1 as the query; multi-parent
-// tasks add node T, the predicted one. Draws what it is given (STYLE rule 12): an edit is
+// tasks add node T, the predicted one. Draws what it is given and no more: an edit is
 // shown at once and reported through onEdit, and the controller's next update() is the truth.
 import { FONT_FAMILY, parentSlotColor, parentSlotNames, slotArrowLabel, tokenSymbol } from './vocabulary';
 import './charts.css';

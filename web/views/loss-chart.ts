@@ -1,8 +1,8 @@
 // The live loss curve: test loss (the main line), training-batch losses (light, min/max
-// decimated) with their smoothed trend, the four baselines of shared/SPEC.md as horizontal
+// decimated) with their smoothed trend, the four baselines of docs/science.md as horizontal
 // lines, a phase-transition marker and the history scrubber's cursor. Drawn with uPlot.
 //
-// Draws what it is given (STYLE rule 12): the controller appends series and sets markers; the
+// Draws what it is given and no more: the controller appends series and sets markers; the
 // chart keeps only the raw points it needs to redraw, and redraws at most once per frame.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -21,7 +21,7 @@ export interface Baselines {
   multiParent: boolean;
 }
 
-// --- pure helpers (tested in tests/web/graph-view.test.ts) ---------------------------------
+// --- pure helpers (tested in tests/web/loss-chart.test.ts) ---------------------------------
 
 /**
  * The first step at which parent recovery crosses `threshold` from below: the step of the

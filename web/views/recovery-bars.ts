@@ -1,4 +1,4 @@
-// Live parent recovery per first-layer head (shared/SPEC.md: the mean attention weight from
+// Live parent recovery per first-layer head (docs/science.md: the mean attention weight from
 // each position to its true parent), one horizontal bar per head and parent slot, with a faint
 // target line at 0.9. The headline number carries data-testid="parent-recovery".
 import {

@@ -1,21 +1,9 @@
-// The DOM-free parts of the views: colours, domains, legend ticks, layout, hit testing, keyboard
-// moves, and the helpers that name parents, blocks, stream parts and tokens. (No jsdom here:
-// the drawing itself is checked by screenshots.)
+// The heat map's DOM-free parts: colours, domains, legend ticks, layout, hit testing and
+// keyboard moves. (No jsdom here: the drawing itself is checked by screenshots.)
 import { interpolatePuOr, interpolateViridis } from 'd3-scale-chromatic';
 import { describe, expect, it } from 'vitest';
 
-import { attentionTitle, parentCells, recoveryCaption, slotNames } from '../../web/views/attention-panel';
-import {
-  a1Regions,
-  embeddingGroups,
-  embeddingName,
-  featureName,
-  headsPerLayer,
-  largestMagnitude,
-  normalizeWidths,
-  streamParts,
-  transpose,
-} from '../../web/views/blocks';
+import { embeddingGroups } from '../../web/views/blocks';
 import {
   cellAt,
   colourFor,
@@ -32,7 +20,6 @@ import {
   wrapText,
   type LayoutInput,
 } from '../../web/views/heatmap';
-import { barFraction, peakPosition, tokenSymbol, vocabularySize } from '../../web/views/query-strip';
 
 // A stand-in for canvas measureText: 6 px per character.
 const measure = (text: string) => text.length * 6;
@@ -214,118 +201,5 @@ describe('Heatmap hit testing and keyboard', () => {
     expect(moveCell({ row: 5, col: 5 }, 'Home', 20, 30)).toEqual({ row: 5, col: 0 });
     expect(moveCell({ row: 18, col: 5 }, 'PageDown', 20, 20)).toEqual({ row: 19, col: 5 });
     expect(moveCell({ row: 5, col: 5 }, 'a', 20, 20)).toBeNull();
-  });
-});
-
-describe('AttentionPanel helpers', () => {
-  it('titles each head by layer, head and view', () => {
-    expect(attentionTitle(0, 'parameter')).toBe('Layer 1 · head 1 (parameter view)');
-    expect(attentionTitle(1, 'batch')).toBe('Layer 1 · head 2 (batch-averaged view)');
-  });
-
-  it('outlines the true edges, ignoring entry T and anything out of range', () => {
-    const chain = [[], [0], [1], [2]];
-    expect(parentCells(chain, 4)).toEqual([
-      [1, 0],
-      [2, 1],
-      [3, 2],
-    ]);
-    const multi = [[], [], [0, 1], [1, 2], [2, 3]]; // T = 4 plus the predicted node
-    expect(parentCells(multi, 4)).toEqual([
-      [2, 0],
-      [2, 1],
-      [3, 1],
-      [3, 2],
-    ]);
-    expect(parentCells([[], [5], [-1], [1.5]], 4)).toEqual([]);
-  });
-
-  it('names parent slots by their distance when it is constant', () => {
-    const trigram = Array.from({ length: 8 }, (_, i) => (i >= 2 ? [i - 2, i - 1] : []));
-    expect(slotNames(trigram, 2)).toEqual(['i\u22122', 'i\u22121']);
-    const paper = Array.from({ length: 8 }, (_, i) => (i >= 2 ? [Math.floor((i - 1) / 2), i - 1] : []));
-    expect(slotNames(paper, 2)).toEqual(['parent 1', 'i\u22121']);
-  });
-
-  it('captions recovery for one slot and for several', () => {
-    expect(recoveryCaption([0.972], ['i-1'])).toBe('on parents: 0.97');
-    expect(recoveryCaption([0.05, 0.912], ['i-2', 'i-1'])).toBe('slot i-2: 0.05 · slot i-1: 0.91');
-    expect(recoveryCaption([NaN], [])).toBe('on parents: —');
-    expect(recoveryCaption(undefined, [])).toBe('');
-  });
-});
-
-describe('BlocksView helpers', () => {
-  const S = 10;
-  const T = 20;
-  const widths = [30, 60, 120];
-
-  it('names and splits the embedding into token and position blocks', () => {
-    expect(embeddingName(3, S)).toBe('tok 3');
-    expect(embeddingName(17, S)).toBe('pos 7');
-    expect(a1Regions(S, T).map((r) => r.label)).toEqual(['token→token', 'token→position', 'position→token', 'position→position']);
-    expect(a1Regions(S, T)[1]).toMatchObject({ rowStart: 0, rowEnd: 10, colStart: 10, colEnd: 30 });
-  });
-
-  it('reads heads per layer and the parts of the last stream from the widths', () => {
-    expect(normalizeWidths(S, T, widths)).toEqual(widths);
-    expect(normalizeWidths(S, T, [60, 120])).toEqual(widths);
-    expect(headsPerLayer(widths)).toEqual([1, 1]);
-    expect(headsPerLayer([30, 90, 180])).toEqual([2, 1]);
-    expect(streamParts(widths).map((p) => [p.label, p.start, p.end])).toEqual([
-      ['x', 0, 30],
-      ['layer-1 head 1', 30, 60],
-      ['layer-2 head 1', 60, 120],
-    ]);
-    expect(streamParts([30, 90, 180]).map((p) => [p.shortLabel, p.start, p.end])).toEqual([
-      ['x', 0, 30],
-      ['L1h1', 30, 60],
-      ['L1h2', 60, 90],
-      ['L2h1', 90, 180],
-    ]);
-  });
-
-  it('names every feature of the last stream by the path that wrote it', () => {
-    expect(featureName(3, S, widths)).toBe('x · tok 3');
-    expect(featureName(30 + 16, S, widths)).toBe('layer-1 head 1 · pos 6');
-    expect(featureName(60 + 3, S, widths)).toBe('layer-2 head 1 · tok 3');
-    expect(featureName(60 + 30 + 3, S, widths)).toBe('layer-2 head 1 · layer-1 head 1 · tok 3');
-    expect(featureName(60 + 2, S, [30, 90, 180])).toBe('layer-1 head 2 · tok 2');
-  });
-
-  it('transposes W, padding a short array with NaN', () => {
-    const W = Float32Array.from([1, 2, 3, 4, 5, 6]); // (3, 2)
-    expect(Array.from(transpose(W, 3, 2))).toEqual([1, 3, 5, 2, 4, 6]);
-    const out = new Float64Array(6);
-    expect(transpose(W, 3, 2, out)).toBe(out);
-    expect(Array.from(transpose([1, 2], 2, 2)).map(Number.isNaN)).toEqual([false, true, false, true]);
-  });
-
-  it('finds the largest finite magnitude across heads', () => {
-    expect(largestMagnitude([Float32Array.from([0.5, -2]), Float32Array.from([1, NaN, Infinity])])).toBe(2);
-    expect(largestMagnitude([])).toBe(0);
-  });
-});
-
-describe('QueryStrip helpers', () => {
-  it('writes tokens as letters up to 26 symbols, else as numbers', () => {
-    expect(tokenSymbol(0, 10)).toBe('A');
-    expect(tokenSymbol(25, 26)).toBe('Z');
-    expect(tokenSymbol(25, 27)).toBe('25');
-    expect(tokenSymbol(-1, 10)).toBe('?');
-  });
-
-  it('infers the vocabulary when it is not given', () => {
-    expect(vocabularySize([0, 4, 2])).toBe(5);
-    expect(vocabularySize([0, 4, 2], 30)).toBe(30);
-  });
-
-  it('sizes bars by weight, and never by a value that is not finite', () => {
-    expect(barFraction(0.4)).toBe(0.4);
-    expect(barFraction(1.2)).toBe(1);
-    expect(barFraction(-0.1)).toBe(0);
-    expect(barFraction(NaN)).toBe(0);
-    expect(peakPosition([0.1, 0.6, NaN, 0.3])).toBe(1);
-    expect(peakPosition([NaN, NaN])).toBe(-1);
   });
 });

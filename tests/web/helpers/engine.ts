@@ -1,0 +1,26 @@
+// The built WebAssembly engine in Node, for the web suites: one place that reads a variant's
+// .wasm bytes (Node's fetch does not read file URLs, so web/engine/load.ts takes them as
+// `wasmBinary`) and loads it. Needs `npm run build:wasm` (npm test runs it).
+import { readFile } from 'node:fs/promises';
+
+import { loadEngine, loadModule, wasmFileName, type CpgModule, type Engine } from '../../../web/engine/load';
+
+export interface TestEngineOptions {
+  /** The SIMD build (default) or the plain WebAssembly 1.0 fallback. */
+  simd?: boolean;
+}
+
+/** The bytes of a built variant's .wasm file. */
+export async function readTestWasm({ simd = true }: TestEngineOptions = {}): Promise<Uint8Array> {
+  return readFile(new URL(`../../../web/engine/generated/${wasmFileName(simd)}`, import.meta.url));
+}
+
+/** The raw Embind module of a built variant. */
+export async function loadTestModule({ simd = true }: TestEngineOptions = {}): Promise<CpgModule> {
+  return (await loadModule({ simd, wasmBinary: await readTestWasm({ simd }) })).module;
+}
+
+/** The wrapped engine of a built variant, as the worker uses it. */
+export async function loadTestEngine({ simd = true }: TestEngineOptions = {}): Promise<Engine> {
+  return loadEngine({ simd, wasmBinary: await readTestWasm({ simd }) });
+}

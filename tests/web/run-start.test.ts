@@ -1,12 +1,12 @@
 // The worker says when a new run starts: every snapshot and status carries the run's id, which
 // changes exactly on a successful configure and on a reset, and a new run is announced by a
 // status before its first snapshot. Drives web/worker/host.ts directly with the real engine.
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { loadModule, wasmFileName, Engine } from '../../web/engine/load';
+import { loadModule, Engine } from '../../web/engine/load';
 import { TrainingHost } from '../../web/worker/host';
 import type { Reply, Request } from '../../web/worker/protocol';
+import { readTestWasm } from './helpers/engine';
 
 const chain = { graph: 'chain', S: 5, T: 8, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 16, seed: 1, test_size: 32 };
 
@@ -15,7 +15,7 @@ type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'i
 
 let wasmBinary: Uint8Array;
 beforeAll(async () => {
-  wasmBinary = await readFile(new URL(`../../web/engine/generated/${wasmFileName(true)}`, import.meta.url));
+  wasmBinary = await readTestWasm({ simd: true });
 });
 
 /** A host whose messages land in a list; `send` waits until the request is answered. */

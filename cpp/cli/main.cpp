@@ -3,6 +3,7 @@
 //   cpg train   train a CatFormer and print one JSON metrics line every --every steps
 //   cpg grad    loss and every gradient for given parameters and data, as JSON
 //   cpg sample  sequences, targets and the graph, as JSON
+//   cpg probe   train, then compare the model with a fixed law pi~ it never saw (out of distribution)
 //   cpg fields  the table of settings (cpp/engine/config.hpp) as JSON, or as the page's .ts
 //
 // Every bad option or file ends with a message naming the field and its allowed range, and
@@ -163,6 +164,14 @@ int main(int argc, char** argv) {
   sample_options.add_options(sample, cpg::FieldGroup::Task);
   sample->add_option("--n", count, "sequences to print; allowed: [1, 10000]")->capture_default_str();
 
+  ConfigOptions probe_config;
+  cpg::cli::ProbeOptions probe_options;
+  CLI::App* probe = app.add_subcommand(
+      "probe", "train as `cpg train` does, then probe the model on a fixed transition law pi~ it never saw");
+  probe_config.add_options(probe, cpg::FieldGroup::Task);
+  probe_config.add_options(probe, cpg::FieldGroup::Training);
+  cpg::cli::add_probe_options(probe, probe_options);
+
   bool fields_as_typescript = false;
   CLI::App* fields = app.add_subcommand("fields", "print the table of settings (name, type, default, range, doc, live) as JSON");
   fields->add_flag("--ts", fields_as_typescript,
@@ -193,6 +202,7 @@ int main(int argc, char** argv) {
     if (*train) return run_train(train_options, out_path);
     if (*sample) return run_sample(sample_options, count);
     if (*fields) return run_fields(fields_as_typescript);
+    if (*probe) return cpg::cli::run_probe(probe_config.finish(), probe_options);
     for (const auto& command : commands)
       if (*command.app) return command.run();
   } catch (const OutputError& e) {

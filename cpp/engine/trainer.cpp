@@ -1,5 +1,7 @@
 #include "trainer.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -176,6 +178,12 @@ int64_t Trainer::run(int64_t n) {
     ++done;
   }
   return done;
+}
+
+void Trainer::predict(const int32_t* tokens, double* probs) {
+  std::vector<float> out(config_.S);
+  model_.predict(params_, tokens, out.data(), Path::fast);
+  std::copy(out.begin(), out.end(), probs);
 }
 
 Metrics Trainer::evaluate() {

@@ -54,6 +54,8 @@ class Trainer {
   // Attention of the current model on one sequence (T tokens in [0, S)): [layer][head] (T, T);
   // the last layer holds only the query's row T-1. Throws std::invalid_argument on bad tokens.
   AttentionMaps sequence_attention(const std::vector<int32_t>& tokens);
+  // The model's output distribution (S) for one sequence of T tokens in [0, S) (unchecked).
+  void predict(const int32_t* tokens, double* probs);
   // Starts over with a new data seed (same graph).
   void reset(uint32_t seed);
   // Applies from the next step on; other settings need a new Trainer.

@@ -495,3 +495,31 @@ TEST(CliFailures, AHugeStringOptionIsClippedInTheMessage) {
     EXPECT_LT(run.err.size(), 600u) << args[1] << ": the message echoes the whole value";
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// cpg probe
+// ---------------------------------------------------------------------------------------------
+TEST(CliProbe, PrintsTheThreeErrorsAndAnExample) {
+  const Outcome run = cpg({"probe", "--S", "4", "--T", "10", "--steps", "50", "--batch", "16", "--law", "sticky",
+                           "--sequences", "100"});
+  ASSERT_EQ(run.status, 0) << run.err;
+  const json out = json::parse(run.out);
+  EXPECT_EQ(out["sequences"], 100);
+  EXPECT_EQ(out["law"]["name"], "sticky");
+  for (const char* key : {"model", "counts", "uniform"}) {
+    EXPECT_TRUE(out["error"][key].is_number()) << key;
+    EXPECT_GE(out["error"][key].get<double>(), 0.0) << key;
+    EXPECT_LE(out["error"][key].get<double>(), 1.0) << key;
+  }
+  EXPECT_EQ(out["example"]["tokens"].size(), 10u);
+  EXPECT_EQ(out["example"]["model"].size(), 4u);
+}
+
+TEST(CliProbe, BadLawsAndGraphsAreInputErrors) {
+  expect_input_error({"probe", "--law", "spiral", "--steps", "1"}, {"law", "cycle|sticky|random"});
+  expect_input_error({"probe", "--sequences", "0", "--steps", "1"}, {"sequences", "[1, 100000]"});
+  expect_input_error({"probe", "--graph", "trigram", "--steps", "1"}, {"single-parent"});
+  const std::string path = write_file("law.json", "[[0.5, 0.6], [0, 1]]");
+  expect_input_error({"probe", "--S", "2", "--law-file", path, "--steps", "1"}, {"row 0", "sum to 1"});
+  std::remove(path.c_str());
+}

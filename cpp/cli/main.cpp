@@ -9,6 +9,7 @@
 // Every bad option or file ends with a message naming the field and its allowed range, and
 // exit status 2. Runtime failures exit with 1.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -82,8 +83,34 @@ struct ConfigOptions {
   }
 };
 
-int run_train(ConfigOptions& options, const std::string& out_path) {
+// --ablate L:H[:mode] (from step 0) and --at STEP:ACTION, checked against the model before any
+// training, in the order they apply.
+std::vector<cpg::ScheduledIntervention> read_schedule(const cpg::TrainConfig& config,
+                                                      const std::vector<std::string>& ablate,
+                                                      const std::vector<std::string>& at) {
+  std::vector<cpg::ScheduledIntervention> schedule;
+  for (const auto& head : ablate) schedule.push_back(cpg::parse_intervention("ablate=" + head, 0));
+  for (const auto& item : at) schedule.push_back(cpg::parse_scheduled_intervention(item));
+  const cpg::ModelShape shape = cpg::ModelShape::make(config.S, config.T, config.heads);
+  for (const auto& event : schedule) {
+    if (event.kind == "ablate" || event.kind == "restore") cpg::ablation_entries(shape, event.layer - 1, event.head - 1, event.mode);
+    if (event.kind == "freeze") {
+      cpg::TrainConfig next = config;
+      next.freeze = event.blocks;
+      const std::string error = cpg::validation_error(next);
+      if (!error.empty()) throw InputError("at: " + error);
+    }
+    if (event.step > config.steps)
+      throw InputError("at: step " + std::to_string(event.step) + " is after the last step (" + std::to_string(config.steps) + ")");
+  }
+  std::stable_sort(schedule.begin(), schedule.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
+  return schedule;
+}
+
+int run_train(ConfigOptions& options, const std::string& out_path, const std::vector<std::string>& ablate,
+              const std::vector<std::string>& at) {
   const cpg::TrainConfig config = options.finish();
+  const std::vector<cpg::ScheduledIntervention> schedule = read_schedule(config, ablate, at);
   std::ofstream out_file;
   if (!out_path.empty()) {
     out_file.open(out_path);
@@ -91,13 +118,45 @@ int run_train(ConfigOptions& options, const std::string& out_path) {
   }
   for (const auto& warning : cpg::config_warnings(config)) std::cerr << "cpg: warning: " << warning << "\n";
   cpg::Trainer trainer(config);
+  size_t next_event = 0;
+  // Applies what is due now; each intervention gets its own metrics line, marked with it.
+  const auto apply_due = [&]() {
+    bool applied = false;
+    while (next_event < schedule.size() && schedule[next_event].step == trainer.step()) {
+      trainer.apply(schedule[next_event++]);
+      applied = true;
+    }
+    return applied;
+  };
+  const auto print = [&](const cpg::Metrics& metrics, const std::string& intervention) {
+    json line = cpg::metrics_json(metrics, trainer.graph());
+    if (!intervention.empty()) line["intervention"] = intervention;
+    write_line(std::cout, line.dump(), "stdout");
+  };
+  const auto interventions_since = [&](size_t first) {
+    std::string text;
+    for (size_t k = first; k < trainer.interventions().size(); ++k)
+      text += (text.empty() ? "" : "; ") + trainer.interventions()[k].action;
+    return text;
+  };
   cpg::Metrics metrics = trainer.evaluate();
-  write_line(std::cout, cpg::metrics_json(metrics, trainer.graph()).dump(), "stdout");
+  print(metrics, "");
+  size_t logged = 0;
+  if (apply_due()) {
+    print(metrics = trainer.evaluate(), interventions_since(logged));
+    logged = trainer.interventions().size();
+  }
   while (trainer.step() < config.steps && !trainer.diverged()) {
-    const int64_t chunk = std::min(config.every - trainer.step() % config.every, config.steps - trainer.step());
+    int64_t chunk = std::min(config.every - trainer.step() % config.every, config.steps - trainer.step());
+    if (next_event < schedule.size()) chunk = std::min(chunk, schedule[next_event].step - trainer.step());
     trainer.run(chunk);
     metrics = trainer.evaluate();
-    write_line(std::cout, cpg::metrics_json(metrics, trainer.graph()).dump(), "stdout");
+    const bool on_period = trainer.step() % config.every == 0 || trainer.step() == config.steps;
+    if (on_period || trainer.diverged()) print(metrics, "");
+    if (!trainer.diverged() && apply_due()) {
+      print(metrics = trainer.evaluate(), interventions_since(logged));
+      logged = trainer.interventions().size();
+    }
   }
   if (out_file.is_open())
     write_line(out_file, cpg::snapshot_json(trainer, metrics).dump(), "'" + cpg::cli::clip(out_path) + "'");
@@ -156,6 +215,11 @@ int main(int argc, char** argv) {
   CLI::App* train = app.add_subcommand("train", "train a CatFormer; prints a JSON metrics line every --every steps");
   train_options.add_options(train, cpg::FieldGroup::Task);
   train_options.add_options(train, cpg::FieldGroup::Training);
+  std::vector<std::string> ablate_heads, scheduled;
+  train->add_option("--ablate", ablate_heads, "ablate a head from the start: L:H[:zero|uniform] (1-based; repeatable)");
+  train->add_option("--at", scheduled,
+                    "intervene mid-run: STEP:ACTION with ACTION ablate=L:H[:zero|uniform], restore=L:H, freeze=A1+W|none, "
+                    "knockout=parents|position (repeatable), e.g. --at 500:ablate=1:1");
   train->add_option("--out", out_path, "write the final snapshot (attention, A, W, loss history) as JSON to this file");
 
   ConfigOptions sample_options;
@@ -199,7 +263,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*train) return run_train(train_options, out_path);
+    if (*train) return run_train(train_options, out_path, ablate_heads, scheduled);
     if (*sample) return run_sample(sample_options, count);
     if (*fields) return run_fields(fields_as_typescript);
     if (*probe) return cpg::cli::run_probe(probe_config.finish(), probe_options);

@@ -98,6 +98,8 @@ json snapshot_json(Trainer& trainer, const Metrics& metrics) {
     batch_view.push_back(attention);
   }
   for (int h = 0; h < shape.heads[0]; ++h) position_view.push_back(matrix_json(position_attention(params, h).data(), T, T));
+  json interventions = json::array();
+  for (const auto& event : trainer.interventions()) interventions.push_back({{"step", event.step}, {"action", event.action}});
   json train_history = json::array(), test_history = json::array();
   for (const auto& point : trainer.train_history().all_points()) train_history.push_back({point.step, point.loss});
   for (const auto& point : trainer.test_history().all_points()) test_history.push_back({point.step, point.loss});
@@ -110,6 +112,7 @@ json snapshot_json(Trainer& trainer, const Metrics& metrics) {
           {"A", A},
           {"W", matrix_json(params.W(), shape.d(shape.layers()), shape.S)},
           // Bounded: each point is the mean loss of `train_loss_history_bucket` consecutive steps.
+          {"interventions", interventions},
           {"train_loss_history", train_history},
           {"train_loss_history_bucket", trainer.train_history().bucket()},
           {"test_loss_history", test_history}};

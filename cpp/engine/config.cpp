@@ -124,8 +124,8 @@ std::vector<Field> make_table() {
       training(above(number("w", &C::w, 0, 100, "lemma init: readout scale"))),
       training(number("every", &C::every, 1, 100000000, "metrics period in steps")),
       training(number("test_size", &C::test_size, 1, 65536, "fixed test-set size")),
-      training(described(row("freeze", FieldType::List, &C::freeze, "parameter blocks kept fixed, comma-separated, e.g. W or A2,W"),
-                         "A1..A<L>, W")),
+      training(live(described(row("freeze", FieldType::List, &C::freeze, "parameter blocks kept fixed, comma-separated, e.g. W or A2,W"),
+                         "A1..A<L>, W"))),
   };
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catformer.hpp"
@@ -29,6 +30,9 @@ class Optimizer {
   double learning_rate(int64_t step) const;
   void set_learning_rate(double lr) { settings_.lr = lr; }
   const OptimizerSettings& settings() const { return settings_; }
+
+  // Which parameters later updates touch (freezing or ablating mid-run); moments are kept.
+  void set_trainable(std::vector<uint8_t> trainable) { trainable_ = std::move(trainable); }
 
   // One update of params from grad at step `step`.
   void update(Params<float>& params, const Params<float>& grad, int64_t step);

@@ -97,6 +97,9 @@ void Trainer::initialize(uint32_t seed) {
   divergence_message_.clear();
   train_history_.clear();
   test_history_.clear();
+  ablated_.clear();
+  held_.clear();
+  interventions_.clear();
 }
 
 void Trainer::reset(uint32_t seed) {
@@ -134,7 +137,81 @@ void Trainer::set_learning_rate(double lr) {
   optimizer_->set_learning_rate(lr);
 }
 
-void Trainer::apply_live(const TrainConfig& next) { set_learning_rate(next.lr); }
+void Trainer::apply_live(const TrainConfig& next) {
+  set_learning_rate(next.lr);
+  if (next.freeze != config_.freeze) set_frozen(next.freeze);
+}
+
+// ==========================================================================================
+// Interventions
+// ==========================================================================================
+
+void Trainer::update_trainable() {
+  std::vector<uint8_t> trainable = trainable_mask(shape_, config_.freeze);
+  for (const auto& [index, held] : held_) trainable[index] = 0;
+  optimizer_->set_trainable(std::move(trainable));
+}
+
+void Trainer::ablate(int layer, int head, AblationMode mode) {
+  const std::vector<size_t> entries = ablation_entries(shape_, layer - 1, head - 1, mode);  // validates
+  restore(layer, head);
+  for (size_t index : entries) {
+    auto [it, first] = held_.try_emplace(index, 0, params_.data[index]);
+    ++it->second.first;
+    params_.data[index] = 0.0f;
+  }
+  ablated_.push_back({layer, head, mode});
+  update_trainable();
+  interventions_.push_back({step_, "ablate " + std::to_string(layer) + ":" + std::to_string(head) + " " +
+                                       ablation_mode_name(mode)});
+}
+
+void Trainer::restore(int layer, int head) {
+  const auto it = std::find_if(ablated_.begin(), ablated_.end(),
+                               [&](const Ablated& a) { return a.layer == layer && a.head == head; });
+  if (it == ablated_.end()) return;
+  for (size_t index : ablation_entries(shape_, layer - 1, head - 1, it->mode)) {
+    auto held = held_.find(index);
+    if (held == held_.end()) continue;
+    if (--held->second.first == 0) {
+      params_.data[index] = held->second.second;
+      held_.erase(held);
+    }
+  }
+  ablated_.erase(it);
+  update_trainable();
+  interventions_.push_back({step_, "restore " + std::to_string(layer) + ":" + std::to_string(head)});
+}
+
+void Trainer::knock_out(const std::string& what) {
+  for (size_t index : knockout_entries(shape_, graph(), what)) {
+    params_.data[index] = 0.0f;
+    // An entry an ablation holds would get its old value back on restore: zero that too.
+    auto held = held_.find(index);
+    if (held != held_.end()) held->second.second = 0.0f;
+  }
+  interventions_.push_back({step_, "knockout " + what});
+}
+
+void Trainer::apply(const ScheduledIntervention& intervention) {
+  if (intervention.kind == "ablate") ablate(intervention.layer, intervention.head, intervention.mode);
+  else if (intervention.kind == "restore") restore(intervention.layer, intervention.head);
+  else if (intervention.kind == "freeze") set_frozen(intervention.blocks);
+  else if (intervention.kind == "knockout") knock_out(intervention.what);
+  else throw std::invalid_argument("at: unknown action " + text::quoted(intervention.kind));
+}
+
+void Trainer::set_frozen(const std::vector<std::string>& blocks) {
+  TrainConfig next = config_;
+  next.freeze = blocks;
+  const std::string error = validation_error(next);
+  if (!error.empty()) throw std::invalid_argument(error);
+  config_.freeze = blocks;
+  update_trainable();
+  std::string names;
+  for (const auto& block : blocks) names += (names.empty() ? "" : ",") + block;
+  interventions_.push_back({step_, "freeze " + (names.empty() ? std::string("none") : names)});
+}
 
 int64_t Trainer::run(int64_t n) {
   int64_t done = 0;

@@ -7,18 +7,26 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bayes.hpp"
 #include "catformer.hpp"
 #include "config.hpp"
 #include "graph.hpp"
+#include "interventions.hpp"
 #include "loss_history.hpp"
 #include "optimizer.hpp"
 #include "rng.hpp"
 #include "sampler.hpp"
 
 namespace cpg {
+
+// One intervention, as the loss chart and the exports log it.
+struct Intervention {
+  int64_t step;
+  std::string action;   // "ablate 1:1 zero", "restore 1:1", "freeze A1,W", "knockout parents"
+};
 
 struct Metrics {
   int64_t step = 0;
@@ -54,6 +62,26 @@ class Trainer {
   // Attention of the current model on one sequence (T tokens in [0, S)): [layer][head] (T, T);
   // the last layer holds only the query's row T-1. Throws std::invalid_argument on bad tokens.
   AttentionMaps sequence_attention(const std::vector<int32_t>& tokens);
+  // --- Interventions (interventions.hpp): mid-run or while paused; a reset clears them ------
+  // Ablates head `head` of layer `layer` (1-based): its entries are held at zero from now on.
+  // Throws std::invalid_argument naming the layer or head.
+  void ablate(int layer, int head, AblationMode mode);
+  // Gives an ablated head back the values it had; a head that is not ablated is left alone.
+  void restore(int layer, int head);
+  // One-off edit of the first layer's position block ("parents" | "position").
+  void knock_out(const std::string& what);
+  // Replaces the frozen blocks (as config.freeze); throws std::invalid_argument naming freeze.
+  void set_frozen(const std::vector<std::string>& blocks);
+  // One parsed intervention (interventions.hpp), whatever its step says: the caller times it.
+  void apply(const ScheduledIntervention& intervention);
+  const std::vector<Intervention>& interventions() const { return interventions_; }
+  // Ablated heads, 1-based: (layer, head, mode).
+  struct Ablated {
+    int layer, head;
+    AblationMode mode;
+  };
+  const std::vector<Ablated>& ablated() const { return ablated_; }
+
   // The model's output distribution (S) for one sequence of T tokens in [0, S) (unchecked).
   void predict(const int32_t* tokens, double* probs);
   // Starts over with a new data seed (same graph).
@@ -102,6 +130,12 @@ class Trainer {
   bool diverged_ = false;
   std::string divergence_message_;
   LossHistory train_history_, test_history_;
+  // Interventions: each held entry's value before it was first held, and how many ablations
+  // hold it; the optimizer leaves held entries alone.
+  void update_trainable();
+  std::vector<Ablated> ablated_;
+  std::unordered_map<size_t, std::pair<int, float>> held_;
+  std::vector<Intervention> interventions_;
 };
 
 }  // namespace cpg

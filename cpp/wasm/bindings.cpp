@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "probe.hpp"
 #include "reproduce.hpp"
 #include "reproduce_json.hpp"
 #include "theory.hpp"
@@ -317,6 +318,83 @@ class Engine {
     }
   }
 
+  // An intervention now (interventions.hpp grammar: "ablate=1:1", "ablate=1:1:uniform",
+  // "restore=1:1", "freeze=A1+W", "freeze=none", "knockout=parents"). Returns undefined or
+  // {error} naming what is wrong; call metrics() afterwards to see its effect.
+  val intervene(const std::string& action) {
+    try {
+      trainer_->apply(cpg::parse_intervention(action, trainer_->step()));
+      return val::undefined();
+    } catch (const std::invalid_argument& e) {
+      return error_value(e.what());
+    }
+  }
+
+  // Every intervention so far: [{step, action}].
+  val interventions() const {
+    val out = val::array();
+    for (const auto& event : trainer_->interventions()) {
+      val item = val::object();
+      item.set("step", static_cast<double>(event.step));
+      item.set("action", event.action);
+      out.call<void>("push", item);
+    }
+    return out;
+  }
+
+  // The out-of-distribution probe (probe.hpp) of the current model: law "cycle" | "sticky" |
+  // "random" (with lawAlpha), or rows: an (S, S) array of arrays. Returns {sequences, error:
+  // {model, counts, uniform}, example: {tokens, truth, model, counts}, law} or {error}.
+  val probe(const val& law_input, double law_alpha, int sequences, double seed) {
+    try {
+      if (!(seed >= 0 && seed <= 4294967295.0 && std::floor(seed) == seed))
+        return error_value("seed must be an integer in [0, 4294967295] (got " + show_number(seed) + ")");
+      const int S = trainer_->config().S;
+      cpg::ProbeLaw law;
+      if (law_input.isString()) {
+        law = cpg::make_probe_law(law_input.as<std::string>(), S, law_alpha, static_cast<uint32_t>(seed));
+      } else if (law_input.isArray()) {
+        std::vector<std::vector<double>> rows;
+        const int count = std::min(law_input["length"].as<int>(), 65);
+        for (int r = 0; r < count; ++r) {
+          const val row = law_input[r];
+          if (!row.isArray()) return error_value("pi row " + std::to_string(r) + " must be an array of numbers");
+          std::vector<double> values;
+          const int n = std::min(row["length"].as<int>(), 65);
+          for (int c = 0; c < n; ++c) {
+            if (!row[c].isNumber()) return error_value("pi[" + std::to_string(r) + "][" + std::to_string(c) + "] must be a number");
+            values.push_back(row[c].as<double>());
+          }
+          rows.push_back(values);
+        }
+        law = cpg::probe_law_from_rows(rows, S);
+      } else {
+        return error_value("law must be cycle|sticky|random or an (S, S) array of rows");
+      }
+      cpg::Trainer& trainer = *trainer_;
+      const cpg::ProbeResult result =
+          cpg::run_probe(trainer.graph(), trainer.config().alpha, law, sequences, static_cast<uint32_t>(seed),
+                         [&trainer](const int32_t* tokens, double* probs) { trainer.predict(tokens, probs); });
+      val out = val::object();
+      out.set("sequences", result.sequences);
+      val error = val::object();
+      error.set("model", result.model_error);
+      error.set("counts", result.count_error);
+      error.set("uniform", result.uniform_error);
+      out.set("error", error);
+      val example = val::object();
+      example.set("tokens", copy_to_typed_array(result.example.tokens.data(), result.example.tokens.size()));
+      example.set("truth", copy_to_typed_array(result.example.truth.data(), result.example.truth.size()));
+      example.set("model", copy_to_typed_array(result.example.model.data(), result.example.model.size()));
+      example.set("counts", copy_to_typed_array(result.example.counts.data(), result.example.counts.size()));
+      out.set("example", example);
+      out.set("law", copy_to_typed_array(law.pi.data(), law.pi.size()));
+      return out;
+    } catch (const std::invalid_argument& e) {
+      return error_value(e.what());
+    }
+  }
+
   double currentStep() const { return static_cast<double>(trainer_->step()); }
   bool diverged() const { return trainer_->diverged(); }
   val config() const { return config_object(trainer_->config()); }
@@ -580,6 +658,9 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("metrics", &Engine::metrics)
       .function("reset", &Engine::reset)
       .function("update", &Engine::update)
+      .function("intervene", &Engine::intervene)
+      .function("interventions", &Engine::interventions)
+      .function("probe", &Engine::probe)
       .function("currentStep", &Engine::currentStep)
       .function("diverged", &Engine::diverged)
       .function("config", &Engine::config)

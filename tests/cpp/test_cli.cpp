@@ -523,3 +523,31 @@ TEST(CliProbe, BadLawsAndGraphsAreInputErrors) {
   expect_input_error({"probe", "--S", "2", "--law-file", path, "--steps", "1"}, {"row 0", "sum to 1"});
   std::remove(path.c_str());
 }
+
+// ---------------------------------------------------------------------------------------------
+// cpg train --ablate / --at
+// ---------------------------------------------------------------------------------------------
+TEST(CliInterventions, AScheduledAblationIsAppliedAtItsStepAndLogged) {
+  const std::string out = temp_path("interventions.json");
+  const Outcome run = cpg({"train", "--S", "3", "--T", "8", "--batch", "16", "--steps", "20", "--every", "10", "--at",
+                           "5:ablate=1:1", "--at", "15:restore=1:1", "--out", out});
+  ASSERT_EQ(run.status, 0) << run.err;
+  std::vector<std::pair<int, std::string>> marked;
+  for (const json& line : json_lines(run.out))
+    if (line.contains("intervention")) marked.push_back({line["step"].get<int>(), line["intervention"].get<std::string>()});
+  ASSERT_EQ(marked.size(), 2u) << run.out;
+  EXPECT_EQ(marked[0], (std::pair<int, std::string>{5, "ablate 1:1 zero"}));
+  EXPECT_EQ(marked[1], (std::pair<int, std::string>{15, "restore 1:1"}));
+  const json snapshot = json::parse(cpg_test::read_text(out));
+  ASSERT_EQ(snapshot["interventions"].size(), 2u);
+  EXPECT_EQ(snapshot["interventions"][0]["step"], 5);
+  std::remove(out.c_str());
+}
+
+TEST(CliInterventions, BadSchedulesAreInputErrors) {
+  expect_input_error({"train", "--steps", "10", "--at", "5:ablate=3:1"}, {"layer must be in [1, 2]"});
+  expect_input_error({"train", "--steps", "10", "--at", "50:ablate=1:1"}, {"at", "after the last step"});
+  expect_input_error({"train", "--steps", "10", "--at", "5:freeze=A7"}, {"freeze"});
+  expect_input_error({"train", "--steps", "10", "--ablate", "1:1:sideways"}, {"ablation", "zero|uniform"});
+  expect_input_error({"train", "--steps", "10", "--at", "five:ablate=1:1"}, {"at must be STEP:ACTION"});
+}

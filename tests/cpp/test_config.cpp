@@ -87,11 +87,11 @@ TEST(Config, RangesInWordsMatchTheNumbers) {
   EXPECT_EQ(find_field("heads")->range, "1 to 4 layers of 1 to 4 heads, e.g. 1,1");
 }
 
-TEST(Config, OnlyTheLearningRateIsLive) {
+TEST(Config, OnlyTheLearningRateAndFreezingAreLive) {
   std::vector<std::string> live;
   for (const Field& f : config_fields())
     if (f.live) live.push_back(f.name);
-  EXPECT_EQ(live, std::vector<std::string>{"lr"});
+  EXPECT_EQ(live, (std::vector<std::string>{"lr", "freeze"}));
 }
 
 TEST(Config, ApplyLiveTakesEveryLiveFieldAndNothingElse) {
@@ -101,17 +101,19 @@ TEST(Config, ApplyLiveTakesEveryLiveFieldAndNothingElse) {
   Trainer trainer(config);
   TrainConfig next = trainer.config();
   for (const Field& f : config_fields()) {
-    if (f.live) {
-      ASSERT_EQ(f.set_number(next, f.max / 2), "") << f.name;  // every live row is a number today
+    if (f.live && f.numeric()) {
+      ASSERT_EQ(f.set_number(next, f.max / 2), "") << f.name;
     }
   }
+  next.freeze = {"W"};
   next.S = 12;  // not live: must not change
   trainer.apply_live(next);
   for (const Field& f : config_fields()) {
-    if (f.live) {
+    if (f.live && f.numeric()) {
       EXPECT_EQ(f.number(trainer.config()), f.max / 2) << f.name << " is marked live but apply_live ignores it";
     }
   }
+  EXPECT_EQ(trainer.config().freeze, std::vector<std::string>{"W"});
   EXPECT_EQ(trainer.config().S, config.S);
   EXPECT_DOUBLE_EQ(trainer.evaluate().learning_rate, find_field("lr")->max / 2);
 }

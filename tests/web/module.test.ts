@@ -103,7 +103,7 @@ describe('the SIMD module', () => {
 
     it('update and reset check their values too', withEngine(() => simdModule, true, (engine) => {
       expect(() => engine.update({ lr: -1 })).toThrow(/^lr must be in \(0, 10000\]/);
-      expect(() => engine.update({ S: 12 })).toThrow(/^S cannot change during a run \(live: lr\)/);
+      expect(() => engine.update({ S: 12 })).toThrow(/^S cannot change during a run \(live: lr, freeze\)/);
       expect(() => engine.update({ lr: 0.02, T: 10 })).toThrow(/^T cannot change/);
       expect(engine.config()).toMatchObject({ S: 10, T: 20 });
       expect(() => engine.reset(-1)).toThrow(/^seed must be an integer in \[0, 4294967295\]/);

@@ -46,7 +46,7 @@ describe('the table', () => {
   });
 
   it("takes the engine settings' kinds, ranges and liveness from the engine's table", () => {
-    expect(LIVE_ENGINE_KEYS).toEqual(['lr']);
+    expect(LIVE_ENGINE_KEYS).toEqual(['lr', 'freeze']);
     for (const row of SETTINGS) {
       const field = engineField(row.key);
       if (!field) continue;

@@ -180,7 +180,7 @@ describe('worker protocol', () => {
     const lr = await client.update({ lr: 0.01 });
     expect(lr.config?.lr).toBeCloseTo(0.01);
     await expect(client.update({ lr: 0 })).rejects.toThrow(/lr/);
-    await expect(client.update({ S: 12 })).rejects.toThrow(/^S cannot change during a run \(live: lr\)/);
+    await expect(client.update({ S: 12 })).rejects.toThrow(/^S cannot change during a run \(live: lr, freeze\)/);
     await expect(client.update({ learning_rate: 1 } as never)).rejects.toThrow(/^config has no field 'learning_rate'/);
     expect((await client.step(1)).config?.S).toBe(10);
   });

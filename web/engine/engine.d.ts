@@ -98,6 +98,24 @@ export interface FieldRange {
   meaning: string;
 }
 
+export interface Intervention {
+  step: number;
+  /** "ablate 1:1 zero", "restore 1:1", "freeze A1,W", "knockout parents". */
+  action: string;
+}
+
+export type ProbeLawName = 'cycle' | 'sticky' | 'random';
+
+export interface ProbeResult {
+  sequences: number;
+  /** Mean over the probe sequences of max_s |f(s) - pi~(s | query)| for the model, in-context counts and uniform. */
+  error: { model: number; counts: number; uniform: number };
+  /** The first probe sequence: its tokens (T) and the three predictions next to pi~'s row (S). */
+  example: { tokens: Int32Array; truth: Float64Array; model: Float64Array; counts: Float64Array };
+  /** pi~, (S, S) row-major. */
+  law: Float64Array;
+}
+
 /**
  * The Embind class. It owns one trainer, starting from the default config. Free it with
  * delete(). Typed arrays are copies that JS owns (safe to transfer). A wrong layer or head
@@ -113,6 +131,15 @@ export interface RawEngine {
   reset(seed: number): Fallible<undefined>;
   /** Changes live settings of the running run (the engine's live rows: lr), e.g. {lr: 0.01}; any other field is refused by name. */
   update(changes: EngineConfig): Fallible<undefined>;
+  /**
+   * An intervention now: "ablate=L:H[:zero|uniform]", "restore=L:H", "freeze=A1+W" or
+   * "freeze=none", "knockout=parents|position" (L, H 1-based). Call metrics() to see its effect.
+   */
+  intervene(action: string): Fallible<undefined>;
+  /** Every intervention of this run so far. */
+  interventions(): Intervention[];
+  /** The out-of-distribution probe of the current model on a fixed law (cycle|sticky|random or (S, S) rows). */
+  probe(law: ProbeLawName | number[][], lawAlpha: number, sequences: number, seed: number): Fallible<ProbeResult>;
   currentStep(): number;
   diverged(): boolean;
   config(): ResolvedConfig;

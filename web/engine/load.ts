@@ -25,12 +25,15 @@ import type {
   Fig9Setup,
   Fig9SetupInput,
   GraphInfo,
+  Intervention,
   LemmaSettings,
   LemmaView,
   LossHistory,
   Metrics,
   ModelShape,
   ModuleOptions,
+  ProbeLawName,
+  ProbeResult,
   RawEngine,
   RawFig9GraphRun,
   ResolvedConfig,
@@ -50,6 +53,7 @@ export type {
   Fig9Setup,
   Fig9SetupInput,
   GraphInfo,
+  Intervention,
   LemmaSettings,
   LemmaView,
   LossHistory,
@@ -157,6 +161,17 @@ export class Engine {
   /** Changes live settings of the running run (e.g. {lr: 0.01}); throws, naming the field, on anything else. */
   update(changes: EngineConfig): void {
     unwrap(this.raw.update(changes));
+  }
+  /** An intervention now (see RawEngine.intervene); throws, naming what is wrong. */
+  intervene(action: string): void {
+    unwrap(this.raw.intervene(action));
+  }
+  interventions(): Intervention[] {
+    return this.raw.interventions();
+  }
+  /** The out-of-distribution probe of the current model (see RawEngine.probe). */
+  probe(law: ProbeLawName | number[][], lawAlpha = 0.1, sequences = 1000, seed = 0): ProbeResult {
+    return unwrap(this.raw.probe(law, lawAlpha, sequences, seed));
   }
   currentStep(): number {
     return this.raw.currentStep();

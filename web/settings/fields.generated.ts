@@ -261,6 +261,6 @@ export const ENGINE_FIELDS = [
     "default": [],
     "range": "A1..A<L>, W",
     "doc": "parameter blocks kept fixed, comma-separated, e.g. W or A2,W",
-    "live": false
+    "live": true
   }
 ] as const;

@@ -7,6 +7,8 @@ import type {
   LemmaSettings,
   LemmaView,
   Paper2Result,
+  ProbeRequest,
+  ProbeResult,
   Recipes,
   Reply,
   Snapshot,
@@ -89,6 +91,19 @@ export class TrainingClient {
   update(changes: EngineConfig): Promise<Status> {
     return this.request({ type: 'update', changes });
   }
+  /** Plays until exactly `step` steps are trained, then pauses. */
+  runTo(step: number): Promise<Status> {
+    return this.request({ type: 'runTo', step });
+  }
+  /** An intervention now, e.g. "ablate=1:1" (see protocol.ts); a fresh snapshot follows. */
+  intervene(action: string): Promise<Status> {
+    return this.request({ type: 'intervene', action });
+  }
+  /** The out-of-distribution probe of the current model (computed in the worker). */
+  async probe(probe: ProbeRequest): Promise<ProbeResult> {
+    const reply = await this.request<{ type: 'probe'; result: ProbeResult }>({ type: 'probe', ...probe });
+    return reply.result;
+  }
   /** The key-lemma view of a single-parent task (computed in the worker). */
   async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
     const reply = await this.request<{ type: 'lemma'; view: LemmaView }>({ type: 'lemma', config, settings });
@@ -140,7 +155,7 @@ export class TrainingClient {
     if (reply.type === 'reproduced') return this.emit('reproduced', reply);
     const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
     if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
-    if (reply.type === 'lemma' || reply.type === 'recipes') {
+    if (reply.type === 'lemma' || reply.type === 'recipes' || reply.type === 'probe') {
       waiting?.resolve(reply as never);
       return;
     }

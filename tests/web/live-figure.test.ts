@@ -28,6 +28,7 @@ function snapshot(runId: number, step: number, recovery: number[][], batch = rec
     attentionParameterView: [square(), square()], attentionBatchView: [square(), square()],
     queryAttention: [new Float64Array(T)], sampleTokens: Int32Array.from([0, 1, 0, 1]), sampleQueryAttention: [new Float64Array(T)],
     parameters: { widths: [1], A1: [], W: new Float32Array(0) },
+    interventions: [],
     lossSteps: new Float64Array(step > 0 ? [step - 1] : []), losses: new Float64Array(step > 0 ? [1] : []),
   };
 }

@@ -9,7 +9,7 @@ import { inductionTargets } from '../shared/figure-data';
 import { LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
 import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
-import { lemmaMessage, snapshotMessage } from './protocol';
+import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
 
 /** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
 export type EngineHandle = Pick<
@@ -23,6 +23,9 @@ export type EngineHandle = Pick<
   | 'graph'
   | 'reset'
   | 'update'
+  | 'intervene'
+  | 'interventions'
+  | 'probe'
   | 'attentionParameterView'
   | 'attentionBatchView'
   | 'trainLossHistory'
@@ -67,6 +70,8 @@ export class TrainingHost {
   private experimentRunning: Experiment | null = null;
   private experimentCancelled = false;
   private sampleTokens: Int32Array | null = null;
+  /** While playing toward a `runTo` target: the step to stop at. */
+  private stopAtStep: number | null = null;
   private readonly sliceMs: number;
   private readonly frameMs: number;
   private readonly evaluateEveryMs: number;
@@ -127,6 +132,7 @@ export class TrainingHost {
         return this.reply(request.id, 'configured');
       }
       case 'play':
+        this.stopAtStep = null;
         if (this.state !== 'diverged') this.startLoop();
         return this.reply(request.id, this.state === 'diverged' ? this.lastMetrics?.status ?? 'diverged' : 'playing');
       case 'pause':
@@ -142,6 +148,33 @@ export class TrainingHost {
         engine.step(request.n);
         this.afterChange();
         return this.reply(request.id, `stepped ${request.n}`);
+      }
+      case 'runTo': {
+        if (!Number.isInteger(request.step) || request.step < 0 || request.step > 100_000_000)
+          throw new Error(`step must be an integer in [0, 100000000] (got ${request.step})`);
+        const now = engine.currentStep();
+        if (request.step < now) throw new Error(`step ${request.step} is behind the run (at step ${now}); reset first`);
+        this.stopLoop();
+        if (this.state === 'playing') this.state = 'paused';
+        if (request.step === now || this.state === 'diverged') {
+          this.afterChange();
+          return this.reply(request.id, `at step ${now}`);
+        }
+        this.stopAtStep = request.step;
+        this.startLoop();
+        return this.reply(request.id, `running to step ${request.step}`);
+      }
+      case 'intervene': {
+        if (typeof request.action !== 'string' || request.action.length > 200)
+          throw new Error('action must be a short text such as ablate=1:1');
+        engine.intervene(request.action);
+        this.afterChange();
+        return this.reply(request.id, `applied ${request.action}`);
+      }
+      case 'probe': {
+        const result = engine.probe(request.law, request.lawAlpha, request.sequences, request.seed);
+        this.send(probeMessage(request.id, result));
+        return;
       }
       case 'reset': {
         this.stopLoop();
@@ -244,12 +277,21 @@ export class TrainingHost {
       lastTick = sliceStart;
       let budget = msPerStep > 0 ? Math.max(1, Math.floor(this.sliceMs / msPerStep)) : 1;
       if (this.stepsPerSecondLimit > 0) budget = Math.min(budget, Math.floor(allowance));
+      if (this.stopAtStep !== null) budget = Math.min(budget, this.stopAtStep - engine.currentStep());
       if (budget > 0) {
         const done = engine.step(budget);
         const elapsed = this.now() - sliceStart;
         if (done > 0) msPerStep = msPerStep === 0 ? elapsed / done : 0.8 * msPerStep + 0.2 * (elapsed / done);
         allowance -= done;
         windowSteps += done;
+        if (this.stopAtStep !== null && engine.currentStep() >= this.stopAtStep) {
+          // Reached the runTo target exactly: pause there.
+          this.stopAtStep = null;
+          this.state = 'paused';
+          this.loopToken++;
+          this.afterChange();
+          return;
+        }
         if (done < budget) {
           // The engine stopped early: the run diverged.
           this.state = 'diverged';
@@ -338,6 +380,7 @@ export class TrainingHost {
       sampleTokens: Int32Array.from(this.displaySequence(engine)),
       sampleQueryAttention: this.sampleQueryAttention(engine, layers, config.T),
       parameters: evaluated ? this.parameters(engine) : null,
+      interventions: engine.interventions(),
       lossSteps: history.steps,
       losses: history.loss,
     };

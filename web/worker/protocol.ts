@@ -9,10 +9,22 @@
 // never the other way round.
 
 import type {
-  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig,
+  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
+  ProbeLawName, ProbeResult, ResolvedConfig,
 } from '../engine/engine';
 
-export type { EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, LemmaSettings, LemmaView, Metrics, ResolvedConfig };
+export type {
+  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
+  ProbeLawName, ProbeResult, ResolvedConfig,
+};
+
+/** What the out-of-distribution probe runs on: a named law or an (S, S) matrix of rows. */
+export interface ProbeRequest {
+  law: ProbeLawName | number[][];
+  lawAlpha: number;
+  sequences: number;
+  seed: number;
+}
 
 export type Experiment = 'fig9' | 'paper2';
 
@@ -71,6 +83,8 @@ export interface Snapshot {
   sampleQueryAttention: Float64Array[];
   /** First-layer A per head (d_0, d_0) and W (d_L, S); sent with evaluated snapshots only, else null. */
   parameters: { widths: number[]; A1: Float32Array[]; W: Float32Array } | null;
+  /** Every intervention of this run so far (ablations, restores, freezes, knockouts), oldest first. */
+  interventions: Intervention[];
   /** Training-loss history since the previous snapshot: steps and losses, same length. */
   lossSteps: Float64Array;
   losses: Float64Array;
@@ -83,6 +97,16 @@ export type Request =
   | { type: 'play'; id: number }
   | { type: 'pause'; id: number }
   | { type: 'step'; id: number; n: number }
+  /** Plays until exactly `step` steps are trained, then pauses (for exact comparisons). */
+  | { type: 'runTo'; id: number; step: number }
+  /**
+   * An intervention on the running run, playing or paused: "ablate=L:H[:zero|uniform]",
+   * "restore=L:H", "freeze=A1+W" | "freeze=none", "knockout=parents|position". A fresh
+   * snapshot with re-evaluated metrics follows at once.
+   */
+  | { type: 'intervene'; id: number; action: string }
+  /** The out-of-distribution probe of the current model (answered with a `probe` reply). */
+  | ({ type: 'probe'; id: number } & ProbeRequest)
   | { type: 'reset'; id: number; seed?: number }
   /** stepsPerSecond: the most steps per second to run; 0 runs as fast as the machine allows. */
   | { type: 'setSpeed'; id: number; stepsPerSecond: number }
@@ -126,6 +150,7 @@ export type Reply =
   | { type: 'error'; id?: number; message: string }
   | { type: 'lemma'; id: number; view: LemmaView }
   | { type: 'recipes'; id: number; recipes: Recipes }
+  | { type: 'probe'; id: number; result: ProbeResult }
   | { type: 'progress'; experiment: Experiment; fraction: number; message: string }
   | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result };
 
@@ -155,6 +180,13 @@ export function lemmaMessage(id: number, view: LemmaView): Envelope<Reply> {
     view.scatter.i, view.scatter.j, view.scatter.gradient, view.scatter.information,
   ];
   return { message: { type: 'lemma', id, view }, transfer: arrays.map((array) => array.buffer as ArrayBuffer) };
+}
+
+/** The answer to a `probe` request, its typed arrays transferred. */
+export function probeMessage(id: number, result: ProbeResult): Envelope<Reply> {
+  const { example } = result;
+  const arrays = [example.tokens, example.truth, example.model, example.counts, result.law];
+  return { message: { type: 'probe', id, result }, transfer: arrays.map((array) => array.buffer as ArrayBuffer) };
 }
 
 /** Arrays of a snapshot to transfer with postMessage. */

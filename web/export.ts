@@ -79,6 +79,10 @@ export interface RunExport {
   graph: GraphInfo | null;
   test_loss: { step: number; loss: number }[];
   train_loss: { step: number; loss: number }[];
+  /** This run's interventions (ablations, freezes, knockouts), oldest first. */
+  interventions?: { step: number; action: string }[];
+  /** The runs compared with this one, each with the setting it varies. */
+  compared_runs?: unknown[];
   snapshots: unknown[];
 }
 

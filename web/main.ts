@@ -6,6 +6,7 @@ import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
 import { composePng, download, runToJson } from './export';
 import { Messages } from './messages';
+import { Lab } from './lab/lab';
 import { ScienceSections } from './science';
 import {
   PRESETS,
@@ -75,9 +76,12 @@ class Playground {
     },
   );
   private readonly science: ScienceSections;
+  private lab: Lab | null = null;
+  /** The link's comparison (vary=seed:1,2), started once the engine is ready. */
+  private readonly linkedComparison = new URLSearchParams(location.search).get('vary');
 
   constructor() {
-    const { settings, notices } = parseSettings(location.search, { ignore: ['embed'] });
+    const { settings, notices } = parseSettings(location.search, { ignore: ['embed', 'vary'] });
     this.settings = settings;
     for (const notice of notices) this.notice(notice);
     const worker = new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
@@ -88,6 +92,12 @@ class Playground {
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
     this.science = new ScienceSections(this.client);
+    this.lab = new Lab($('lab'), {
+      client: this.client,
+      settings: () => this.settings,
+      makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
+      onChange: () => this.writeUrl(),
+    });
     this.buildPresets();
     this.buildForm();
     this.wireControls();
@@ -100,6 +110,10 @@ class Playground {
       await this.client.init();
       if (await this.configure()) for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
       this.science.enable();
+      if (this.linkedComparison) {
+        const refused = await this.lab?.restoreComparison(this.linkedComparison);
+        if (refused) this.notice(refused);
+      }
     } catch (error) {
       this.showError(`The training engine could not start: ${(error as Error).message}`);
     }
@@ -168,7 +182,10 @@ class Playground {
   }
 
   private writeUrl(): void {
-    const search = settingsToSearch(this.settings);
+    const vary = this.lab?.urlValue();
+    const search = [settingsToSearch(this.settings), vary ? `vary=${encodeURIComponent(vary).replace(/%3A/g, ':').replace(/%2C/g, ',')}` : '']
+      .filter(Boolean)
+      .join('&');
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
   }
 
@@ -407,6 +424,8 @@ class Playground {
       graph: this.figure.graph,
       test_loss: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
       train_loss: [],
+      interventions: this.figure.current?.interventions ?? [],
+      compared_runs: this.lab?.exportRuns() ?? [],
       snapshots: this.figure.history.all(),
     });
     download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);

@@ -38,6 +38,7 @@ function harness() {
   const calls = {
     resets: [] as unknown[], tests: [] as number[], markers: [] as (number | null)[], bars: [] as { recovery: number[][]; names: string[] }[],
     attention: [] as { view: string; slotNames?: string[] }[], graphs: 0,
+    interventions: [] as { step: number; label: string }[][],
   };
   const views: FigureViews = {
     attention: { update: (data) => void calls.attention.push({ view: data.view, slotNames: data.slotNames }), canvases: () => [] },
@@ -49,6 +50,7 @@ function harness() {
       addTest: (step) => void calls.tests.push(step),
       setPhaseMarker: (step) => void calls.markers.push(step),
       setCursorStep: () => undefined,
+      setInterventions: (markers) => void calls.interventions.push([...markers]),
     },
     graph: { update: () => void calls.graphs++ },
   };
@@ -57,6 +59,16 @@ function harness() {
 }
 
 describe('the live figure', () => {
+  it('marks every intervention of the run on the loss chart', () => {
+    const { figure, calls } = harness();
+    const first = snapshot(1, 10, [[0.5]]);
+    figure.receive(first);
+    expect(calls.interventions.at(-1)).toEqual([]);
+    const later = { ...snapshot(1, 20, [[0.5]]), interventions: [{ step: 15, action: 'ablate 1:1 zero' }] };
+    figure.receive(later);
+    expect(calls.interventions.at(-1)).toEqual([{ step: 15, label: 'ablate 1:1 zero' }]);
+  });
+
   it('starts over when the worker says a new run began, not when the step is 0', () => {
     const { figure, calls } = harness();
     figure.setStatus(status(1));

@@ -26,7 +26,7 @@ export interface FigureViews {
   attention: Pick<AttentionPanel, 'update' | 'canvases'>;
   recovery: Pick<RecoveryBars, 'update'>;
   queryStrip: Pick<QueryStrip, 'update'>;
-  lossChart: Pick<LossChart, 'reset' | 'appendTrain' | 'addTest' | 'setPhaseMarker' | 'setCursorStep'> & { element?: HTMLElement };
+  lossChart: Pick<LossChart, 'reset' | 'appendTrain' | 'addTest' | 'setPhaseMarker' | 'setCursorStep' | 'setInterventions'> & { element?: HTMLElement };
   /** The causal graph (the embed page has none). */
   graph?: Pick<GraphView, 'update'> & { svg?: SVGSVGElement };
   /** The first layer's blocks (the playground's "inside the model" card). */
@@ -167,6 +167,7 @@ export class LiveFigure {
       });
     }
     const chart = this.views.lossChart;
+    chart.setInterventions((snapshot.interventions ?? []).map((event) => ({ step: event.step, label: event.action })));
     if (snapshot.lossSteps.length > 0) chart.appendTrain(snapshot.lossSteps, snapshot.losses);
     if (metrics.step !== this.lastTestStep) {
       this.lastTestStep = metrics.step;

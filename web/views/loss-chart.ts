@@ -204,6 +204,7 @@ export class LossChart {
   private phaseStep: number | null = null;
   private phaseLabel = 'phase transition';
   private cursorStep: number | null = null;
+  private interventions: { step: number; label: string }[] = [];
 
   private xRange: [number, number] = [0, 1];
   private yRange: [number, number] = [0, 1];
@@ -323,6 +324,21 @@ export class LossChart {
     this.phaseLabel = label;
     this.renderLegend();
     this.schedule(false);
+  }
+
+  /** Interventions (ablate, restore, freeze, knockout) as labelled vertical lines. */
+  setInterventions(markers: readonly { step: number; label: string }[]): void {
+    const same =
+      markers.length === this.interventions.length &&
+      markers.every((m, i) => m.step === this.interventions[i].step && m.label === this.interventions[i].label);
+    if (same) return;
+    this.interventions = markers.filter((m) => Number.isFinite(m.step)).map((m) => ({ ...m }));
+    this.schedule(false);
+  }
+
+  /** The interventions drawn now (for tests and exports). */
+  get interventionMarkers(): readonly { step: number; label: string }[] {
+    return this.interventions;
   }
 
   setCursorStep(step: number | null): void {
@@ -511,6 +527,16 @@ export class LossChart {
     };
 
     if (this.cursorStep !== null) vertical(this.cursorStep, COLOR.cursor, [], 1.5);
+    // Interventions, labelled from the bottom up so that they clear the phase label at the top.
+    this.interventions.forEach((marker, k) => {
+      const x = vertical(marker.step, COLOR.intervention, [2, 3], 1.25);
+      if (x === null) return;
+      const textWidth = ctx.measureText(marker.label).width;
+      const fitsRight = x + 4 * ratio + textWidth < left + width;
+      ctx.textAlign = fitsRight ? 'left' : 'right';
+      ctx.textBaseline = 'bottom';
+      withHalo(marker.label, fitsRight ? x + 4 * ratio : x - 4 * ratio, top + height - (3 + 13 * (k % 3)) * ratio, COLOR.intervention);
+    });
     if (this.phaseStep !== null) {
       const x = vertical(this.phaseStep, COLOR.marker, [5, 4], 1.25);
       if (x !== null && this.phaseLabel) {

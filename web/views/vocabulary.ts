@@ -29,6 +29,8 @@ export const LOSS_COLOURS = {
   unigram: '#D55E00',
   uniform: '#6b6b6b',
   marker: '#222222',
+  /** Interventions (ablations, freezes, knockouts) on the loss chart. */
+  intervention: '#8a4d00',
   cursor: 'rgba(34, 34, 34, 0.55)',
   grid: 'rgba(0, 0, 0, 0.07)',
   axis: '#555555',

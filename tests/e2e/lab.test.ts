@@ -1,0 +1,71 @@
+// End to end: the lab. Two workers train side by side; ablating the first-layer head of a
+// trained run sends the loss up and restoring it brings it back; the out-of-distribution
+// probe beats the uniform guess; run to step N stops exactly there.
+import { describe, expect, it } from 'vitest';
+
+import { numberIn, openPage, useSite, waitFor } from './browser';
+
+const site = useSite();
+
+const testLoss = async (page: import('playwright-core').Page) => Number((await page.getByTestId('test-loss').textContent()) ?? NaN);
+
+describe('the lab', () => {
+  it('compare: a second run trains in its own worker, in step with Play and Pause, and is in the link', async () => {
+    const { context, page, problems } = await openPage(site, '?preset=induction');
+    await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
+    await page.getByTestId('compare-value').fill('7');
+    await page.getByTestId('compare').click();
+    await waitFor(async () => (await page.getByTestId('run-panel').count()) === 1, 20_000, 'the run panel');
+    expect(await page.getByTestId('run-panel').first().textContent()).toMatch(/Seed = 7/i);
+    await waitFor(async () => decodeURIComponent(page.url()).includes('vary=seed:7'), 5_000, 'the link to hold the comparison');
+    await page.getByTestId('play').click();
+    const counter = page.getByTestId('run-panel').first().getByTestId('train-step');
+    await waitFor(async () => Number(((await counter.textContent()) ?? '0').replace(/,/g, '')) > 50, 30_000, 'the compared run to train');
+    await waitFor(async () => (await numberIn(page, 'train-step')) > 50, 30_000, 'the playground run to train');
+    await page.getByTestId('pause').click();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const a = Number(((await counter.textContent()) ?? '0').replace(/,/g, ''));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(Number(((await counter.textContent()) ?? '0').replace(/,/g, ''))).toBe(a);  // paused together
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('compare: a link with vary=seed:2,3 opens with both compared runs', async () => {
+    const { context, page, problems } = await openPage(site, '?preset=induction&vary=seed:2,3');
+    await waitFor(async () => (await page.getByTestId('run-panel').count()) === 2, 30_000, 'two run panels');
+    expect(await page.getByTestId('run-panel').nth(1).textContent()).toMatch(/Seed = 3/i);
+    await waitFor(async () => decodeURIComponent(page.url()).includes('vary=seed:2,3'), 20_000, 'the link to keep the comparison');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('ablation, run to N and the probe on a trained induction run', async () => {
+    const { context, page, problems } = await openPage(site, '?preset=induction&speed=0');
+    await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
+    await page.getByTestId('run-to-step').fill('600');
+    await page.getByTestId('run-to').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) === 600 && (await page.getByTestId('play').isVisible()), 60_000, 'step 600, paused');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await numberIn(page, 'train-step')).toBe(600);
+    const trained = await testLoss(page);
+    expect(Number.isFinite(trained)).toBe(true);
+
+    await page.getByTestId('ablate-1-1').click();
+    await waitFor(async () => (await page.getByTestId('ablate-1-1').getAttribute('aria-pressed')) === 'true', 10_000, 'the ablation');
+    await waitFor(async () => (await testLoss(page)) > trained + 0.2, 10_000, 'the loss to rise');
+    expect(await page.getByTestId('intervention-log').textContent()).toMatch(/step 600: ablate 1:1 zero/);
+    await page.getByTestId('ablate-1-1').click();
+    await waitFor(async () => (await page.getByTestId('ablate-1-1').getAttribute('aria-pressed')) === 'false', 10_000, 'the restore');
+    await waitFor(async () => Math.abs((await testLoss(page)) - trained) < 0.005, 10_000, 'the loss to come back');
+
+    await page.getByTestId('probe-run').click();
+    const result = page.getByTestId('ood-result');
+    await waitFor(async () => /Over 1,000 sequences/.test((await result.textContent()) ?? ''), 20_000, 'the probe');
+    const numbers = ((await result.textContent()) ?? '').match(/by (\d+\.\d+)/g)!.map((m) => Number(m.slice(3)));
+    const [model, , uniform] = numbers;
+    expect(model).toBeLessThan(uniform);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -59,6 +59,19 @@ describe('the lab', () => {
     await waitFor(async () => (await page.getByTestId('ablate-1-1').getAttribute('aria-pressed')) === 'false', 10_000, 'the restore');
     await waitFor(async () => Math.abs((await testLoss(page)) - trained) < 0.005, 10_000, 'the loss to come back');
 
+    // Freeze A1: training goes on (the loss moves) but the first layer's attention does not.
+    await page.getByTestId('freeze-A1').check();
+    await waitFor(async () => /freeze A1/.test((await page.getByTestId('intervention-log').textContent()) ?? ''), 10_000, 'the freeze');
+    const recoveryBefore = await page.getByTestId('parent-recovery').textContent();
+    const lossBefore = await testLoss(page);
+    await page.getByTestId('run-to-step').fill('800');
+    await page.getByTestId('run-to').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) === 800 && (await page.getByTestId('play').isVisible()), 60_000, 'step 800');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await testLoss(page)).not.toBe(lossBefore);
+    expect(await page.getByTestId('parent-recovery').textContent()).toBe(recoveryBefore);
+    expect(await page.getByTestId('freeze-A1').isChecked()).toBe(true);
+
     await page.getByTestId('probe-run').click();
     const result = page.getByTestId('ood-result');
     await waitFor(async () => /Over 1,000 sequences/.test((await result.textContent()) ?? ''), 20_000, 'the probe');

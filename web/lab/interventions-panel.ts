@@ -103,7 +103,8 @@ export class InterventionsPanel {
       button.textContent = mode ? `head ${head}: ablated (${mode})` : `head ${head}: on`;
       button.disabled = this.busy;
     }
-    // The engine's config follows live freezes: the boxes show what it holds.
+    // The engine's config follows live freezes: the boxes show what it holds (once it answered).
+    if (this.busy) return;
     const frozen = new Set(this.config?.freeze ?? []);
     for (const box of this.freeze.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) {
       box.checked = frozen.has(box.dataset.testid!.replace('freeze-', ''));

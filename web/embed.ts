@@ -41,10 +41,13 @@ const guard = new RunGuard<Settings>({
   toConfig: toEngineConfig,
   speed: () => settings.speed,
   onCrash: (text) => messages.showError(text),
-  onRestarted: () => messages.showError('The training engine stopped and a new one was started. It cannot load saved weights: Resume trains the same settings again from step 0.', false, {
-    label: 'Resume',
-    run: () => void restart(),
-  }),
+  onRestarted: () =>
+    void run(restart).then(() =>
+      messages.showError('The training engine stopped and a new one was started with the same settings, from step 0 (it cannot load saved weights).', false, {
+        label: 'Resume',
+        run: () => void run(() => client.play()).then(() => messages.clearError()),
+      }),
+    ),
   onStartFailed: (text) => messages.showError(text, false, { label: 'Retry', run: () => void start(true) }),
 });
 

@@ -91,7 +91,7 @@ class Playground {
       toConfig: toEngineConfig,
       speed: () => this.settings.speed,
       onCrash: (text) => this.showError(text),
-      onRestarted: (good) => this.offerResume(good),
+      onRestarted: (good) => void this.offerResume(good),
       onStartFailed: (text) => this.messages.showError(text, false, { label: 'Retry', run: () => void this.start(true) }),
     });
     this.client.on('snapshot', (snapshot) => this.receive(snapshot));
@@ -128,22 +128,22 @@ class Playground {
     }
   }
 
-  /** After a crash the new worker is ready: offer to run the last good settings again. */
-  private offerResume(good: Settings | null): void {
+  /**
+   * After a crash the new worker is ready: it gets the last good settings again (the engine
+   * cannot load saved weights, so from step 0), and the banner offers to resume playing.
+   */
+  private async offerResume(good: Settings | null): Promise<void> {
     const step = this.figure.current?.step ?? 0;
-    this.messages.showError(
-      `The training engine stopped and a new one was started. It cannot load saved weights, so Resume trains the same settings again from step 0 (the last snapshot was at step ${step.toLocaleString('en-US')}).`,
-      false,
-      { label: 'Resume', run: () => void this.resume(good) },
-    );
-  }
-
-  private async resume(good: Settings | null): Promise<void> {
     if (good) this.settings = good;
     this.writeUrl();
     this.syncForm();
     this.renderPresets();
-    if (await this.configure()) this.cue('Resumed: the same settings, trained again from step 0.');
+    if (!(await this.configure())) return;
+    this.messages.showError(
+      `The training engine stopped and a new one was started with the same settings. It cannot load saved weights, so it starts again from step 0 (the last snapshot was at step ${step.toLocaleString('en-US')}).`,
+      false,
+      { label: 'Resume', run: () => void this.play().then(() => this.clearError()) },
+    );
   }
 
   /** A refusal: in the banner, and next to the fields it names. */

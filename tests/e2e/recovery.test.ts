@@ -178,10 +178,11 @@ describe('the worker always answers', () => {
     const error = page.getByTestId('error');
     await waitFor(async () => /new one was started/.test((await error.textContent()) ?? ''), 20_000, 'the restart message');
     expect(await error.textContent()).not.toMatch(/\[object/);
-    await page.getByTestId('error-action').click();
     await controlsEnabled(page);
-    await waitFor(async () => (await numberIn(page, 'train-step')) === 0, 10_000, 'a fresh run');
-    await trains(page);
+    await waitFor(async () => (await numberIn(page, 'train-step')) === 0, 10_000, 'a fresh run of the same settings');
+    await page.getByTestId('error-action').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) > 5, 30_000, 'Resume to train');
+    await page.getByTestId('pause').click();
     await page.context().close();
   });
 

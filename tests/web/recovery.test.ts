@@ -7,7 +7,7 @@ import { TrainingClient, type WorkerLike } from '../../web/client';
 import { Engine, loadModule } from '../../web/engine/load';
 import { clip, collapseNotices, describeStartFailure, refusedFields, RunGuard } from '../../web/run-guard';
 import { parseSettings } from '../../web/settings';
-import { budgetError, CALL_BUDGET_MS, estimateCost, modelWidths } from '../../web/shared/step-cost';
+import { budgetError, CALL_BUDGET_MS, modelWidths } from '../../web/shared/step-cost';
 import { Columns, SERIES_CAPACITY } from '../../web/views/loss-chart';
 import { describeError, isFatal, TrainingHost } from '../../web/worker/host';
 import type { Reply, Request } from '../../web/worker/protocol';
@@ -89,18 +89,6 @@ describe('the step budget (web/shared/step-cost.ts)', () => {
     // The pause-latency browser test's model is allowed, one batch more is not.
     expect(budgetError({ S: 64, T: 64, heads: [2, 2], batch: 24, test_size: 512 })).toBeNull();
     expect(budgetError({ S: 64, T: 64, heads: [2, 2], batch: 25, test_size: 512 })).not.toBeNull();
-  });
-
-  it('errs on the slow side of what the engine measures here', async () => {
-    const { module } = await loadModule({ simd: true, wasmBinary });
-    const engine = new Engine(module, true);
-    const input = { S: 32, T: 32, heads: [2, 2], batch: 16, test_size: 128 };
-    engine.configure({ ...input, graph: 'chain' });
-    engine.step(1);
-    const start = performance.now();
-    engine.step(3);
-    const measured = (performance.now() - start) / 3;
-    expect(estimateCost(input).stepMs).toBeGreaterThan(measured / 3);
   });
 
   it('the worker refuses an over-budget configure by name and keeps the previous run', async () => {

@@ -78,7 +78,7 @@ async function start(retry = false): Promise<void> {
   const fallback = { ...presetSettings(DEFAULT_PRESET), speed: settings.speed, view: settings.view };
   try {
     messages.clearError();
-    const started = retry ? await guard.retryStart(settings, fallback) : await guard.start(settings, fallback);
+    const started = retry ? await guard.retryStart(() => settings, fallback) : await guard.start(() => settings, fallback);
     if (started.refused) {
       settings = started.settings;
       messages.showError(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[settings.preset].title} preset instead.`);

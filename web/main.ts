@@ -112,7 +112,8 @@ class Playground {
     const fallback = { ...presetSettings(DEFAULT_PRESET), speed: this.settings.speed, view: this.settings.view };
     try {
       this.clearError();
-      const started = retry ? await this.guard.retryStart(this.settings, fallback) : await this.guard.start(this.settings, fallback);
+      const wanted = () => this.settings;
+      const started = retry ? await this.guard.retryStart(wanted, fallback) : await this.guard.start(wanted, fallback);
       this.newRun(this.client.lastStatus);
       if (started.refused) {
         this.settings = started.settings;

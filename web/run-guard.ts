@@ -95,10 +95,13 @@ export class RunGuard<S> {
    * Loads the engine and configures `settings`; when refused, configures `fallback` instead and
    * reports the refusal. Throws only when the engine cannot be loaded.
    */
-  async start(settings: S, fallback: S): Promise<{ settings: S; refused: string | null }> {
+  async start(wanted: S | (() => S), fallback: S): Promise<{ settings: S; refused: string | null }> {
     await this.client.init();
+    // Read after the engine loaded: the visitor may have picked a preset meanwhile.
+    const settings = typeof wanted === 'function' ? (wanted as () => S)() : wanted;
     const first = await this.configure(settings);
-    if (first.ok === true) return { settings, refused: null };
+    // Superseded: a newer request (a preset picked meanwhile) configures the run.
+    if (first.ok !== false) return { settings, refused: null };
     const refused = first.ok === false ? first.error : null;
     const second = await this.configure(fallback);
     if (second.ok !== true) throw new Error(second.ok === false ? second.error : 'the start was superseded');
@@ -130,9 +133,9 @@ export class RunGuard<S> {
   }
 
   /** Starts a new worker and loads its engine (after a failed load: the Retry button). */
-  async retryStart(settings: S, fallback: S): Promise<{ settings: S; refused: string | null }> {
+  async retryStart(wanted: S | (() => S), fallback: S): Promise<{ settings: S; refused: string | null }> {
     this.client.replaceWorker(this.options.createWorker());
-    return this.start(settings, fallback);
+    return this.start(wanted, fallback);
   }
 
   private async recover(error: Error): Promise<void> {

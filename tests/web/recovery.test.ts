@@ -176,6 +176,17 @@ describe('the run guard (web/run-guard.ts)', () => {
     expect(guard.good?.S).toBe(12);
   });
 
+  it('a preset picked while the engine loads wins over the link', async () => {
+    const { client, guard } = guardOf([new Harness()]);
+    let settings = DEFAULTS;
+    const starting = guard.start(() => settings, DEFAULTS);
+    settings = presetSettings('trigram');
+    const picked = guard.configure(settings);
+    await Promise.all([starting, picked]);
+    await sleep(20);
+    expect(client.lastStatus?.config?.graph).toBe('trigram');
+  });
+
   it('a burst of ten resets skips the superseded ones and keeps playing', async () => {
     const harness = new Harness();
     const { client, guard } = guardOf([harness]);

@@ -140,8 +140,9 @@ export class TrainingHost {
       case 'pause':
         this.stopLoop();
         if (this.state === 'playing') this.state = 'paused';
-        this.afterChange();
-        return this.reply(request.id, 'paused');
+        // Answer first: the evaluation of the snapshot that follows may take a while on a large model.
+        this.reply(request.id, 'paused');
+        return this.afterChange();
       case 'step': {
         if (!Number.isInteger(request.n) || request.n < 1 || request.n > 100000)
           throw new Error(`n must be an integer in [1, 100000] (got ${request.n})`);
@@ -272,7 +273,15 @@ export class TrainingHost {
         windowStart = now;
         windowSteps = 0;
       }
-      if (now - this.lastSnapshot >= this.frameMs) this.postSnapshot(now - this.lastEvaluation >= this.evaluateEveryMs);
+      if (now - this.lastSnapshot >= this.frameMs) {
+        const evaluate = now - this.lastEvaluation >= this.evaluateEveryMs;
+        // An evaluation is another long call on a large model: let a Pause in between first.
+        if (evaluate && this.now() - sliceStart > this.sliceMs) {
+          await this.yieldToEvents();
+          if (token !== this.loopToken) return;
+        }
+        this.postSnapshot(evaluate);
+      }
       await this.yieldToEvents();
     }
   }

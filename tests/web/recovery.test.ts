@@ -25,13 +25,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 class Harness implements WorkerLike {
   readonly host: TrainingHost;
   readonly requests: Request[] = [];
+  readonly replies: Reply[] = [];
   private messageListeners: ((event: MessageEvent<Reply>) => void)[] = [];
   private errorListeners: ((event: ErrorEvent) => void)[] = [];
   terminated = false;
 
   constructor(options: { failLoad?: boolean } = {}) {
     this.host = new TrainingHost(
-      { postMessage: (message) => setTimeout(() => this.messageListeners.forEach((listener) => listener({ data: structuredClone(message) } as MessageEvent<Reply>))) },
+      {
+        postMessage: (message) => {
+          this.replies.push(message);
+          setTimeout(() => this.messageListeners.forEach((listener) => listener({ data: structuredClone(message) } as MessageEvent<Reply>)));
+        },
+      },
       async (simd) => {
         if (options.failLoad) throw new Error('loading the SIMD WebAssembly engine failed: CompileError: WebAssembly.Module(): expected magic word');
         const { module } = await loadModule({ simd: simd ?? true, wasmBinary });
@@ -99,6 +105,22 @@ describe('the step budget (web/shared/step-cost.ts)', () => {
     const after = await client.pause();
     expect(after.runId).toBe(first.runId);
     expect(after.config?.batch).toBe(DEFAULTS.batch);
+  });
+
+  it('answers Pause before the evaluation that follows it', async () => {
+    const harness = new Harness();
+    const client = new TrainingClient(harness);
+    await client.init(true);
+    await client.configure(toEngineConfig(DEFAULTS));
+    await client.play();
+    await sleep(100);
+    const from = harness.replies.length;
+    await client.pause();
+    const after = harness.replies.slice(from);
+    const answer = after.findIndex((reply) => reply.type === 'status' && reply.id !== undefined && reply.state === 'paused');
+    const pausedSnapshot = after.findIndex((reply) => reply.type === 'snapshot' && reply.snapshot.state === 'paused');
+    expect(answer).toBeGreaterThanOrEqual(0);
+    expect(pausedSnapshot === -1 || answer < pausedSnapshot).toBe(true);
   });
 });
 

@@ -93,8 +93,9 @@ describe('the step budget (web/shared/step-cost.ts)', () => {
     expect(budgetError({ S: 64, T: 64, heads: [1, 1], batch: largest, test_size: 512 })).toBeNull();
     expect(budgetError({ S: 64, T: 64, heads: [1, 1], batch: largest + 1, test_size: 512 })).not.toBeNull();
     // The pause-latency browser test's model is allowed, one batch more is not.
-    expect(budgetError({ S: 64, T: 64, heads: [2, 2], batch: 24, test_size: 512 })).toBeNull();
-    expect(budgetError({ S: 64, T: 64, heads: [2, 2], batch: 25, test_size: 512 })).not.toBeNull();
+    expect(budgetError({ S: 64, T: 64, heads: [2, 1], batch: 42, test_size: 512 })).toBeNull();
+    expect(budgetError({ S: 64, T: 64, heads: [2, 1], batch: 43, test_size: 512 })).not.toBeNull();
+    expect(budgetError({ S: 64, T: 64, heads: [2, 2], batch: 1, test_size: 512 })).toMatch(/evaluating the test set/);
   });
 
   it('the worker refuses an over-budget configure by name and keeps the previous run', async () => {

@@ -72,6 +72,27 @@ describe('a refused link never disables the controls', () => {
   });
 });
 
+describe('errors where the visitor looks', () => {
+  it('a divergence shows next to the learning rate and the banner scrolls into view', async () => {
+    const { page } = await openPage('?opt=sgd&lr=1000');
+    await controlsEnabled(page);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.evaluate(() => (document.getElementById('play') as HTMLButtonElement).click());
+    const near = page.locator('#setting-lr-error');
+    await waitFor(async () => (await near.isVisible()) && /diverged/.test((await near.textContent()) ?? ''), 30_000, 'the divergence next to lr');
+    await waitFor(
+      async () =>
+        page.evaluate(() => {
+          const box = (document.getElementById('error') as HTMLElement).getBoundingClientRect();
+          return box.height > 0 && box.top > -2 && box.bottom <= window.innerHeight + 2;
+        }),
+      5_000,
+      'the banner in view',
+    );
+    await page.context().close();
+  });
+});
+
 describe('races and floods', () => {
   it('a burst of ten Resets never leaves Play showing while the worker trains', async () => {
     const { page } = await openPage('');

@@ -79,6 +79,8 @@ export class RunGuard<S> {
   private lastGood: S | null = null;
   private restarts: number[] = [];
   private restarting = false;
+  /** An engine has loaded: before that, a failure is start()'s to report (with a Retry). */
+  private loaded = false;
   private readonly client: TrainingClient;
 
   constructor(private readonly options: RunGuardOptions<S>) {
@@ -97,6 +99,7 @@ export class RunGuard<S> {
    */
   async start(wanted: S | (() => S), fallback: S): Promise<{ settings: S; refused: string | null }> {
     await this.client.init();
+    this.loaded = true;
     // Read after the engine loaded: the visitor may have picked a preset meanwhile.
     const settings = typeof wanted === 'function' ? (wanted as () => S)() : wanted;
     const first = await this.configure(settings);
@@ -134,12 +137,13 @@ export class RunGuard<S> {
 
   /** Starts a new worker and loads its engine (after a failed load: the Retry button). */
   async retryStart(wanted: S | (() => S), fallback: S): Promise<{ settings: S; refused: string | null }> {
+    this.loaded = false;
     this.client.replaceWorker(this.options.createWorker());
     return this.start(wanted, fallback);
   }
 
   private async recover(error: Error): Promise<void> {
-    if (this.restarting) return;
+    if (this.restarting || !this.loaded) return;
     const now = Date.now();
     this.restarts = this.restarts.filter((time) => now - time < 60_000);
     const message = clip(error.message);

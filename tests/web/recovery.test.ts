@@ -250,6 +250,19 @@ describe('the run guard (web/run-guard.ts)', () => {
     expect(client.lastStatus?.step).toBe(0);
   });
 
+  it('a worker script that does not load is left to start, which can be retried', async () => {
+    const first = new Harness();
+    const events: string[] = [];
+    const { guard, made } = guardOf([first], events);
+    const starting = guard.start(DEFAULTS, DEFAULTS);
+    first.crash('');
+    await expect(starting).rejects.toThrow(/could not start/);
+    expect(made()).toBe(0);
+    expect(events).toEqual([]);
+    expect((await guard.retryStart(DEFAULTS, DEFAULTS)).refused).toBeNull();
+    expect(made()).toBe(1);
+  });
+
   it('a failed load is retried with a new worker', async () => {
     const { guard } = guardOf([new Harness({ failLoad: true })]);
     await expect(guard.start(DEFAULTS, DEFAULTS)).rejects.toThrow(/CompileError/);

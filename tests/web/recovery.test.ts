@@ -103,6 +103,8 @@ describe('the step budget (web/shared/step-cost.ts)', () => {
     await client.init(true);
     const first = await client.configure(toEngineConfig(DEFAULTS));
     await expect(client.configure({ ...toEngineConfig(DEFAULTS), S: 64, T: 64, heads: [1, 1], batch: 8192 })).rejects.toThrow(/batch=8192.*100 ms/);
+    // Out of the table's range: the engine's message, not a cost.
+    await expect(client.configure({ ...toEngineConfig(DEFAULTS), S: 1000, batch: 8192 })).rejects.toThrow(/^S=1000 is out of range|^S must be|S.*\[2, 64\]/);
     const after = await client.pause();
     expect(after.runId).toBe(first.runId);
     expect(after.config?.batch).toBe(DEFAULTS.batch);

@@ -424,9 +424,14 @@ function costInput(config: Record<string, unknown> | undefined): CostInput | nul
   const heads = value('heads');
   const list = typeof heads === 'string' ? heads.split(',').map(Number) : heads;
   const input = { S: value('S'), T: value('T'), heads: list, batch: value('batch'), test_size: value('test_size') };
-  const numbers = [input.S, input.T, input.batch, input.test_size];
-  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n) && n > 0)) return null;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((h) => Number.isInteger(h) && h >= 1 && h <= 4)) return null;
+  // Out of the table's range: the engine's own message names the field better than a cost would.
+  const inRange = (name: 'S' | 'T' | 'batch' | 'test_size') => {
+    const field = ENGINE_FIELDS.find((f) => f.name === name) as { min?: number; max?: number } | undefined;
+    const n = input[name];
+    return typeof n === 'number' && Number.isFinite(n) && n >= (field?.min ?? 1) && n <= (field?.max ?? Infinity);
+  };
+  if (!(['S', 'T', 'batch', 'test_size'] as const).every(inRange)) return null;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 4 || !list.every((h) => Number.isInteger(h) && h >= 1 && h <= 4)) return null;
   return input as CostInput;
 }
 

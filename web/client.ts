@@ -47,20 +47,54 @@ export class TrainingClient {
     snapshot: new Set<Listener<Snapshot>>(),
     status: new Set<Listener<Status>>(),
     error: new Set<Listener<Error>>(),
+    /** The engine or the worker broke: start a new worker (replaceWorker) to go on. */
+    fatal: new Set<Listener<Error>>(),
     progress: new Set<Listener<ExperimentProgress>>(),
     reproduced: new Set<Listener<ExperimentResult>>(),
   };
   /** The last status seen, so a late subscriber can read the current state. */
   lastStatus: Status | null = null;
 
-  constructor(private readonly worker: WorkerLike) {
-    worker.addEventListener('message', (event) => this.receive(event.data));
-    worker.addEventListener('error', (event) => {
-      const error = new Error(`the training worker failed: ${event.message || 'it could not start'}`);
-      for (const { reject } of this.pending.values()) reject(error);
-      this.pending.clear();
-      this.emit('error', error);
+  private worker: WorkerLike;
+
+  constructor(worker: WorkerLike) {
+    this.worker = worker;
+    this.attach(worker);
+  }
+
+  /**
+   * Swaps in a new worker (after a crash, or to retry a failed load): the old one is stopped,
+   * its pending requests are rejected, and listeners stay subscribed. Send init again.
+   */
+  replaceWorker(worker: WorkerLike): void {
+    const old = this.worker;
+    this.worker = worker;
+    old.terminate();
+    this.rejectPending(new Error('the training worker was restarted'));
+    this.lastStatus = null;
+    this.attach(worker);
+  }
+
+  private attach(worker: WorkerLike): void {
+    worker.addEventListener('message', (event) => {
+      if (worker === this.worker) this.receive(event.data);
     });
+    worker.addEventListener('error', (event) => {
+      if (worker !== this.worker) return;
+      event.preventDefault?.();
+      const error = new Error(
+        event.message
+          ? `the training worker failed: ${event.message.replace(/^Uncaught /, '')}`
+          : 'the training worker could not start (its script did not load)',
+      );
+      this.rejectPending(error);
+      this.emit('fatal', error);
+    });
+  }
+
+  private rejectPending(error: Error): void {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
   }
 
   init(simd?: boolean): Promise<Status> {
@@ -125,6 +159,7 @@ export class TrainingClient {
   on(type: 'snapshot', listener: Listener<Snapshot>): () => void;
   on(type: 'status', listener: Listener<Status>): () => void;
   on(type: 'error', listener: Listener<Error>): () => void;
+  on(type: 'fatal', listener: Listener<Error>): () => void;
   on(type: 'progress', listener: Listener<ExperimentProgress>): () => void;
   on(type: 'reproduced', listener: Listener<ExperimentResult>): () => void;
   on(type: keyof TrainingClient['listeners'], listener: Listener<never>): () => void {
@@ -135,9 +170,7 @@ export class TrainingClient {
 
   terminate(): void {
     this.worker.terminate();
-    const error = new Error('the training worker was stopped');
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
+    this.rejectPending(new Error('the training worker was stopped'));
   }
 
   private request<R = Status>(message: Outgoing): Promise<R> {
@@ -166,7 +199,12 @@ export class TrainingClient {
       return;
     }
     const error = new Error(reply.message);
-    if (waiting) waiting.reject(error);
+    if (reply.fatal) {
+      // The engine cannot be trusted any more: every request still waiting fails with it.
+      waiting?.reject(error);
+      this.rejectPending(error);
+      this.emit('fatal', error);
+    } else if (waiting) waiting.reject(error);
     else this.emit('error', error);
   }
 

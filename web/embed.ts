@@ -5,14 +5,17 @@ import './embed.css';
 
 import { TrainingClient } from './client';
 import { Messages } from './messages';
-import { PRESETS, parseSettings, settingsToSearch, toEngineConfig } from './settings';
+import { collapseNotices, describeStartFailure, RunGuard } from './run-guard';
+import { DEFAULT_PRESET, PRESETS, parseSettings, presetSettings, settingsToSearch, toEngineConfig, type Settings } from './settings';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 
 const messages = new Messages({ notices: $('notices'), error: $('error') });
-const { settings, notices } = parseSettings(location.search, { ignore: ['embed'] });
+const parsed = parseSettings(location.search, { ignore: ['embed'] });
+let settings: Settings = parsed.settings;
+const notices = collapseNotices(parsed.notices);
 if (reducedMotion.matches && !new URLSearchParams(location.search).has('speed')) settings.speed = 10;
 for (const text of notices) messages.notice(text, false);
 $('embed-preset').textContent = PRESETS[settings.preset].title;
@@ -30,7 +33,23 @@ const figure = new LiveFigure(
   },
 );
 figure.setView(settings.view);
-const client = new TrainingClient(new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }));
+const createWorker = () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
+const client = new TrainingClient(createWorker());
+const guard = new RunGuard<Settings>({
+  client,
+  createWorker,
+  toConfig: toEngineConfig,
+  speed: () => settings.speed,
+  onCrash: (text) => messages.showError(text),
+  onRestarted: () =>
+    void run(restart).then(() =>
+      messages.showError('The training engine stopped and a new one was started with the same settings, from step 0 (it cannot load saved weights).', false, {
+        label: 'Resume',
+        run: () => void run(() => client.play()).then(() => messages.clearError()),
+      }),
+    ),
+  onStartFailed: (text) => messages.showError(text, false, { label: 'Retry', run: () => void start(true) }),
+});
 
 let playing = false;
 let pausedBecauseHidden = false;
@@ -47,20 +66,35 @@ client.on('snapshot', (snapshot) => figure.receive(snapshot));
 
 const run = (action: () => Promise<unknown>) => messages.attempt(action);
 
+/** A new run of the settings; the previous run stays when the engine refuses them. */
 async function restart(): Promise<void> {
-  await client.configure(toEngineConfig(settings));
-  await client.setSpeed(settings.speed);
+  const outcome = await guard.configure(settings);
+  if (outcome.ok === false) throw new Error(outcome.error);
+  if (outcome.ok === true) messages.clearError();
+}
+
+/** Loads the engine and starts the run; a refused link falls back to the default preset. */
+async function start(retry = false): Promise<void> {
+  const fallback = { ...presetSettings(DEFAULT_PRESET), speed: settings.speed, view: settings.view };
+  try {
+    messages.clearError();
+    const started = retry ? await guard.retryStart(() => settings, fallback) : await guard.start(() => settings, fallback);
+    if (started.refused) {
+      settings = started.settings;
+      messages.showError(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[settings.preset].title} preset instead.`);
+      $('embed-preset').textContent = PRESETS[settings.preset].title;
+      $('embed-description').textContent = PRESETS[settings.preset].description;
+    }
+    for (const id of ['play', 'step', 'reset']) ($(id) as HTMLButtonElement).disabled = false;
+  } catch (error) {
+    messages.showError(describeStartFailure(error), false, { label: 'Retry', run: () => void start(true) });
+  }
 }
 
 $('play').addEventListener('click', () => void run(() => client.play()));
 $('pause').addEventListener('click', () => void run(() => client.pause()));
 $('step').addEventListener('click', () => void run(() => client.step(1)));
-$('reset').addEventListener('click', () => void run(async () => {
-  const wasPlaying = playing;
-  messages.clearError();
-  await restart();
-  if (wasPlaying) await client.play();
-}));
+$('reset').addEventListener('click', () => void run(restart));
 
 // Pause while scrolled off screen; resume when back, if it was playing.
 new IntersectionObserver((entries) => {
@@ -82,8 +116,4 @@ function postHeight(): void {
 new ResizeObserver(postHeight).observe(document.body);
 postHeight();
 
-void run(async () => {
-  await client.init();
-  await restart();
-  for (const id of ['play', 'step', 'reset']) ($(id) as HTMLButtonElement).disabled = false;
-});
+void start();

@@ -7,9 +7,11 @@ import { embedSnippet, embedUrl } from './embed-snippet';
 import { composePng, download, runToJson } from './export';
 import { Messages } from './messages';
 import { Lab } from './lab/lab';
+import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
 import { ScienceSections } from './science';
 import {
   PRESETS,
+  DEFAULT_PRESET,
   PRESET_NAMES,
   formatSetting,
   liveEngineChange,
@@ -61,6 +63,7 @@ const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
 class Playground {
   private settings: Settings;
   private readonly client: TrainingClient;
+  private readonly guard: RunGuard<Settings>;
   private viewingHistory = false;
   private playing = false;
 
@@ -83,9 +86,18 @@ class Playground {
   constructor() {
     const { settings, notices } = parseSettings(location.search, { ignore: ['embed', 'vary'] });
     this.settings = settings;
-    for (const notice of notices) this.notice(notice);
-    const worker = new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
-    this.client = new TrainingClient(worker);
+    for (const notice of collapseNotices(notices)) this.notice(notice);
+    const createWorker = () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
+    this.client = new TrainingClient(createWorker());
+    this.guard = new RunGuard<Settings>({
+      client: this.client,
+      createWorker,
+      toConfig: toEngineConfig,
+      speed: () => this.settings.speed,
+      onCrash: (text) => this.showError(text),
+      onRestarted: (good) => void this.offerResume(good),
+      onStartFailed: (text) => this.messages.showError(text, false, { label: 'Retry', run: () => void this.start(true) }),
+    });
     this.client.on('snapshot', (snapshot) => this.receive(snapshot));
     this.figure.setView(this.settings.view);
     this.figure.setEditable(this.settings.graph === 'custom');
@@ -105,17 +117,66 @@ class Playground {
     void this.start();
   }
 
-  private async start(): Promise<void> {
+  /** Loads the engine and starts the run; a refused link falls back to the default settings. */
+  private async start(retry = false): Promise<void> {
+    const fallback = { ...presetSettings(DEFAULT_PRESET), speed: this.settings.speed, view: this.settings.view };
     try {
-      await this.client.init();
-      if (await this.configure()) for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
+      this.clearError();
+      const wanted = () => this.settings;
+      const started = retry ? await this.guard.retryStart(wanted, fallback) : await this.guard.start(wanted, fallback);
+      this.newRun(this.client.lastStatus);
+      if (started.refused) {
+        this.settings = started.settings;
+        this.writeUrl();
+        this.syncForm();
+        this.renderPresets();
+        this.refused(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[fallback.preset].title} preset instead.`);
+      }
+      for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
       this.science.enable();
       if (this.linkedComparison) {
         const refused = await this.lab?.restoreComparison(this.linkedComparison);
         if (refused) this.notice(refused);
       }
     } catch (error) {
-      this.showError(`The training engine could not start: ${(error as Error).message}`);
+      this.messages.showError(describeStartFailure(error), false, { label: 'Retry', run: () => void this.start(true) });
+    }
+  }
+
+  /**
+   * After a crash the new worker is ready: it gets the last good settings again (the engine
+   * cannot load saved weights, so from step 0), and the banner offers to resume playing.
+   */
+  private async offerResume(good: Settings | null): Promise<void> {
+    const step = this.figure.current?.step ?? 0;
+    if (good) this.settings = good;
+    this.writeUrl();
+    this.syncForm();
+    this.renderPresets();
+    if (!(await this.configure())) return;
+    this.messages.showError(
+      `The training engine stopped and a new one was started with the same settings. It cannot load saved weights, so it starts again from step 0 (the last snapshot was at step ${step.toLocaleString('en-US')}).`,
+      false,
+      { label: 'Resume', run: () => void this.play().then(() => this.clearError()) },
+    );
+  }
+
+  /** A refusal: in the banner, and next to the fields it names. */
+  private refused(text: string): void {
+    this.showError(text);
+    for (const key of refusedFields(text, FORM_FIELDS.map((f) => f.key))) {
+      const message = document.getElementById(key === 'spec' ? 'graph-message' : `setting-${key}-error`);
+      if (!message) continue;
+      message.textContent = text;
+      message.dataset.source = 'engine';
+      message.hidden = false;
+    }
+  }
+
+  private clearRefusals(): void {
+    for (const message of document.querySelectorAll<HTMLElement>('[data-source="engine"]')) {
+      message.hidden = true;
+      delete message.dataset.source;
     }
   }
 
@@ -123,25 +184,25 @@ class Playground {
 
   /** A new run with the current settings; on a bad config the previous run stays. */
   private async configure(): Promise<boolean> {
-    try {
-      const status = await this.client.configure(toEngineConfig(this.settings));
-      await this.client.setSpeed(this.settings.speed);
-      this.newRun(status);
-      this.clearError();
-      return true;
-    } catch (error) {
-      this.showError((error as Error).message);
+    const outcome = await this.guard.configure(this.settings);
+    if (outcome.ok === 'superseded') return true;
+    if (outcome.ok === false) {
+      this.refused(outcome.error);
       return false;
     }
+    this.newRun(outcome.status);
+    this.clearError();
+    for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
+    return true;
   }
 
-  private newRun(status: Status): void {
+  /** A run started; Play and Pause follow the worker's status messages, not this. */
+  private newRun(status: Status | null): void {
     this.viewingHistory = false;
-    this.figure.setStatus(status);
+    if (status) this.figure.setStatus(status);
     this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
-    this.playing = false;
-    this.renderTransport();
+    this.clearRefusals();
   }
 
   private async changeSetting(key: SettingKey, value: Settings[SettingKey]): Promise<void> {
@@ -160,10 +221,8 @@ class Playground {
     if (key === 'view') return this.figure.setView(this.settings.view);
     if (key === 'speed') return void this.client.setSpeed(this.settings.speed);
     if (!needsReset(before, this.settings)) return;
-    const wasPlaying = this.playing;
     if (await this.configure()) {
       this.cue(`${settingRow(key).label} changed: training restarted from step 0.`);
-      if (wasPlaying) await this.client.play();
     } else {
       this.settings = before;
       this.writeUrl();
@@ -173,12 +232,11 @@ class Playground {
   }
 
   private async choosePreset(name: PresetName): Promise<void> {
-    const wasPlaying = this.playing;
     this.settings = { ...presetSettings(name), speed: this.settings.speed, view: this.settings.view };
     this.writeUrl();
     this.syncForm();
     this.renderPresets();
-    if ((await this.configure()) && wasPlaying) await this.client.play();
+    await this.configure();
   }
 
   private writeUrl(): void {
@@ -334,16 +392,28 @@ class Playground {
   }
 
   private async reset(): Promise<void> {
-    const wasPlaying = this.playing;
-    // A reset is a fresh run of the same settings: reconfigure so the history and chart restart too.
-    if ((await this.configure()) && wasPlaying) await this.client.play();
+    // A reset is a fresh run of the same settings: reconfigure so the history and chart restart
+    // too. A burst of resets runs the first and the last; playing goes on if it was.
+    await this.configure();
   }
 
   private status(status: Status): void {
     this.playing = status.state === 'playing';
     this.figure.setStatus(status);
-    if (status.state === 'diverged') this.showError(`Training stopped: ${status.message} Press Reset to start again.`, true);
+    if (status.state === 'diverged') this.diverged(status.message);
     this.renderTransport();
+  }
+
+  /** A diverged run: in the banner and next to the learning rate, the usual cause. */
+  private diverged(message: string): void {
+    const text = `Training stopped: ${message} Press Reset to start again.`;
+    this.showError(text, true);
+    const near = document.getElementById('setting-lr-error');
+    if (near) {
+      near.textContent = `Training diverged at this learning rate: ${message}`;
+      near.dataset.source = 'engine';
+      near.hidden = false;
+    }
   }
 
   private renderTransport(): void {
@@ -356,7 +426,7 @@ class Playground {
 
   private receive(snapshot: Snapshot): void {
     this.figure.receive(snapshot);
-    if (snapshot.metrics.diverged) this.showError(`Training stopped: ${snapshot.metrics.status} Press Reset to start again.`, true);
+    if (snapshot.metrics.diverged) this.diverged(snapshot.metrics.status);
     this.renderHistoryControl();
   }
 
@@ -368,17 +438,15 @@ class Playground {
     const message = $('graph-message');
     const before = this.settings;
     this.settings = { ...this.settings, spec };
-    try {
-      const wasPlaying = this.playing;
-      const status = await this.client.configure(toEngineConfig(this.settings));
-      this.newRun(status);
+    const outcome = await this.guard.configure(this.settings);
+    if (outcome.ok === true) {
+      this.newRun(outcome.status);
       message.hidden = true;
       this.writeUrl();
       this.syncForm();
-      if (wasPlaying) await this.client.play();
-    } catch (error) {
+    } else if (outcome.ok === false) {
       this.settings = before;
-      message.textContent = `Not a valid graph yet: ${(error as Error).message}`;
+      message.textContent = `Not a valid graph yet: ${outcome.error}`;
       message.hidden = false;
     }
   }

@@ -3,7 +3,7 @@
 // an engine of their own), so the live run and the page stay responsive.
 import type { TrainingClient } from './client';
 import { download } from './export';
-import { validateSetting } from './settings';
+import { shown, validateSetting } from './settings';
 import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
@@ -77,7 +77,7 @@ export class ScienceSections {
     const read = (id: string, key: 'graph_seed' | 'lr', label: string, low: number, high: number) => {
       const raw = $<HTMLInputElement>(id).value.trim();
       const value = Number(raw);
-      if (raw === '' || !Number.isFinite(value) || value < low || value > high) throw new Error(`${label} must be a number in [${low}, ${high}] (got '${raw}')`);
+      if (raw === '' || !Number.isFinite(value) || value < low || value > high) throw new Error(`${label} must be a number in [${low}, ${high}] (got '${shown(raw)}')`);
       if (key === 'graph_seed') {
         const checked = validateSetting('graph_seed', raw, label);
         if ('error' in checked) throw new Error(checked.error);

@@ -76,6 +76,9 @@ interface RecoveryPoint {
   batch: number;
 }
 
+/** Most recovery points kept for the phase marker. */
+export const MAX_RECOVERY_POINTS = 4096;
+
 const defaultSchedule = (draw: () => void, waitMs: number) => window.setTimeout(() => requestAnimationFrame(draw), waitMs);
 
 export class LiveFigure {
@@ -165,6 +168,12 @@ export class LiveFigure {
         parameter: headlineRecovery(metrics.parent_recovery),
         batch: headlineRecovery(metrics.parent_recovery_batch),
       });
+      // Bounded whatever the run's length: when full, keep every other point (and the last).
+      if (this.points.length > MAX_RECOVERY_POINTS) {
+        const kept = this.points.filter((_, i) => i % 2 === 1 || i === this.points.length - 1);
+        this.points.length = 0;
+        this.points.push(...kept);
+      }
     }
     const chart = this.views.lossChart;
     chart.setInterventions((snapshot.interventions ?? []).map((event) => ({ step: event.step, label: event.action })));

@@ -120,16 +120,34 @@ function extremes(values: ArrayLike<number>, start: number, end: number): [numbe
   return [low, high];
 }
 
-// --- a growable pair of columns --------------------------------------------------------------
+// --- a bounded pair of columns ---------------------------------------------------------------
 
-class Columns {
+/** Most points a series keeps, whatever the length of the run (memory stays bounded). */
+export const SERIES_CAPACITY = 8192;
+
+/**
+ * Steps and values (and a smoothed value) of one series, at most `capacity` points: when full,
+ * neighbours merge pairwise (the mean of their values, the later step), as the engine's loss
+ * history does, so a long run keeps its whole curve at a coarser grain.
+ */
+export class Columns {
   steps = new Float64Array(1024);
   values = new Float64Array(1024);
   /** Extra per-point column (the smoothed training loss). */
   smooth = new Float64Array(1024);
   length = 0;
 
-  push(step: number, value: number, smooth = NaN): void {
+  constructor(private readonly capacity = SERIES_CAPACITY) {
+    if (capacity < 2 || capacity % 2 !== 0) throw new Error('Columns capacity must be even and at least 2');
+  }
+
+  /** Appends a point; returns true when the series was thinned to make room (indices changed). */
+  push(step: number, value: number, smooth = NaN): boolean {
+    let thinned = false;
+    if (this.length === this.capacity) {
+      this.mergePairs();
+      thinned = true;
+    }
     if (this.length === this.steps.length) {
       const grow = (a: Float64Array) => {
         const b = new Float64Array(a.length * 2);
@@ -144,6 +162,18 @@ class Columns {
     this.values[this.length] = value;
     this.smooth[this.length] = smooth;
     this.length++;
+    return thinned;
+  }
+
+  private mergePairs(): void {
+    const mean = (a: number, b: number) => (Number.isFinite(a) ? (Number.isFinite(b) ? 0.5 * (a + b) : a) : b);
+    const pairs = Math.floor(this.length / 2);
+    for (let k = 0; k < pairs; k++) {
+      this.steps[k] = this.steps[2 * k + 1];
+      this.values[k] = mean(this.values[2 * k], this.values[2 * k + 1]);
+      this.smooth[k] = this.smooth[2 * k + 1];
+    }
+    this.length = pairs;
   }
 
   clear(): void {
@@ -303,7 +333,7 @@ export class LossChart {
         this.emaCount++;
       }
       const smooth = this.emaCount > 0 ? this.emaSum / (1 - Math.pow(EMA_BETA, this.emaCount)) : NaN;
-      this.train.push(steps[i], loss, smooth);
+      if (this.train.push(steps[i], loss, smooth)) this.trainDecimator.reset();
     }
     if (n > 0) this.schedule(true);
   }

@@ -6,7 +6,8 @@
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
 import { inductionTargets } from '../shared/figure-data';
-import { LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
+import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
+import { budgetError, type CostInput } from '../shared/step-cost';
 import { PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
 import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
@@ -50,6 +51,8 @@ export interface HostOptions {
   evaluateEveryMs?: number;  // shortest time between two test-set evaluations while playing
   now?: () => number;
   yieldToEvents?: () => Promise<void>;
+  /** Longest a single engine call may be estimated to take (web/shared/step-cost.ts); configs above are refused. */
+  callBudgetMs?: number;
 }
 
 const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -77,6 +80,7 @@ export class TrainingHost {
   private readonly evaluateEveryMs: number;
   private readonly now: () => number;
   private readonly yieldToEvents: () => Promise<void>;
+  private readonly callBudgetMs: number | undefined;
 
   constructor(
     private readonly port: Port,
@@ -88,6 +92,7 @@ export class TrainingHost {
     this.evaluateEveryMs = options.evaluateEveryMs ?? 150;
     this.now = options.now ?? (() => performance.now());
     this.yieldToEvents = options.yieldToEvents ?? defaultYield;
+    this.callBudgetMs = options.callBudgetMs;
   }
 
   private queue: Promise<void> = Promise.resolve();
@@ -101,7 +106,7 @@ export class TrainingHost {
       try {
         await this.dispatch(request);
       } catch (error) {
-        this.port.postMessage({ type: 'error', id: request.id, message: describeError(error) });
+        this.port.postMessage({ type: 'error', id: request.id, message: describeError(error), ...(isFatal(error) ? { fatal: true } : {}) });
       }
     });
     return this.queue;
@@ -116,6 +121,9 @@ export class TrainingHost {
     const engine = this.requireEngine();
     switch (request.type) {
       case 'configure': {
+        // Refused before touching the engine, so the previous run stays as it was.
+        const overBudget = costInput(request.config) && budgetError(costInput(request.config) as CostInput, this.callBudgetMs);
+        if (overBudget) throw new Error(overBudget);
         const wasPlaying = this.state === 'playing';
         this.stopLoop();
         try {
@@ -138,8 +146,9 @@ export class TrainingHost {
       case 'pause':
         this.stopLoop();
         if (this.state === 'playing') this.state = 'paused';
-        this.afterChange();
-        return this.reply(request.id, 'paused');
+        // Answer first: the evaluation of the snapshot that follows may take a while on a large model.
+        this.reply(request.id, 'paused');
+        return this.afterChange();
       case 'step': {
         if (!Number.isInteger(request.n) || request.n < 1 || request.n > 100000)
           throw new Error(`n must be an integer in [1, 100000] (got ${request.n})`);
@@ -253,7 +262,7 @@ export class TrainingHost {
     const token = ++this.loopToken;
     void this.loop(token).catch((error) => {
       this.state = 'paused';
-      this.port.postMessage({ type: 'error', message: `training stopped: ${describeError(error)}` });
+      this.port.postMessage({ type: 'error', message: `training stopped: ${describeError(error)}`, ...(isFatal(error) ? { fatal: true } : {}) });
       this.postStatus();
     });
   }
@@ -306,7 +315,15 @@ export class TrainingHost {
         windowStart = now;
         windowSteps = 0;
       }
-      if (now - this.lastSnapshot >= this.frameMs) this.postSnapshot(now - this.lastEvaluation >= this.evaluateEveryMs);
+      if (now - this.lastSnapshot >= this.frameMs) {
+        const evaluate = now - this.lastEvaluation >= this.evaluateEveryMs;
+        // An evaluation is another long call on a large model: let a Pause in between first.
+        if (evaluate && this.now() - sliceStart > this.sliceMs) {
+          await this.yieldToEvents();
+          if (token !== this.loopToken) return;
+        }
+        this.postSnapshot(evaluate);
+      }
       await this.yieldToEvents();
     }
   }
@@ -444,8 +461,50 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+/** The fields of a configure request the cost estimate needs (defaults for the missing), or null when unreadable. */
+function costInput(config: Record<string, unknown> | undefined): CostInput | null {
+  const value = (name: string) => config?.[name] ?? ENGINE_FIELDS.find((field) => field.name === name)?.default;
+  const heads = value('heads');
+  const list = typeof heads === 'string' ? heads.split(',').map(Number) : heads;
+  const input = { S: value('S'), T: value('T'), heads: list, batch: value('batch'), test_size: value('test_size') };
+  // Out of the table's range: the engine's own message names the field better than a cost would.
+  const inRange = (name: 'S' | 'T' | 'batch' | 'test_size') => {
+    const field = ENGINE_FIELDS.find((f) => f.name === name) as { min?: number; max?: number } | undefined;
+    const n = input[name];
+    return typeof n === 'number' && Number.isFinite(n) && n >= (field?.min ?? 1) && n <= (field?.max ?? Infinity);
+  };
+  if (!(['S', 'T', 'batch', 'test_size'] as const).every(inRange)) return null;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 4 || !list.every((h) => Number.isInteger(h) && h >= 1 && h <= 4)) return null;
+  return input as CostInput;
+}
+
+/**
+ * Whether an error means the engine itself broke (a trap, an abort, running out of memory, a
+ * C++ exception that was not turned into a value), so its state cannot be trusted any more and
+ * the page should start a new worker.
+ */
+export function isFatal(error: unknown): boolean {
+  if (typeof error === 'number') return true;
+  if (typeof WebAssembly !== 'undefined') {
+    if (error instanceof WebAssembly.RuntimeError) return true;
+    const exception = (WebAssembly as unknown as { Exception?: new (...args: never[]) => unknown }).Exception;
+    if (exception && error instanceof exception) return true;
+  }
+  if (error instanceof RangeError && /memory|allocation|array buffer/i.test(error.message)) return true;
+  return error instanceof Error && /^Aborted\(/.test(error.message);
+}
+
+/** Words for any error, never "[object WebAssembly.Exception]" or a bare number. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
   if (typeof error === 'number') return `the engine failed (code ${error}) without a message`;
-  return String(error);
+  if (typeof WebAssembly !== 'undefined') {
+    if (error instanceof WebAssembly.RuntimeError) return `the engine crashed (${error.message || 'a WebAssembly trap'})`;
+    const exception = (WebAssembly as unknown as { Exception?: new (...args: never[]) => unknown }).Exception;
+    if (exception && error instanceof exception) return 'the engine crashed with an internal error (likely out of memory)';
+  }
+  if (error instanceof RangeError && /memory|allocation|array buffer/i.test(error.message))
+    return `the engine ran out of memory (${error.message})`;
+  if (error instanceof Error) return /^Aborted\(/.test(error.message) ? `the engine stopped: ${error.message}` : error.message;
+  const text = String(error);
+  return text.startsWith('[object ') ? 'the engine failed with an unknown error' : text;
 }

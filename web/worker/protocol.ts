@@ -147,7 +147,8 @@ export interface Status {
 export type Reply =
   | { type: 'snapshot'; snapshot: Snapshot }
   | Status
-  | { type: 'error'; id?: number; message: string }
+  /** fatal: the engine or the worker broke (a trap, out of memory, a crash); the page starts a new worker. */
+  | { type: 'error'; id?: number; message: string; fatal?: boolean }
   | { type: 'lemma'; id: number; view: LemmaView }
   | { type: 'recipes'; id: number; recipes: Recipes }
   | { type: 'probe'; id: number; result: ProbeResult }

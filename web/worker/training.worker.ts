@@ -19,8 +19,8 @@ const host = new TrainingHost(port, (simd) => loadEngine({ simd }));
 
 scope.onmessage = (event: MessageEvent<Request>) => void host.handle(event.data);
 scope.addEventListener('error', (event) => {
-  port.postMessage({ type: 'error', message: `worker crashed: ${event.message}` });
+  port.postMessage({ type: 'error', message: `the training worker crashed: ${event.message}`, fatal: true });
 });
 scope.addEventListener('unhandledrejection', (event) => {
-  port.postMessage({ type: 'error', message: `worker crashed: ${describeError(event.reason)}` });
+  port.postMessage({ type: 'error', message: `the training worker crashed: ${describeError(event.reason)}`, fatal: true });
 });

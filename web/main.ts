@@ -15,7 +15,9 @@ import {
   needsReset,
   parseSettings,
   presetSettings,
+  sameValue,
   settingRow,
+  SETTINGS,
   settingsToSearch,
   toEngineConfig,
   validateSetting,
@@ -24,6 +26,9 @@ import {
   type Settings,
 } from './settings';
 import { parentsToSpec } from './views/graph-view';
+import { AutoPace } from './views/pace';
+import { presetThumbnail, SHORT_TITLES } from './views/preset-thumbnail';
+import { headlineRecovery } from './views/vocabulary';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
 
@@ -33,8 +38,13 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   return element as T;
 };
 
-// Speed slider positions -> steps per second (0 = as fast as the machine allows).
-const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
+// Speed slider positions -> steps per second. 0 is the auto pace (views/pace.ts): full speed,
+// slowed while layer 1 finds the graph; 10000 is more than the engine manages, i.e. "max".
+const SPEEDS = [1, 3, 10, 30, 100, 300, 10000, 0];
+const MAX_SPEED = 10000;
+const speedText = (stepsPerSecond: number) => (stepsPerSecond === 0 ? 'auto' : stepsPerSecond >= MAX_SPEED ? 'max' : `${stepsPerSecond}/s`);
+/** History entries per second of "Replay how it formed". */
+const REPLAY_PER_SECOND = 12;
 
 // Settings shown in the form, in order; some only for some graphs.
 const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
@@ -62,12 +72,14 @@ class Playground {
   private readonly client: TrainingClient;
   private viewingHistory = false;
   private playing = false;
+  private readonly pace = new AutoPace();
+  private replayTimer = 0;
 
   private readonly messages = new Messages({ notices: $('notices'), error: $('error') });
   private readonly figure = new LiveFigure(
     createFigureViews(
       { attention: $('attention'), recovery: $('recovery'), queryStrip: $('query-strip'), lossChart: $('loss-chart'), graph: $('graph-view'), blocks: $('blocks') },
-      { onEditGraph: (parents) => void this.editGraph(parents) },
+      { onEditGraph: (parents) => void this.editGraph(parents), lossChartHeight: 150 },
     ),
     {
       showBlocks: () => $<HTMLDetailsElement>('blocks-card').open,
@@ -111,6 +123,7 @@ class Playground {
   private async configure(): Promise<boolean> {
     try {
       const status = await this.client.configure(toEngineConfig(this.settings));
+      this.pace.reset();
       await this.client.setSpeed(this.settings.speed);
       this.newRun(status);
       this.clearError();
@@ -144,7 +157,10 @@ class Playground {
       return;
     }
     if (key === 'view') return this.figure.setView(this.settings.view);
-    if (key === 'speed') return void this.client.setSpeed(this.settings.speed);
+    if (key === 'speed') {
+      this.pace.reset();
+      return void this.client.setSpeed(this.settings.speed);
+    }
     if (!needsReset(before, this.settings)) return;
     const wasPlaying = this.playing;
     if (await this.configure()) {
@@ -170,6 +186,7 @@ class Playground {
   private writeUrl(): void {
     const search = settingsToSearch(this.settings);
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
+    this.renderPresets();
   }
 
   // --- the form --------------------------------------------------------------------------
@@ -182,7 +199,13 @@ class Playground {
       button.className = 'preset';
       button.dataset.testid = `preset-${name}`;
       button.dataset.preset = name;
-      button.textContent = PRESETS[name].title;
+      button.title = PRESETS[name].title;
+      const label = document.createElement('span');
+      label.className = 'preset-label';
+      label.textContent = SHORT_TITLES[name];
+      const state = document.createElement('span');
+      state.className = 'preset-state';
+      button.append(presetThumbnail(name), label, state);
       button.addEventListener('click', () => void this.choosePreset(name));
       list.append(button);
     }
@@ -190,12 +213,27 @@ class Playground {
   }
 
   private renderPresets(): void {
+    const modified = this.modifiedFromPreset();
     for (const button of $('presets').querySelectorAll<HTMLButtonElement>('button')) {
       const selected = button.dataset.preset === this.settings.preset;
       button.classList.toggle('selected', selected);
+      button.classList.toggle('modified', selected && modified.length > 0);
       button.setAttribute('aria-pressed', String(selected));
+      const state = button.querySelector<HTMLElement>('.preset-state');
+      if (state) state.textContent = selected && modified.length > 0 ? 'modified' : '';
     }
-    $('preset-description').textContent = PRESETS[this.settings.preset].description;
+    const description = PRESETS[this.settings.preset].description;
+    $('preset-description').textContent = modified.length > 0
+      ? `${description} Modified: ${modified.join(', ')} differ from the preset.`
+      : description;
+  }
+
+  /** The labels of the settings that depart from the chosen preset (speed and view aside). */
+  private modifiedFromPreset(): string[] {
+    const base = presetSettings(this.settings.preset);
+    return SETTINGS.filter((row) => row.key !== 'speed' && row.key !== 'view' && row.key !== 'preset')
+      .filter((row) => !sameValue(this.settings[row.key], base[row.key]))
+      .map((row) => row.label);
   }
 
   private buildForm(): void {
@@ -260,22 +298,25 @@ class Playground {
     }
     const radios = document.querySelectorAll<HTMLInputElement>('input[name="view"]');
     for (const radio of radios) radio.checked = radio.value === this.settings.view;
-    ($('speed') as HTMLInputElement).value = String(Math.max(0, SPEEDS.indexOf(this.settings.speed)));
-    $('speed-value').textContent = this.settings.speed === 0 ? 'max' : `${this.settings.speed}/s`;
+    const speedIndex = SPEEDS.indexOf(this.settings.speed);
+    ($('speed') as HTMLInputElement).value = String(speedIndex >= 0 ? speedIndex : SPEEDS.length - 1);
+    $('speed-value').textContent = speedText(this.settings.speed);
+    this.renderPresets();
   }
 
   // --- transport controls ----------------------------------------------------------------
 
   private wireControls(): void {
-    $('play').addEventListener('click', () => void this.play());
-    $('pause').addEventListener('click', () => void this.pause());
+    // One button: Play while paused, Pause while playing; it keeps the focus when it flips.
+    $('play').addEventListener('click', () => void (this.playing ? this.pause() : this.play()));
+    $('replay').addEventListener('click', () => this.replay());
     $('step').addEventListener('click', () => void this.request(() => this.client.step(1)));
     $('reset').addEventListener('click', () => void this.reset());
     $('resample').addEventListener('click', () => void this.request(() => this.client.resample()));
     const speed = $<HTMLInputElement>('speed');
     speed.addEventListener('input', () => {
       const stepsPerSecond = SPEEDS[Number(speed.value)] ?? 0;
-      $('speed-value').textContent = stepsPerSecond === 0 ? 'max' : `${stepsPerSecond}/s`;
+      $('speed-value').textContent = speedText(stepsPerSecond);
       void this.changeSetting('speed', stepsPerSecond);
     });
     for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="view"]'))
@@ -295,9 +336,18 @@ class Playground {
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement;
       if (target.closest('input, select, textarea, [contenteditable], canvas, svg')) return;
-      if (event.key === ' ' || event.key === 'k') {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target.closest('button, a, summary, dialog') && (event.key === ' ' || event.key === 'Enter')) return;
+      const ready = !$<HTMLButtonElement>('play').disabled;
+      if ((event.key === ' ' || event.key === 'k') && ready) {
         event.preventDefault();
         void (this.playing ? this.pause() : this.play());
+      } else if ((event.key === 's' || event.key === 'S') && ready) {
+        event.preventDefault();
+        void this.request(() => this.client.step(1));
+      } else if ((event.key === 'r' || event.key === 'R') && ready) {
+        event.preventDefault();
+        void this.reset();
       }
     });
   }
@@ -307,6 +357,7 @@ class Playground {
   }
 
   private async play(): Promise<void> {
+    this.stopReplay();
     this.viewingHistory = false;
     this.figure.follow();
     await this.request(() => this.client.play());
@@ -330,15 +381,58 @@ class Playground {
   }
 
   private renderTransport(): void {
-    $('play').hidden = this.playing;
-    $('pause').hidden = !this.playing;
+    const button = $('play');
+    const label = this.playing ? 'Pause' : 'Play';
+    button.dataset.testid = this.playing ? 'pause' : 'play';
+    button.setAttribute('aria-label', label);
+    button.querySelector('.play-icon')!.textContent = this.playing ? '❚❚' : '▶';
+    button.querySelector('.play-text')!.textContent = label;
+    $('replay').hidden = this.playing || this.figure.history.length < 3;
     if (!this.playing) $('steps-per-second').textContent = '0';
+    this.renderSpeed();
+  }
+
+  private renderSpeed(): void {
+    const auto = this.settings.speed === 0;
+    $('speed-value').textContent = auto && this.playing && this.pace.current > 0 ? `auto: ${this.pace.current}/s` : speedText(this.settings.speed);
+  }
+
+  // --- replay ----------------------------------------------------------------------------
+
+  /** "Replay how it formed": the history from the start, at a fixed pace, then live again. */
+  private replay(): void {
+    this.stopReplay();
+    const last = this.figure.history.length - 1;
+    if (last < 1) return;
+    let index = 0;
+    const input = $<HTMLInputElement>('history');
+    const stride = Math.max(1, Math.ceil(last / (8 * REPLAY_PER_SECOND))); // at most about 8 s
+    this.replayTimer = window.setInterval(() => {
+      index = Math.min(last, index + stride);
+      input.value = String(index);
+      this.scrub(index);
+      if (index >= last) this.stopReplay();
+    }, 1000 / REPLAY_PER_SECOND);
+    input.value = '0';
+    this.scrub(0);
+  }
+
+  private stopReplay(): void {
+    if (this.replayTimer) window.clearInterval(this.replayTimer);
+    this.replayTimer = 0;
   }
 
   // --- snapshots -------------------------------------------------------------------------
 
   private receive(snapshot: Snapshot): void {
     this.figure.receive(snapshot);
+    if (this.settings.speed === 0 && snapshot.parameters && snapshot.state === 'playing') {
+      const limit = this.pace.observe(snapshot.step, headlineRecovery(snapshot.metrics.parent_recovery));
+      if (limit !== null) {
+        void this.client.setSpeed(limit);
+        this.renderSpeed();
+      }
+    }
     if (snapshot.metrics.diverged) this.showError(`Training stopped: ${snapshot.metrics.status} Press Reset to start again.`, true);
     this.renderHistoryControl();
   }

@@ -31,6 +31,8 @@ export interface FigureViews {
   graph?: Pick<GraphView, 'update'> & { svg?: SVGSVGElement };
   /** The first layer's blocks (the playground's "inside the model" card). */
   blocks?: Pick<BlocksView, 'update'>;
+  /** Lines the graph's positions up over the heat map's columns (after the maps are drawn). */
+  align?: () => void;
 }
 
 /** Where the views go: one element each; leave out what a page does not show. */
@@ -44,14 +46,40 @@ export interface FigureContainers {
 }
 
 /** Builds the real views into their containers. */
-export function createFigureViews(containers: FigureContainers, options: { onEditGraph?: (parents: number[][]) => void } = {}): FigureViews {
+export function createFigureViews(
+  containers: FigureContainers,
+  options: { onEditGraph?: (parents: number[][]) => void; lossChartHeight?: number } = {},
+): FigureViews {
+  const attention = new AttentionPanel(containers.attention);
+  const queryStrip = new QueryStrip(containers.queryStrip);
+  const graph = containers.graph ? new GraphView(containers.graph, { onEdit: options.onEditGraph }) : undefined;
+  let align: (() => void) | undefined;
+  if (graph) {
+    // Linked views: a token under the pointer marks its heat-map row and its layer-2 column; a
+    // heat-map cell (i, j) marks the arc j -> i and the tokens i and j.
+    graph.onHoverPosition = (i) => {
+      attention.highlightRow(i);
+      queryStrip.highlightColumn(i);
+      graph.highlight(i === null ? [] : [i]);
+    };
+    attention.onActiveCell = (cell) => graph.highlight(cell ? [cell.row, cell.col] : [], cell ? [cell.row, cell.col] : null);
+    // Position j of the graph over column j of head 1's map, so an arc and its cell line up.
+    align = () => {
+      const columns = attention.columns();
+      if (!columns || !(columns.cell > 0)) return;
+      graph.align({ left: columns.left - graph.originX, spacing: columns.cell });
+    };
+    const later = align;
+    if (typeof window !== 'undefined') window.addEventListener('resize', () => requestAnimationFrame(later));
+  }
   return {
-    attention: new AttentionPanel(containers.attention),
+    attention,
     recovery: new RecoveryBars(containers.recovery),
-    queryStrip: new QueryStrip(containers.queryStrip),
-    lossChart: new LossChart(containers.lossChart),
-    graph: containers.graph ? new GraphView(containers.graph, { onEdit: options.onEditGraph }) : undefined,
+    queryStrip,
+    lossChart: new LossChart(containers.lossChart, { height: options.lossChartHeight }),
+    graph,
     blocks: containers.blocks ? new BlocksView(containers.blocks) : undefined,
+    align,
   };
 }
 
@@ -173,11 +201,11 @@ export class LiveFigure {
       chart.addTest(metrics.step, metrics.test_loss);
       this.updatePhaseMarker();
     }
-    const counters = this.options.counters;
-    if (counters?.step) counters.step.textContent = snapshot.step.toLocaleString('en-US');
-    if (counters?.rate) counters.rate.textContent = formatRate(snapshot.stepsPerSecond);
-    if (counters?.testLoss) counters.testLoss.textContent = formatLoss(metrics.test_loss);
-    if (this.following) this.scheduleRender(snapshot);
+    // While the history is scrubbed, the counters keep showing the scrubbed step.
+    if (this.following) {
+      this.showCounters(snapshot.step, snapshot.stepsPerSecond, metrics.test_loss);
+      this.scheduleRender(snapshot);
+    }
   }
 
   /**
@@ -191,6 +219,8 @@ export class LiveFigure {
     this.following = live;
     this.views.lossChart.setCursorStep(live ? null : snapshot.step);
     this.shown = live && this.latest ? this.latest : snapshot;
+    const counted = this.shown;
+    this.showCounters(counted.step, live ? counted.stepsPerSecond : 0, counted.metrics.test_loss);
     this.render(this.shown);
     return { snapshot, live };
   }
@@ -212,6 +242,13 @@ export class LiveFigure {
 
   // --- internals ---------------------------------------------------------------------------
 
+  private showCounters(step: number, stepsPerSecond: number, testLoss: number): void {
+    const counters = this.options.counters;
+    if (counters?.step) counters.step.textContent = step.toLocaleString('en-US');
+    if (counters?.rate) counters.rate.textContent = formatRate(stepsPerSecond);
+    if (counters?.testLoss) counters.testLoss.textContent = formatLoss(testLoss);
+  }
+
   private startRun(snapshot: Snapshot): void {
     this.runId = snapshot.runId;
     this.history.clear();
@@ -231,7 +268,7 @@ export class LiveFigure {
 
   private updatePhaseMarker(): void {
     const points = this.points.map((point) => ({ step: point.step, recovery: point[this.view] }));
-    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'phase transition');
+    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'layer 1 found the graph');
   }
 
   /**
@@ -266,6 +303,10 @@ export class LiveFigure {
       slotNames,
     });
     this.views.recovery.update(recovery, slotNames);
+    if (this.views.align) {
+      this.views.align();
+      requestAnimationFrame(() => this.views.align?.());
+    }
     this.views.queryStrip.update({
       tokens: snapshot.sampleTokens,
       attention: snapshot.sampleQueryAttention,

@@ -1,0 +1,183 @@
+// The stage in Chromium: one screen at 1280x720, a transition slow enough to watch, linked
+// views, one Play/Pause button that keeps the focus, the S and R keys, axe-core, dark scheme.
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+
+import { numberIn, openPage, useSite, waitFor } from './browser';
+
+const site = useSite();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DESK = { width: 1280, height: 720 };
+
+const ready = (page: Page) => waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
+
+/** Serious and critical WCAG 2 A/AA violations found by axe-core. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
+
+describe('the stage', () => {
+  it('at 1280x720 the graph, the layer-1 map, the layer-2 strip, the loss chart and the presets are on screen, named', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    await waitFor(async () => (await page.locator('#attention canvas').count()) > 0, 10_000, 'the heat map');
+    const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+    for (const selector of ['#graph-view svg', '#presets', '[data-testid="play"]']) {
+      const b = await box(selector);
+      expect(b.y, selector).toBeGreaterThanOrEqual(0);
+      expect(b.y + b.height, selector).toBeLessThanOrEqual(DESK.height);
+    }
+    // The heat map: its plot on screen (only the colour legend under it may fall below).
+    const map = await box('#attention canvas');
+    expect(map.y + 0.8 * map.height).toBeLessThanOrEqual(DESK.height);
+    // Beside it, at least partly visible.
+    for (const selector of ['#loss-chart canvas', '#query-strip .qs-col']) {
+      const b = await box(selector);
+      expect(b.y, selector).toBeLessThan(DESK.height - 40);
+      expect(b.x, selector).toBeGreaterThan(map.x + map.width - 1);
+    }
+    // Column j under token j: the centres of positions 0 and 19 sit over the map's plot.
+    const centre = async (i: number) => {
+      const b = await box(`#graph-view .gv-node[data-index="${i}"] circle`);
+      return b.x + b.width / 2;
+    };
+    const spacing = ((await centre(19)) - (await centre(0))) / 19;
+    expect(spacing).toBeGreaterThan(10);
+    expect(await centre(0)).toBeGreaterThan(map.x);
+    expect((await centre(19)) + spacing / 2).toBeLessThanOrEqual(map.x + map.width + 1);
+
+    expect(await page.locator('#attention canvas').first().getAttribute('aria-label')).toMatch(/^Layer 1 · head 1/);
+    expect(await page.locator('#loss-chart [role="img"]').getAttribute('aria-label')).toMatch(/loss/);
+    expect(await page.locator('#graph-view svg').getAttribute('aria-label')).toMatch(/causal graph/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('at the default pace the rise of parent recovery from 0.3 to 0.9 takes seconds; the badge and the replay follow', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    await page.getByTestId('play').click();
+    // Timed in the page, every 20 ms, from the recovery on screen.
+    const times = await page.evaluate(
+      () =>
+        new Promise<{ start: number; at03: number; at09: number }>((resolve, reject) => {
+          const start = performance.now();
+          let at03 = NaN;
+          const read = () => Number(document.querySelector('[data-testid="parent-recovery"]')?.textContent ?? 'NaN');
+          const timer = setInterval(() => {
+            const value = read();
+            const now = performance.now();
+            if (Number.isNaN(at03) && value >= 0.3) at03 = now;
+            if (value >= 0.9) {
+              clearInterval(timer);
+              resolve({ start, at03, at09: now });
+            } else if (now - start > 60_000) {
+              clearInterval(timer);
+              reject(new Error(`recovery ${value} after 60 s`));
+            }
+          }, 20);
+        }),
+    );
+    const rise = times.at09 - times.at03;
+    console.log(`[stage] default pace: recovery 0.3 -> 0.9 in ${(rise / 1000).toFixed(2)} s; 0.9 reached ${((times.at09 - times.start) / 1000).toFixed(2)} s after Play`);
+    expect(rise).toBeGreaterThanOrEqual(2000);
+    expect(times.at09 - times.start).toBeLessThanOrEqual(15_000);
+    const badge = page.getByTestId('phase-badge');
+    await waitFor(() => badge.isVisible(), 5_000, 'the badge');
+    expect(await badge.textContent()).toMatch(/^layer 1 found the graph at step \d+$/);
+
+    await page.getByTestId('pause').click();
+    const replay = page.getByTestId('replay');
+    await waitFor(() => replay.isVisible(), 5_000, 'the replay button');
+    await replay.click();
+    await waitFor(async () => /^step \d/.test((await page.locator('#history-label').textContent()) ?? ''), 3_000, 'the replay to start');
+    // Scrubbed: the counters show the replayed step, not the live one.
+    const label = Number(((await page.locator('#history-label').textContent()) ?? '').replace(/[^0-9]/g, ''));
+    expect(await numberIn(page, 'train-step')).toBe(label);
+    await waitFor(async () => (await page.locator('#history-label').textContent()) === 'live', 15_000, 'the replay to end');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('Play/Pause is one button that keeps the focus; S steps, R resets; a changed setting marks the preset modified', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    const button = page.locator('#play');
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await button.getAttribute('aria-label')) === 'Pause', 5_000, 'Pause');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('play');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await button.getAttribute('aria-label')) === 'Play', 5_000, 'Play');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('play');
+
+    await page.locator('h1').click();
+    await page.waitForTimeout(300);
+    const before = await numberIn(page, 'train-step');
+    await page.keyboard.press('s');
+    await waitFor(async () => (await numberIn(page, 'train-step')) === before + 1, 5_000, 'S to step');
+    await page.keyboard.press('r');
+    await waitFor(async () => (await numberIn(page, 'train-step')) === 0, 5_000, 'R to reset');
+
+    await page.locator('#advanced summary').click();
+    await page.getByTestId('setting-lr').fill('0.04');
+    await page.getByTestId('setting-lr').press('Enter');
+    await page.getByTestId('setting-lr').blur();
+    await waitFor(async () => /modified/.test((await page.getByTestId('preset-induction').textContent()) ?? ''), 5_000, 'the modified mark');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('hovering a heat-map cell marks its arc and tokens; hovering a token marks its row and its layer-2 column', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    await waitFor(async () => (await page.locator('#attention canvas').count()) > 0, 10_000, 'the heat map');
+    // Cell (5, 4), the parent of 5 in the chain: aim at the middle of column 4, row 5 (under the graph's nodes).
+    const node = async (i: number) => (await page.locator(`#graph-view .gv-node[data-index="${i}"] circle`).boundingBox())!;
+    const map = (await page.locator('#attention canvas').first().boundingBox())!;
+    const spacing = ((await node(19)).x - (await node(0)).x) / 19;
+    const four = await node(4);
+    const x = four.x + four.width / 2;
+    // Rows are as tall as columns are wide; find row 5 by scanning down for the tooltip's row.
+    let found = false;
+    for (let y = map.y + 20; y < map.y + map.height && !found; y += spacing / 2) {
+      await page.mouse.move(x, y);
+      const text = (await page.locator('#attention .hm-tooltip').textContent()) ?? '';
+      found = /query position i\s*5(?!\d)/.test(text);
+    }
+    expect(found).toBe(true);
+    await expect.poll(() => page.locator('#graph-view .gv-arc-hl[data-child="5"][data-parent="4"]').count()).toBe(1);
+    expect(await page.locator('#graph-view .gv-hl').count()).toBe(2);
+    await page.mouse.move(four.x + four.width / 2, four.y + four.height / 2);
+    await expect.poll(() => page.locator('#attention .hm-row-mark:not([hidden])').count()).toBe(1);
+    expect(await page.locator('#query-strip .qs-col--linked').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`axe-core finds no serious or critical WCAG 2 AA violation (${scheme})`, async () => {
+      const context = await site.browser.newContext({ viewport: DESK, colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(site.url);
+      await ready(page);
+      await page.getByTestId('step').click();
+      await page.waitForTimeout(500);
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const channels = background.match(/\d+/g)!.slice(0, 3).map(Number);
+      const luminance = (channels[0] + channels[1] + channels[2]) / 3;
+      if (scheme === 'dark') expect(luminance).toBeLessThan(60);
+      else expect(luminance).toBeGreaterThan(200);
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    });
+  }
+});

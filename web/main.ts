@@ -110,9 +110,13 @@ class Playground {
   private async start(): Promise<void> {
     try {
       await this.client.init();
+      $('engine-loading').hidden = true;
+      $('figure').removeAttribute('aria-busy');
+      $<HTMLButtonElement>('resample').disabled = false;
       if (await this.configure()) for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
       this.science.enable();
     } catch (error) {
+      $('engine-loading').textContent = 'The engine did not start.';
       this.showError(`The training engine could not start: ${(error as Error).message}`);
     }
   }

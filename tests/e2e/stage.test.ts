@@ -27,7 +27,10 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('the stage', () => {
   it('at 1280x720 the graph, the layer-1 map, the layer-2 strip, the loss chart and the presets are on screen, named', async () => {
     const { page, problems, context } = await openPage(site, '', DESK);
+    const loading = page.getByTestId('engine-loading');
+    expect(await loading.textContent()).toBe('Starting the engine…');
     await ready(page);
+    expect(await loading.isHidden()).toBe(true);
     await waitFor(async () => (await page.locator('#attention canvas').count()) > 0, 10_000, 'the heat map');
     const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
     for (const selector of ['#graph-view svg', '#presets', '[data-testid="play"]']) {

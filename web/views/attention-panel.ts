@@ -152,6 +152,8 @@ export class AttentionPanel {
       colLabel: 'key position j',
       scale: 'weight',
       legendLabel: 'attention weight',
+      // Small multiples: one colour legend, under head 1, for all heads.
+      legend: h === 0,
       describeCell: this.describeCell,
       ariaLabel: `Layer 1 · head ${h + 1}: attention, query position i down, key position j across, true parents outlined. Arrow keys read the cells.`,
       onActiveCell: (cell) => this.onActiveCell?.(cell),

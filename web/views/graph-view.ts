@@ -165,7 +165,7 @@ export function arcLayout(
     spacing = align.spacing;
     rowWidth = spacing * slotsInRow;
     left = align.left + spacing / 2;
-    radius = Math.min(14, Math.max(5, spacing * 0.42));
+    radius = Math.min(14, Math.max(5, spacing * 0.46));
     width = Math.max(Math.floor(availableWidth), Math.ceil(left + rowWidth + radius + 8));
   }
   const arcCap = align ? ALIGNED_ARC_HEIGHT : MAX_ARC_HEIGHT;

@@ -87,6 +87,8 @@ export interface HeatmapSpec {
   legendLabel?: string;
   /** false hides the tick names along that axis (the tooltip still names every cell). */
   ticks?: { rows?: boolean; cols?: boolean };
+  /** false leaves the colour legend out (small multiples share one). */
+  legend?: boolean;
   /** Told when the pointer or keyboard focus enters a cell, and null when it leaves (linked views). */
   onActiveCell?: (cell: Cell | null) => void;
 }
@@ -431,7 +433,7 @@ export class Heatmap {
       this.drawCells();
       this.drawAxes();
     }
-    this.drawLegend();
+    if (this.spec.legend !== false) this.drawLegend();
   }
 
   private drawCells(): void {

@@ -184,3 +184,32 @@ describe('the stage', () => {
     });
   }
 });
+
+describe('the embed, compact', () => {
+  it('in a 720 px column it shows the graph row within about 760 px; ?autoplay, ?compact and ?height= work', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 900, height: 1000 } });
+    const page = await context.newPage();
+    const frameHeights = async (query: string) => {
+      await page.setContent(`<!doctype html><body style="margin:0"><script>
+        window.heights = [];
+        window.addEventListener('message', (e) => { if (e.data && e.data.type === 'causal-playground:height') window.heights.push(e.data.height); });
+      </script><iframe id="f" src="${site.url}embed.html?${query}" style="width:720px;height:1200px;border:0"></iframe></body>`);
+      const frame = page.frameLocator('#f');
+      await waitFor(async () => (await frame.locator('#graph-view svg .gv-node').count()) > 0, 20_000, 'the graph row');
+      return frame;
+    };
+    const frame = await frameHeights('preset=induction&autoplay');
+    // ?autoplay: it trains without a click.
+    await waitFor(async () => Number((await frame.getByTestId('train-step').textContent())?.replace(/,/g, '')) > 10, 30_000, 'autoplay');
+    const last = () => page.evaluate(() => (window as unknown as { heights: number[] }).heights.at(-1) ?? 0);
+    expect(await last()).toBeGreaterThan(400);
+    expect(await last()).toBeLessThanOrEqual(780);
+
+    const compact = await frameHeights('preset=induction&compact&height=500');
+    expect(await compact.locator('#embed-description').isHidden()).toBe(true);
+    await waitFor(async () => (await last()) > 0, 10_000, 'a height message');
+    expect(await last()).toBeLessThanOrEqual(500);
+    expect(await compact.getByTestId('play').isEnabled()).toBe(true);
+    await context.close();
+  });
+});

@@ -490,7 +490,9 @@ class Playground {
     const panels = this.figure.exportPanels();
     try {
       const step = this.figure.current?.step ?? 0;
-      const blob = await composePng(panels, `${PRESETS[this.settings.preset].title} · step ${step}`);
+      const modified = this.modifiedFromPreset().length > 0 ? ' (modified)' : '';
+      const graph = this.figure.graph?.name ? ` · graph ${this.figure.graph.name}` : '';
+      const blob = await composePng(panels, `${PRESETS[this.settings.preset].title}${modified}${graph} · seed ${this.settings.seed} · step ${step}`);
       download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
     } catch (error) {
       this.showError(`PNG export failed: ${(error as Error).message}`);

@@ -6,6 +6,7 @@ import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
 import { composePng, download, runToJson } from './export';
 import { Messages } from './messages';
+import { Tour } from './tour';
 import { ScienceSections } from './science';
 import {
   PRESETS,
@@ -104,8 +105,19 @@ class Playground {
     this.buildForm();
     this.wireControls();
     this.writeUrl();
+    this.tour.start();
     void this.start();
   }
+
+  // The guided first visit: the hidden graph, Play, the outlined cells.
+  private readonly tour = new Tour(
+    [
+      { anchor: () => document.querySelector('#graph-view svg'), at: [0.55, 0.75], text: 'The hidden graph: each arc joins a token to the parent it was drawn from. The model never sees it.' },
+      { anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
+      { anchor: () => document.querySelector('#attention canvas'), at: [0.5, 0.22], text: 'Watch the outlined cells light up: that is layer 1 finding the graph, column j under token j.' },
+    ],
+    $<HTMLButtonElement>('tour-button'),
+  );
 
   private async start(): Promise<void> {
     try {

@@ -166,6 +166,23 @@ describe('the stage', () => {
     await context.close();
   });
 
+  it('the first visit shows three numbered callouts; dismissed, they stay away until the "?" button', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    const steps = page.getByTestId('tour-step');
+    expect(await steps.count()).toBe(3);
+    expect(await steps.allTextContents()).toEqual([expect.stringMatching(/^1.*graph/), expect.stringMatching(/^2.*Play/), expect.stringMatching(/^3.*outlined cells/)]);
+    await page.getByTestId('tour-dismiss').click();
+    expect(await steps.count()).toBe(0);
+    await page.reload();
+    await ready(page);
+    expect(await steps.count()).toBe(0);
+    await page.locator('#tour-button').click();
+    expect(await steps.count()).toBe(3);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   for (const scheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical WCAG 2 AA violation (${scheme})`, async () => {
       const context = await site.browser.newContext({ viewport: DESK, colorScheme: scheme });

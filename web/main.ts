@@ -6,6 +6,7 @@ import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
 import { composePng, download, runToJson } from './export';
 import { Messages } from './messages';
+import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
 import { ScienceSections } from './science';
 import {
@@ -556,4 +557,5 @@ if (search.get('embed') === '1') {
   location.replace(`embed.html${rest ? `?${rest}` : ''}`);
 } else {
   new Playground();
+  registerServiceWorker();
 }

@@ -230,3 +230,29 @@ describe('the embed, compact', () => {
     await context.close();
   });
 });
+
+describe('teaching without a network', () => {
+  it('after one visit the page opens and trains with the network off (service worker, both .wasm cached)', async () => {
+    const { page, problems, context } = await openPage(site, '', DESK);
+    await ready(page);
+    expect(await page.locator('link[rel="manifest"]').count()).toBe(1);
+    expect(await page.locator('meta[property="og:image"]').count()).toBe(1);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await waitFor(
+      async () => page.evaluate(async () => {
+        const names = await caches.keys();
+        const keys = names.length ? await (await caches.open(names[0])).keys() : [];
+        return keys.filter((request) => request.url.endsWith('.wasm')).length === 2;
+      }),
+      20_000,
+      'both .wasm files in the cache',
+    );
+    await context.setOffline(true);
+    await page.reload();
+    await ready(page);
+    await page.getByTestId('play').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) > 10, 30_000, 'training offline');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -4,7 +4,7 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
-import { composePng, download, runToJson } from './export';
+import { composePng, download, runFromJson, runToJson, thin } from './export';
 import { Messages } from './messages';
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
@@ -76,6 +76,8 @@ class Playground {
   private playing = false;
   private readonly pace = new AutoPace();
   private replayTimer = 0;
+  /** A run loaded from a file is on screen; the engine's snapshots wait until Play, Step or Reset. */
+  private loadedRun = false;
 
   private readonly messages = new Messages({ notices: $('notices'), error: $('error') });
   private readonly figure = new LiveFigure(
@@ -138,6 +140,7 @@ class Playground {
 
   /** A new run with the current settings; on a bad config the previous run stays. */
   private async configure(): Promise<boolean> {
+    this.loadedRun = false;
     try {
       const status = await this.client.configure(toEngineConfig(this.settings));
       this.pace.reset();
@@ -327,7 +330,8 @@ class Playground {
     // One button: Play while paused, Pause while playing; it keeps the focus when it flips.
     $('play').addEventListener('click', () => void (this.playing ? this.pause() : this.play()));
     $('replay').addEventListener('click', () => this.replay());
-    $('step').addEventListener('click', () => void this.request(() => this.client.step(1)));
+    $('step').addEventListener('click', () => void this.stepOnce());
+    $('load-run').addEventListener('change', () => void this.loadRunFile());
     $('reset').addEventListener('click', () => void this.reset());
     $('resample').addEventListener('click', () => void this.request(() => this.client.resample()));
     const speed = $<HTMLInputElement>('speed');
@@ -361,7 +365,7 @@ class Playground {
         void (this.playing ? this.pause() : this.play());
       } else if ((event.key === 's' || event.key === 'S') && ready) {
         event.preventDefault();
-        void this.request(() => this.client.step(1));
+        void this.stepOnce();
       } else if ((event.key === 'r' || event.key === 'R') && ready) {
         event.preventDefault();
         void this.reset();
@@ -373,8 +377,14 @@ class Playground {
     await this.messages.attempt(action);
   }
 
+  private async stepOnce(): Promise<void> {
+    if (this.loadedRun && !(await this.configure())) return;
+    await this.request(() => this.client.step(1));
+  }
+
   private async play(): Promise<void> {
     this.stopReplay();
+    if (this.loadedRun && !(await this.configure())) return;
     this.viewingHistory = false;
     this.figure.follow();
     await this.request(() => this.client.play());
@@ -442,6 +452,7 @@ class Playground {
   // --- snapshots -------------------------------------------------------------------------
 
   private receive(snapshot: Snapshot): void {
+    if (this.loadedRun) return;
     this.figure.receive(snapshot);
     if (this.settings.speed === 0 && snapshot.parameters && snapshot.state === 'playing') {
       const limit = this.pace.observe(snapshot.step, headlineRecovery(snapshot.metrics.parent_recovery));
@@ -519,10 +530,47 @@ class Playground {
       config: this.figure.config,
       graph: this.figure.graph,
       test_loss: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
-      train_loss: [],
-      snapshots: this.figure.history.all(),
+      train_loss: this.figure.trainLoss(),
+      // Compact: at most 200 evaluated snapshots, evenly spread, the first and last kept.
+      snapshots: thin(this.figure.history.all(), 200),
     });
     download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);
+  }
+
+  /** "Load run": a JSON file from the JSON button, shown paused at its last step with its history. */
+  private async loadRunFile(): Promise<void> {
+    const input = $<HTMLInputElement>('load-run');
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const run = runFromJson(await file.text());
+      let search: string;
+      try {
+        search = settingsToSearch(run.settings as Settings);
+      } catch {
+        throw new Error('settings must be the settings object of an exported run');
+      }
+      const { settings, notices } = parseSettings(`?${search}`);
+      if (this.playing) await this.pause();
+      this.stopReplay();
+      for (const notice of notices) this.notice(`Loaded run: ${notice}`);
+      this.settings = settings;
+      this.writeUrl();
+      this.syncForm();
+      this.loadedRun = true;
+      this.viewingHistory = false;
+      this.figure.setEditable(false);
+      this.figure.loadRun(run.config, run.graph, run.snapshots);
+      this.renderHistoryControl();
+      this.renderTransport();
+      this.clearError();
+      const last = run.snapshots[run.snapshots.length - 1].step;
+      this.cue(`Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0.`);
+    } catch (error) {
+      this.showError(`Load run: ${(error as Error).message}`);
+    } finally {
+      input.value = '';
+    }
   }
 
   private showEmbedDialog(): void {

@@ -1,5 +1,6 @@
 // The stage in Chromium: one screen at 1280x720, a transition slow enough to watch, linked
 // views, one Play/Pause button that keeps the focus, the S and R keys, axe-core, dark scheme.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -253,6 +254,42 @@ describe('teaching without a network', () => {
     await page.getByTestId('play').click();
     await waitFor(async () => (await numberIn(page, 'train-step')) > 10, 30_000, 'training offline');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('exports that round-trip', () => {
+  it('Load run restores the settings, the history and the scrubber, paused at the last step', async () => {
+    const context = await site.browser.newContext({ viewport: DESK, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${site.url}?preset=tree`);
+    await ready(page);
+    await page.getByTestId('play').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) > 150, 60_000, '150 steps');
+    await page.getByTestId('pause').click();
+    await page.waitForTimeout(500);
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    const path = await saved.path();
+    const run = JSON.parse(readFileSync(path, 'utf8'));
+    expect(run.train_loss.length).toBeGreaterThan(100);
+    expect(run.snapshots.length).toBeLessThanOrEqual(200);
+    const last = run.snapshots.at(-1).step;
+
+    const fresh = await context.newPage();
+    await fresh.goto(site.url);
+    await ready(fresh);
+    await fresh.getByTestId('load-run').setInputFiles(path);
+    await waitFor(async () => (await numberIn(fresh, 'train-step')) === last, 10_000, 'the loaded run');
+    expect(fresh.url()).toContain('preset=tree');
+    expect(await fresh.locator('#play').getAttribute('aria-label')).toBe('Play');
+    expect(await fresh.locator('#history').getAttribute('max')).toBe(String(run.snapshots.length - 1));
+    expect(await fresh.locator('#history-label').textContent()).toBe('live');
+    await fresh.locator('#history').evaluate((input: HTMLInputElement) => {
+      input.value = '0';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(await fresh.locator('#history-label').textContent()).toBe('step 0');
+    expect(await numberIn(fresh, 'train-step')).toBe(0);
     await context.close();
   });
 });

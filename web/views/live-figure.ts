@@ -116,6 +116,9 @@ export class LiveFigure {
   private editable = false;
   private editedParents: number[][] | null = null;
   private readonly points: RecoveryPoint[] = [];
+  /** The run's training-batch losses (for the JSON export). */
+  private readonly trainSteps: number[] = [];
+  private readonly trainLosses: number[] = [];
   private lastTestStep = -1;
   private latest: Snapshot | null = null;
   private shown: Snapshot | null = null;
@@ -195,7 +198,13 @@ export class LiveFigure {
       });
     }
     const chart = this.views.lossChart;
-    if (snapshot.lossSteps.length > 0) chart.appendTrain(snapshot.lossSteps, snapshot.losses);
+    if (snapshot.lossSteps.length > 0) {
+      chart.appendTrain(snapshot.lossSteps, snapshot.losses);
+      for (let i = 0; i < Math.min(snapshot.lossSteps.length, snapshot.losses.length); i++) {
+        this.trainSteps.push(snapshot.lossSteps[i]);
+        this.trainLosses.push(snapshot.losses[i]);
+      }
+    }
     if (metrics.step !== this.lastTestStep) {
       this.lastTestStep = metrics.step;
       chart.addTest(metrics.step, metrics.test_loss);
@@ -223,6 +232,25 @@ export class LiveFigure {
     this.showCounters(counted.step, live ? counted.stepsPerSecond : 0, counted.metrics.test_loss);
     this.render(this.shown);
     return { snapshot, live };
+  }
+
+  /** The run's training-batch losses so far, at most `limit` points evenly spread. */
+  trainLoss(limit = 2000): { step: number; loss: number }[] {
+    const n = this.trainSteps.length;
+    const stride = Math.max(1, Math.ceil(n / limit));
+    const out: { step: number; loss: number }[] = [];
+    for (let i = 0; i < n; i += stride) out.push({ step: this.trainSteps[i], loss: this.trainLosses[i] });
+    if (n > 0 && (n - 1) % stride !== 0) out.push({ step: this.trainSteps[n - 1], loss: this.trainLosses[n - 1] });
+    return out;
+  }
+
+  /** Shows a saved run (its snapshots in step order), paused at its last step, with its history. */
+  loadRun(config: ResolvedConfig, graph: GraphInfo, snapshots: Snapshot[]): void {
+    this.configInfo = config;
+    this.graphInfo = graph;
+    this.runId = null;
+    for (const snapshot of snapshots) this.receive(snapshot);
+    this.showHistory(this.history.length - 1);
   }
 
   /** Draws the snapshot on screen again (e.g. after the blocks' card opens). */
@@ -253,6 +281,8 @@ export class LiveFigure {
     this.runId = snapshot.runId;
     this.history.clear();
     this.points.length = 0;
+    this.trainSteps.length = 0;
+    this.trainLosses.length = 0;
     this.lastTestStep = -1;
     this.following = true;
     this.editedParents = null;

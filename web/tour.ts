@@ -96,9 +96,14 @@ export class Tour {
       }
       callout.hidden = false;
       const [fx, fy] = this.steps[k].at;
-      const left = Math.min(box.left + fx * box.width, document.documentElement.clientWidth - callout.offsetWidth - 8);
-      callout.style.left = `${Math.max(8, left + window.scrollX)}px`;
-      callout.style.top = `${box.top + fy * box.height + window.scrollY}px`;
+      // An anchor fixed on screen (the floating Play on a phone): the callout goes just above it.
+      const fixed = anchor instanceof HTMLElement && getComputedStyle(anchor).position === 'fixed';
+      const x = fixed ? box.right - callout.offsetWidth : box.left + fx * box.width;
+      const y = fixed ? box.top - callout.offsetHeight - 8 : box.top + fy * box.height;
+      const left = Math.min(x, document.documentElement.clientWidth - callout.offsetWidth - 8);
+      callout.style.position = fixed ? 'fixed' : 'absolute';
+      callout.style.left = `${Math.max(8, left + (fixed ? 0 : window.scrollX))}px`;
+      callout.style.top = `${y + (fixed ? 0 : window.scrollY)}px`;
     });
   }
 }

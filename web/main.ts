@@ -289,7 +289,22 @@ class Playground {
       message.hidden = true;
       input.setAttribute('aria-describedby', message.id);
       input.addEventListener('change', () => void this.formChanged(key, input, message));
-      field.append(label, input, message);
+      // The help is a "?" popover (a tooltip does not open on touch screens).
+      const help = document.createElement('div');
+      help.id = `${id}-help`;
+      help.className = 'help-popover';
+      help.setAttribute('popover', '');
+      help.textContent = row.help;
+      const helpButton = document.createElement('button');
+      helpButton.type = 'button';
+      helpButton.className = 'help-button';
+      helpButton.textContent = '?';
+      helpButton.setAttribute('aria-label', `About ${row.label}`);
+      helpButton.setAttribute('popovertarget', help.id);
+      const head = document.createElement('div');
+      head.className = 'field-head';
+      head.append(label, helpButton);
+      field.append(head, input, message, help);
       form.append(field);
     }
     this.syncForm();

@@ -136,6 +136,9 @@ describe('the stage', () => {
     await page.getByTestId('setting-lr').press('Enter');
     await page.getByTestId('setting-lr').blur();
     await waitFor(async () => /modified/.test((await page.getByTestId('preset-induction').textContent()) ?? ''), 5_000, 'the modified mark');
+    // A setting's help opens from its "?" (a popover, so it works on touch too).
+    await page.getByRole('button', { name: 'About Learning rate' }).click();
+    await waitFor(() => page.locator('#setting-lr-help').isVisible(), 5_000, 'the help popover');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -30,8 +30,8 @@ async function toImage(element: HTMLCanvasElement | SVGSVGElement): Promise<Canv
   }
 }
 
-/** Lays the panels out in rows of up to `columns`, each under its title, on white. */
-export async function composePng(panels: Panel[], heading: string, columns = 2): Promise<Blob> {
+/** Lays the panels out in rows of up to `columns`, each under its title, on white; `footnotes` go under them. */
+export async function composePng(panels: Panel[], heading: string, columns = 2, footnotes: string[] = []): Promise<Blob> {
   const images = await Promise.all(panels.map((panel) => toImage(panel.element)));
   const scale = 1;
   const cellWidth = Math.max(...images.map((image) => image.width), 200);
@@ -41,7 +41,8 @@ export async function composePng(panels: Panel[], heading: string, columns = 2):
     rows.push({ images: slice, titles: panels.slice(i, i + columns).map((p) => p.title), height: Math.max(...slice.map((image) => image.height)) });
   }
   const width = PADDING + columns * (cellWidth + PADDING);
-  const height = PADDING * 2 + 28 + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0);
+  const FOOTNOTE_LINE = 17;
+  const height = PADDING * 2 + 28 + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0) + footnotes.length * FOOTNOTE_LINE;
   const canvas = document.createElement('canvas');
   canvas.width = width * scale;
   canvas.height = height * scale;
@@ -64,6 +65,9 @@ export async function composePng(panels: Panel[], heading: string, columns = 2):
     });
     y += row.height + TITLE_HEIGHT + PADDING;
   }
+  context.fillStyle = '#4b5263';
+  context.font = `12px ${FONT_FAMILY}`;
+  footnotes.forEach((line, k) => context.fillText(line, PADDING, y + k * FOOTNOTE_LINE + 10));
   return new Promise((resolve, reject) =>
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
   );

@@ -526,12 +526,23 @@ class Playground {
   // --- export and embed ------------------------------------------------------------------
 
   private async exportPng(): Promise<void> {
-    const panels = this.figure.exportPanels();
+    // Several heads: the maps in one row, then the graph and the loss.
+    const exported = this.figure.exportPanels();
+    const maps = exported.filter((panel) => panel.title === '');
+    const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
       const step = this.figure.current?.step ?? 0;
       const modified = this.modifiedFromPreset().length > 0 ? ' (modified)' : '';
       const graph = this.figure.graph?.name ? ` · graph ${this.figure.graph.name}` : '';
-      const blob = await composePng(panels, `${PRESETS[this.settings.preset].title}${modified}${graph} · seed ${this.settings.seed} · step ${step}`);
+      const s = this.settings;
+      const recovery = this.figure.current?.metrics.parent_recovery ?? [];
+      const heads = recovery.length;
+      const footnotes = [
+        `S = ${s.S}, T = ${s.T}, α = ${s.alpha}, heads ${s.heads.join(',')}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, seed ${s.seed}.`,
+        `Parent recovery: ${recovery.map((slots, h) => `head ${h + 1} ${slots.map((v) => v.toFixed(2)).join(' / ')}`).join('; ') || 'none yet'}.`,
+        location.href,
+      ];
+      const blob = await composePng(panels, `${PRESETS[s.preset].title}${modified}${graph} · seed ${s.seed} · step ${step}`, Math.max(2, heads), footnotes);
       download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
     } catch (error) {
       this.showError(`PNG export failed: ${(error as Error).message}`);

@@ -187,6 +187,22 @@ describe('the stage', () => {
     await context.close();
   });
 
+  it('a refused custom graph is drawn as a draft, never as the graph that trains', async () => {
+    const { page, problems, context } = await openPage(site, '?preset=custom', DESK);
+    await ready(page);
+    const node = (i: number) => page.locator(`#graph-view .gv-node[data-index="${i}"]`);
+    const svg = page.locator('#graph-view svg');
+    await node(6).click();
+    await node(2).click();
+    await waitFor(() => page.locator('#graph-message').isVisible(), 10_000, 'the refusal');
+    expect(await svg.getAttribute('class')).toMatch(/gv-draft/);
+    expect(await svg.getAttribute('aria-label')).toMatch(/^Draft, not training/);
+    await node(5).click();
+    await waitFor(async () => !/gv-draft/.test((await svg.getAttribute('class')) ?? ''), 10_000, 'the accepted graph');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   for (const scheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical WCAG 2 AA violation (${scheme})`, async () => {
       const context = await site.browser.newContext({ viewport: DESK, colorScheme: scheme });

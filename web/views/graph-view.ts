@@ -15,6 +15,8 @@ export interface GraphViewData {
   tokens?: ArrayLike<number>;
   S: number;
   editable: boolean;
+  /** An edit the engine has not accepted (yet): drawn dashed, never as the graph that trains. */
+  draft?: boolean;
 }
 
 // --- spec strings ----------------------------------------------------------------------------
@@ -420,7 +422,7 @@ export class GraphView {
     if (!data) return;
     if (this.width === 0) this.width = Math.floor(this.scrollBox.clientWidth) || 640;
     const key = JSON.stringify([
-      data.graph.parents, data.graph.T, data.graph.multi_parent, data.graph.name, data.S, data.editable,
+      data.graph.parents, data.graph.T, data.graph.multi_parent, data.graph.name, data.S, data.editable, !!data.draft,
       data.tokens ? Array.from(data.tokens) : null, this.editState.selected, this.width, this.alignment,
     ]);
     if (!force && key === this.renderedKey) return;
@@ -446,10 +448,11 @@ export class GraphView {
     svg.setAttribute('height', String(height));
     svg.setAttribute('viewBox', `0 0 ${layout.width} ${height}`);
     svg.classList.toggle('gv-editable', editable);
+    svg.classList.toggle('gv-draft', !!data.draft);
     svg.classList.toggle('gv-selecting', selected !== null);
     if (editable) {
       svg.setAttribute('role', 'group');
-      svg.setAttribute('aria-label', `Editable causal graph over ${graph.T} positions. ${EDIT_HINT}`);
+      svg.setAttribute('aria-label', `${data.draft ? 'Draft, not training: e' : 'E'}ditable causal graph over ${graph.T} positions. ${EDIT_HINT}`);
     } else {
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-label', describeGraph(graph));

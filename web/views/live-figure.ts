@@ -346,10 +346,10 @@ export class LiveFigure {
     // The graph and its sample change only on configure, resample or an edit: redraw only then.
     if (this.views.graph) {
       const shownGraph = this.editedParents ? { ...graph, parents: this.editedParents } : graph;
-      const graphKey = JSON.stringify([shownGraph.name, shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.editable]);
+      const graphKey = JSON.stringify([shownGraph.name, shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.editable, this.editedParents !== null]);
       if (graphKey !== this.graphKey) {
         this.graphKey = graphKey;
-        this.views.graph.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.editable });
+        this.views.graph.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.editable, draft: this.editedParents !== null });
       }
     }
     if (this.views.blocks && (this.options.showBlocks?.() ?? true)) {

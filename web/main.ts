@@ -27,7 +27,7 @@ import {
   type SettingKey,
   type Settings,
 } from './settings';
-import { parentsToSpec } from './views/graph-view';
+import { parentsToSpec, specToParents } from './views/graph-view';
 import { AutoPace } from './views/pace';
 import { presetThumbnail, SHORT_TITLES } from './views/preset-thumbnail';
 import { headlineRecovery } from './views/vocabulary';
@@ -323,7 +323,41 @@ class Playground {
     await this.changeSetting(key, checked.value as Settings[SettingKey]);
   }
 
+  /**
+   * "+ position / − position" on the custom graph: T and the spec change together. A new
+   * position is a root just before the query (or the predicted node); removing takes the last
+   * ordinary position away, with the arcs that touch it.
+   */
+  private async resizeCustomGraph(delta: 1 | -1): Promise<void> {
+    const before = this.settings;
+    const parents = specToParents(before.spec);
+    const T = before.T + delta;
+    if (!parents || T < 3 || T > 64) return;
+    const at = parents.length - 1; // the query or the predicted node stays last
+    let next: number[][];
+    if (delta > 0) {
+      next = [...parents.slice(0, at).map((list) => list.slice()), [], parents[at].slice()];
+    } else {
+      const removed = at - 1;
+      next = parents
+        .filter((_, i) => i !== removed)
+        .map((list) => list.filter((p) => p !== removed).map((p) => (p > removed ? p - 1 : p)));
+    }
+    this.settings = { ...before, T, spec: parentsToSpec(next) };
+    this.writeUrl();
+    this.syncForm();
+    const wasPlaying = this.playing;
+    if (await this.configure()) {
+      if (wasPlaying) await this.client.play();
+    } else {
+      this.settings = before;
+      this.writeUrl();
+      this.syncForm();
+    }
+  }
+
   private syncForm(): void {
+    $('custom-size').hidden = this.settings.graph !== 'custom';
     for (const { key, when } of FORM_FIELDS) {
       const field = document.querySelector<HTMLElement>(`.field[data-key="${key}"]`);
       if (!field) continue;
@@ -347,6 +381,8 @@ class Playground {
     $('replay').addEventListener('click', () => this.replay());
     $('step').addEventListener('click', () => void this.stepOnce());
     $('load-run').addEventListener('change', () => void this.loadRunFile());
+    $('add-position').addEventListener('click', () => void this.resizeCustomGraph(1));
+    $('remove-position').addEventListener('click', () => void this.resizeCustomGraph(-1));
     $('reset').addEventListener('click', () => void this.reset());
     $('resample').addEventListener('click', () => void this.request(() => this.client.resample()));
     const speed = $<HTMLInputElement>('speed');

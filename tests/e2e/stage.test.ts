@@ -199,6 +199,15 @@ describe('the stage', () => {
     expect(await svg.getAttribute('aria-label')).toMatch(/^Draft, not training/);
     await node(5).click();
     await waitFor(async () => !/gv-draft/.test((await svg.getAttribute('class')) ?? ''), 10_000, 'the accepted graph');
+    // + position / − position keep T and the spec in step.
+    await page.getByTestId('add-position').click();
+    await waitFor(async () => decodeURIComponent(page.url()).includes('spec=-;0;1;0;3;4;2;-;-'), 10_000, 'the longer spec');
+    expect(await page.locator('#setting-T').inputValue()).toBe('9');
+    await waitFor(async () => (await node(8).count()) === 1, 10_000, 'the new position');
+    await page.getByTestId('remove-position').click();
+    await page.getByTestId('remove-position').click();
+    await waitFor(async () => decodeURIComponent(page.url()).includes('spec=-;0;1;0;3;4;-'), 10_000, 'the shorter spec');
+    expect(await page.locator('#setting-T').inputValue()).toBe('7');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -256,6 +256,13 @@ describe('the embed, compact', () => {
     await waitFor(async () => (await last()) > 0, 10_000, 'a height message');
     expect(await last()).toBeLessThanOrEqual(500);
     expect(await compact.getByTestId('play').isEnabled()).toBe(true);
+    // In a 335 px phone column the query strip's columns all fit (no sideways scrolling).
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 335, height: 800 });
+    await phone.goto(`${site.url}embed.html?preset=induction`);
+    await waitFor(async () => (await phone.locator('#query-strip .qs-col').count()) === 20, 20_000, 'the query strip');
+    const [scrollWidth, clientWidth] = await phone.locator('#query-strip .qs-scroll').evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     await context.close();
   });
 });

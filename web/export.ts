@@ -30,8 +30,8 @@ async function toImage(element: HTMLCanvasElement | SVGSVGElement): Promise<Canv
   }
 }
 
-/** Lays the panels out in rows of up to `columns`, each under its title, on white. */
-export async function composePng(panels: Panel[], heading: string, columns = 2): Promise<Blob> {
+/** Lays the panels out in rows of up to `columns`, each under its title, on white; `footnotes` go under them. */
+export async function composePng(panels: Panel[], heading: string, columns = 2, footnotes: string[] = []): Promise<Blob> {
   const images = await Promise.all(panels.map((panel) => toImage(panel.element)));
   const scale = 1;
   const cellWidth = Math.max(...images.map((image) => image.width), 200);
@@ -41,7 +41,8 @@ export async function composePng(panels: Panel[], heading: string, columns = 2):
     rows.push({ images: slice, titles: panels.slice(i, i + columns).map((p) => p.title), height: Math.max(...slice.map((image) => image.height)) });
   }
   const width = PADDING + columns * (cellWidth + PADDING);
-  const height = PADDING * 2 + 28 + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0);
+  const FOOTNOTE_LINE = 17;
+  const height = PADDING * 2 + 28 + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0) + footnotes.length * FOOTNOTE_LINE;
   const canvas = document.createElement('canvas');
   canvas.width = width * scale;
   canvas.height = height * scale;
@@ -64,6 +65,9 @@ export async function composePng(panels: Panel[], heading: string, columns = 2):
     });
     y += row.height + TITLE_HEIGHT + PADDING;
   }
+  context.fillStyle = '#4b5263';
+  context.font = `12px ${FONT_FAMILY}`;
+  footnotes.forEach((line, k) => context.fillText(line, PADDING, y + k * FOOTNOTE_LINE + 10));
   return new Promise((resolve, reject) =>
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),
   );
@@ -107,6 +111,82 @@ export function runToJson(run: Omit<RunExport, 'format' | 'version' | 'exported_
     })),
   };
   return JSON.stringify(out);
+}
+
+/** At most `limit` entries, evenly spread, the first and the last always kept (a compact export). */
+export function thin<T>(items: readonly T[], limit: number): T[] {
+  if (items.length <= limit) return items.slice();
+  const kept: T[] = [];
+  for (let k = 0; k < limit; k++) kept.push(items[Math.round((k * (items.length - 1)) / (limit - 1))]);
+  return kept;
+}
+
+/** A run read back from its JSON: what the page needs to show it again, paused at its last step. */
+export interface LoadedRun {
+  url: string;
+  settings: unknown;
+  config: ResolvedConfig;
+  graph: GraphInfo;
+  trainLoss: { step: number; loss: number }[];
+  snapshots: Snapshot[];
+}
+
+const numbers = (value: unknown, what: string): number[] => {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' || v === null)) throw new Error(`${what} must be an array of numbers`);
+  return value.map((v) => (v === null ? NaN : v));
+};
+
+/** Reads a run exported by runToJson; a file that is not one is refused with the field at fault. */
+export function runFromJson(text: string): LoadedRun {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error('the file is not JSON');
+  }
+  if (!data || data.format !== 'causal-structure-playground/run') throw new Error('format must be "causal-structure-playground/run": this is not an exported run');
+  if (data.version !== 1) throw new Error(`version must be 1 (got ${String(data.version)})`);
+  const config = data.config as ResolvedConfig | null;
+  const graph = data.graph as GraphInfo | null;
+  if (!config || typeof config !== 'object' || !Number.isInteger(config.T)) throw new Error('config must be the run\'s resolved config, with T');
+  if (!graph || !Array.isArray(graph.parents)) throw new Error('graph must be the run\'s graph, with parents');
+  if (!Array.isArray(data.snapshots) || data.snapshots.length === 0) throw new Error('snapshots must be a non-empty array');
+  const trainLoss = Array.isArray(data.train_loss) ? (data.train_loss as { step: number; loss: number }[]).filter((p) => Number.isFinite(p?.step)) : [];
+  const interventions = Array.isArray(data.interventions)
+    ? (data.interventions as { step: number; action: string }[]).filter((e) => Number.isInteger(e?.step) && typeof e?.action === 'string')
+    : [];
+  const snapshots = (data.snapshots as Record<string, unknown>[]).map((raw, k): Snapshot => {
+    const at = `snapshots[${k}]`;
+    if (!raw || typeof raw !== 'object' || !Number.isInteger(raw.step)) throw new Error(`${at}.step must be a whole number`);
+    if (!raw.metrics || typeof raw.metrics !== 'object') throw new Error(`${at}.metrics must be an object`);
+    const rows = (value: unknown, what: string) => {
+      if (!Array.isArray(value)) throw new Error(`${at}.${what} must be an array of arrays`);
+      return value.map((row, h) => Float64Array.from(numbers(row, `${at}.${what}[${h}]`)));
+    };
+    const parameters = raw.parameters as { widths: number[]; A1: number[][]; W: number[] } | null;
+    return {
+      runId: -1,
+      step: raw.step as number,
+      state: 'paused',
+      stepsPerSecond: 0,
+      metrics: raw.metrics as Snapshot['metrics'],
+      T: config.T,
+      attentionParameterView: rows(raw.attention_parameter_view, 'attention_parameter_view'),
+      attentionBatchView: rows(raw.attention_batch_view, 'attention_batch_view'),
+      queryAttention: rows(raw.query_attention, 'query_attention'),
+      sampleTokens: Int32Array.from(numbers(raw.sample_tokens, `${at}.sample_tokens`)),
+      sampleQueryAttention: rows(raw.sample_query_attention, 'sample_query_attention'),
+      parameters: parameters
+        ? { widths: parameters.widths, A1: parameters.A1.map((a) => Float32Array.from(a)), W: Float32Array.from(parameters.W) }
+        : null,
+      // The run's interventions up to this step (the loss chart marks them).
+      interventions: interventions.filter((e) => e.step <= (raw.step as number)).map((e) => ({ step: e.step, action: e.action.slice(0, 80) })),
+      // The whole training-loss history rides on the first snapshot.
+      lossSteps: Float64Array.from(k === 0 ? trainLoss.map((p) => p.step) : []),
+      losses: Float64Array.from(k === 0 ? trainLoss.map((p) => p.loss) : []),
+    };
+  });
+  return { url: typeof data.url === 'string' ? data.url : '', settings: data.settings, config, graph, trainLoss, snapshots };
 }
 
 export function download(blob: Blob, filename: string): void {

@@ -4,10 +4,12 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
-import { composePng, download, runToJson } from './export';
+import { composePng, download, runFromJson, runToJson, thin } from './export';
 import { Messages } from './messages';
 import { Lab } from './lab/lab';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
+import { registerServiceWorker } from './offline';
+import { Tour } from './tour';
 import { ScienceSections } from './science';
 import {
   PRESETS,
@@ -18,7 +20,9 @@ import {
   needsReset,
   parseSettings,
   presetSettings,
+  sameValue,
   settingRow,
+  SETTINGS,
   settingsToSearch,
   toEngineConfig,
   validateSetting,
@@ -26,7 +30,10 @@ import {
   type SettingKey,
   type Settings,
 } from './settings';
-import { parentsToSpec } from './views/graph-view';
+import { parentsToSpec, specToParents } from './views/graph-view';
+import { AutoPace } from './views/pace';
+import { presetThumbnail, SHORT_TITLES } from './views/preset-thumbnail';
+import { headlineRecovery } from './views/vocabulary';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
 
@@ -36,8 +43,13 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   return element as T;
 };
 
-// Speed slider positions -> steps per second (0 = as fast as the machine allows).
-const SPEEDS = [1, 3, 10, 30, 100, 300, 0];
+// Speed slider positions -> steps per second. 0 is the auto pace (views/pace.ts): full speed,
+// slowed while layer 1 finds the graph; 10000 is more than the engine manages, i.e. "max".
+const SPEEDS = [1, 3, 10, 30, 100, 300, 10000, 0];
+const MAX_SPEED = 10000;
+const speedText = (stepsPerSecond: number) => (stepsPerSecond === 0 ? 'auto' : stepsPerSecond >= MAX_SPEED ? 'max' : `${stepsPerSecond}/s`);
+/** History entries per second of "Replay how it formed". */
+const REPLAY_PER_SECOND = 12;
 
 // Settings shown in the form, in order; some only for some graphs.
 const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
@@ -66,12 +78,16 @@ class Playground {
   private readonly guard: RunGuard<Settings>;
   private viewingHistory = false;
   private playing = false;
+  private readonly pace = new AutoPace();
+  private replayTimer = 0;
+  /** A run loaded from a file is on screen; the engine's snapshots wait until Play, Step or Reset. */
+  private loadedRun = false;
 
   private readonly messages = new Messages({ notices: $('notices'), error: $('error') });
   private readonly figure = new LiveFigure(
     createFigureViews(
       { attention: $('attention'), recovery: $('recovery'), queryStrip: $('query-strip'), lossChart: $('loss-chart'), graph: $('graph-view'), blocks: $('blocks') },
-      { onEditGraph: (parents) => void this.editGraph(parents) },
+      { onEditGraph: (parents) => void this.editGraph(parents), lossChartHeight: 150 },
     ),
     {
       showBlocks: () => $<HTMLDetailsElement>('blocks-card').open,
@@ -114,8 +130,19 @@ class Playground {
     this.buildForm();
     this.wireControls();
     this.writeUrl();
+    this.tour.start();
     void this.start();
   }
+
+  // The guided first visit: the hidden graph, Play, the outlined cells.
+  private readonly tour = new Tour(
+    [
+      { anchor: () => document.querySelector('#graph-view svg'), at: [0.55, 0.75], text: 'The hidden graph: each arc joins a token to the parent it was drawn from. The model never sees it.' },
+      { anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
+      { anchor: () => document.querySelector('#attention canvas'), at: [0.5, 0.22], text: 'Watch the outlined cells light up: that is layer 1 finding the graph, column j under token j.' },
+    ],
+    $<HTMLButtonElement>('tour-button'),
+  );
 
   /** Loads the engine and starts the run; a refused link falls back to the default settings. */
   private async start(retry = false): Promise<void> {
@@ -124,6 +151,10 @@ class Playground {
       this.clearError();
       const wanted = () => this.settings;
       const started = retry ? await this.guard.retryStart(wanted, fallback) : await this.guard.start(wanted, fallback);
+      $('engine-loading').hidden = true;
+      $('figure').removeAttribute('aria-busy');
+      $<HTMLButtonElement>('resample').disabled = false;
+      this.pace.reset();
       this.newRun(this.client.lastStatus);
       if (started.refused) {
         this.settings = started.settings;
@@ -139,6 +170,7 @@ class Playground {
         if (refused) this.notice(refused);
       }
     } catch (error) {
+      $('engine-loading').textContent = 'The engine did not start.';
       this.messages.showError(describeStartFailure(error), false, { label: 'Retry', run: () => void this.start(true) });
     }
   }
@@ -184,12 +216,14 @@ class Playground {
 
   /** A new run with the current settings; on a bad config the previous run stays. */
   private async configure(): Promise<boolean> {
+    this.loadedRun = false;
     const outcome = await this.guard.configure(this.settings);
     if (outcome.ok === 'superseded') return true;
     if (outcome.ok === false) {
       this.refused(outcome.error);
       return false;
     }
+    this.pace.reset();
     this.newRun(outcome.status);
     this.clearError();
     for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
@@ -219,7 +253,10 @@ class Playground {
       return;
     }
     if (key === 'view') return this.figure.setView(this.settings.view);
-    if (key === 'speed') return void this.client.setSpeed(this.settings.speed);
+    if (key === 'speed') {
+      this.pace.reset();
+      return void this.client.setSpeed(this.settings.speed);
+    }
     if (!needsReset(before, this.settings)) return;
     if (await this.configure()) {
       this.cue(`${settingRow(key).label} changed: training restarted from step 0.`);
@@ -245,6 +282,7 @@ class Playground {
       .filter(Boolean)
       .join('&');
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
+    this.renderPresets();
   }
 
   // --- the form --------------------------------------------------------------------------
@@ -257,7 +295,13 @@ class Playground {
       button.className = 'preset';
       button.dataset.testid = `preset-${name}`;
       button.dataset.preset = name;
-      button.textContent = PRESETS[name].title;
+      button.title = PRESETS[name].title;
+      const label = document.createElement('span');
+      label.className = 'preset-label';
+      label.textContent = SHORT_TITLES[name];
+      const state = document.createElement('span');
+      state.className = 'preset-state';
+      button.append(presetThumbnail(name), label, state);
       button.addEventListener('click', () => void this.choosePreset(name));
       list.append(button);
     }
@@ -265,12 +309,27 @@ class Playground {
   }
 
   private renderPresets(): void {
+    const modified = this.modifiedFromPreset();
     for (const button of $('presets').querySelectorAll<HTMLButtonElement>('button')) {
       const selected = button.dataset.preset === this.settings.preset;
       button.classList.toggle('selected', selected);
+      button.classList.toggle('modified', selected && modified.length > 0);
       button.setAttribute('aria-pressed', String(selected));
+      const state = button.querySelector<HTMLElement>('.preset-state');
+      if (state) state.textContent = selected && modified.length > 0 ? 'modified' : '';
     }
-    $('preset-description').textContent = PRESETS[this.settings.preset].description;
+    const description = PRESETS[this.settings.preset].description;
+    $('preset-description').textContent = modified.length > 0
+      ? `${description} Modified: ${modified.join(', ')} differ from the preset.`
+      : description;
+  }
+
+  /** The labels of the settings that depart from the chosen preset (speed and view aside). */
+  private modifiedFromPreset(): string[] {
+    const base = presetSettings(this.settings.preset);
+    return SETTINGS.filter((row) => row.key !== 'speed' && row.key !== 'view' && row.key !== 'preset')
+      .filter((row) => !sameValue(this.settings[row.key], base[row.key]))
+      .map((row) => row.label);
   }
 
   private buildForm(): void {
@@ -306,7 +365,22 @@ class Playground {
       message.hidden = true;
       input.setAttribute('aria-describedby', message.id);
       input.addEventListener('change', () => void this.formChanged(key, input, message));
-      field.append(label, input, message);
+      // The help is a "?" popover (a tooltip does not open on touch screens).
+      const help = document.createElement('div');
+      help.id = `${id}-help`;
+      help.className = 'help-popover';
+      help.setAttribute('popover', '');
+      help.textContent = row.help;
+      const helpButton = document.createElement('button');
+      helpButton.type = 'button';
+      helpButton.className = 'help-button';
+      helpButton.textContent = '?';
+      helpButton.setAttribute('aria-label', `About ${row.label}`);
+      helpButton.setAttribute('popovertarget', help.id);
+      const head = document.createElement('div');
+      head.className = 'field-head';
+      head.append(label, helpButton);
+      field.append(head, input, message, help);
       form.append(field);
     }
     this.syncForm();
@@ -325,7 +399,41 @@ class Playground {
     await this.changeSetting(key, checked.value as Settings[SettingKey]);
   }
 
+  /**
+   * "+ position / − position" on the custom graph: T and the spec change together. A new
+   * position is a root just before the query (or the predicted node); removing takes the last
+   * ordinary position away, with the arcs that touch it.
+   */
+  private async resizeCustomGraph(delta: 1 | -1): Promise<void> {
+    const before = this.settings;
+    const parents = specToParents(before.spec);
+    const T = before.T + delta;
+    if (!parents || T < 3 || T > 64) return;
+    const at = parents.length - 1; // the query or the predicted node stays last
+    let next: number[][];
+    if (delta > 0) {
+      next = [...parents.slice(0, at).map((list) => list.slice()), [], parents[at].slice()];
+    } else {
+      const removed = at - 1;
+      next = parents
+        .filter((_, i) => i !== removed)
+        .map((list) => list.filter((p) => p !== removed).map((p) => (p > removed ? p - 1 : p)));
+    }
+    this.settings = { ...before, T, spec: parentsToSpec(next) };
+    this.writeUrl();
+    this.syncForm();
+    const wasPlaying = this.playing;
+    if (await this.configure()) {
+      if (wasPlaying) await this.client.play();
+    } else {
+      this.settings = before;
+      this.writeUrl();
+      this.syncForm();
+    }
+  }
+
   private syncForm(): void {
+    $('custom-size').hidden = this.settings.graph !== 'custom';
     for (const { key, when } of FORM_FIELDS) {
       const field = document.querySelector<HTMLElement>(`.field[data-key="${key}"]`);
       if (!field) continue;
@@ -335,22 +443,28 @@ class Playground {
     }
     const radios = document.querySelectorAll<HTMLInputElement>('input[name="view"]');
     for (const radio of radios) radio.checked = radio.value === this.settings.view;
-    ($('speed') as HTMLInputElement).value = String(Math.max(0, SPEEDS.indexOf(this.settings.speed)));
-    $('speed-value').textContent = this.settings.speed === 0 ? 'max' : `${this.settings.speed}/s`;
+    const speedIndex = SPEEDS.indexOf(this.settings.speed);
+    ($('speed') as HTMLInputElement).value = String(speedIndex >= 0 ? speedIndex : SPEEDS.length - 1);
+    $('speed-value').textContent = speedText(this.settings.speed);
+    this.renderPresets();
   }
 
   // --- transport controls ----------------------------------------------------------------
 
   private wireControls(): void {
-    $('play').addEventListener('click', () => void this.play());
-    $('pause').addEventListener('click', () => void this.pause());
-    $('step').addEventListener('click', () => void this.request(() => this.client.step(1)));
+    // One button: Play while paused, Pause while playing; it keeps the focus when it flips.
+    $('play').addEventListener('click', () => void (this.playing ? this.pause() : this.play()));
+    $('replay').addEventListener('click', () => this.replay());
+    $('step').addEventListener('click', () => void this.stepOnce());
+    $('load-run').addEventListener('change', () => void this.loadRunFile());
+    $('add-position').addEventListener('click', () => void this.resizeCustomGraph(1));
+    $('remove-position').addEventListener('click', () => void this.resizeCustomGraph(-1));
     $('reset').addEventListener('click', () => void this.reset());
     $('resample').addEventListener('click', () => void this.request(() => this.client.resample()));
     const speed = $<HTMLInputElement>('speed');
     speed.addEventListener('input', () => {
       const stepsPerSecond = SPEEDS[Number(speed.value)] ?? 0;
-      $('speed-value').textContent = stepsPerSecond === 0 ? 'max' : `${stepsPerSecond}/s`;
+      $('speed-value').textContent = speedText(stepsPerSecond);
       void this.changeSetting('speed', stepsPerSecond);
     });
     for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="view"]'))
@@ -370,9 +484,18 @@ class Playground {
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement;
       if (target.closest('input, select, textarea, [contenteditable], canvas, svg')) return;
-      if (event.key === ' ' || event.key === 'k') {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target.closest('button, a, summary, dialog') && (event.key === ' ' || event.key === 'Enter')) return;
+      const ready = !$<HTMLButtonElement>('play').disabled;
+      if ((event.key === ' ' || event.key === 'k') && ready) {
         event.preventDefault();
         void (this.playing ? this.pause() : this.play());
+      } else if ((event.key === 's' || event.key === 'S') && ready) {
+        event.preventDefault();
+        void this.stepOnce();
+      } else if ((event.key === 'r' || event.key === 'R') && ready) {
+        event.preventDefault();
+        void this.reset();
       }
     });
   }
@@ -381,7 +504,14 @@ class Playground {
     await this.messages.attempt(action);
   }
 
+  private async stepOnce(): Promise<void> {
+    if (this.loadedRun && !(await this.configure())) return;
+    await this.request(() => this.client.step(1));
+  }
+
   private async play(): Promise<void> {
+    this.stopReplay();
+    if (this.loadedRun && !(await this.configure())) return;
     this.viewingHistory = false;
     this.figure.follow();
     await this.request(() => this.client.play());
@@ -417,15 +547,59 @@ class Playground {
   }
 
   private renderTransport(): void {
-    $('play').hidden = this.playing;
-    $('pause').hidden = !this.playing;
+    const button = $('play');
+    const label = this.playing ? 'Pause' : 'Play';
+    button.dataset.testid = this.playing ? 'pause' : 'play';
+    button.setAttribute('aria-label', label);
+    button.querySelector('.play-icon')!.textContent = this.playing ? '❚❚' : '▶';
+    button.querySelector('.play-text')!.textContent = label;
+    $('replay').hidden = this.playing || this.figure.history.length < 3;
     if (!this.playing) $('steps-per-second').textContent = '0';
+    this.renderSpeed();
+  }
+
+  private renderSpeed(): void {
+    const auto = this.settings.speed === 0;
+    $('speed-value').textContent = auto && this.playing && this.pace.current > 0 ? `auto: ${this.pace.current}/s` : speedText(this.settings.speed);
+  }
+
+  // --- replay ----------------------------------------------------------------------------
+
+  /** "Replay how it formed": the history from the start, at a fixed pace, then live again. */
+  private replay(): void {
+    this.stopReplay();
+    const last = this.figure.history.length - 1;
+    if (last < 1) return;
+    let index = 0;
+    const input = $<HTMLInputElement>('history');
+    const stride = Math.max(1, Math.ceil(last / (8 * REPLAY_PER_SECOND))); // at most about 8 s
+    this.replayTimer = window.setInterval(() => {
+      index = Math.min(last, index + stride);
+      input.value = String(index);
+      this.scrub(index);
+      if (index >= last) this.stopReplay();
+    }, 1000 / REPLAY_PER_SECOND);
+    input.value = '0';
+    this.scrub(0);
+  }
+
+  private stopReplay(): void {
+    if (this.replayTimer) window.clearInterval(this.replayTimer);
+    this.replayTimer = 0;
   }
 
   // --- snapshots -------------------------------------------------------------------------
 
   private receive(snapshot: Snapshot): void {
+    if (this.loadedRun) return;
     this.figure.receive(snapshot);
+    if (this.settings.speed === 0 && snapshot.parameters && snapshot.state === 'playing') {
+      const limit = this.pace.observe(snapshot.step, headlineRecovery(snapshot.metrics.parent_recovery));
+      if (limit !== null) {
+        void this.client.setSpeed(limit);
+        this.renderSpeed();
+      }
+    }
     if (snapshot.metrics.diverged) this.diverged(snapshot.metrics.status);
     this.renderHistoryControl();
   }
@@ -474,10 +648,23 @@ class Playground {
   // --- export and embed ------------------------------------------------------------------
 
   private async exportPng(): Promise<void> {
-    const panels = this.figure.exportPanels();
+    // Several heads: the maps in one row, then the graph and the loss.
+    const exported = this.figure.exportPanels();
+    const maps = exported.filter((panel) => panel.title === '');
+    const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
       const step = this.figure.current?.step ?? 0;
-      const blob = await composePng(panels, `${PRESETS[this.settings.preset].title} · step ${step}`);
+      const modified = this.modifiedFromPreset().length > 0 ? ' (modified)' : '';
+      const graph = this.figure.graph?.name ? ` · graph ${this.figure.graph.name}` : '';
+      const s = this.settings;
+      const recovery = this.figure.current?.metrics.parent_recovery ?? [];
+      const heads = recovery.length;
+      const footnotes = [
+        `S = ${s.S}, T = ${s.T}, α = ${s.alpha}, heads ${s.heads.join(',')}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, seed ${s.seed}.`,
+        `Parent recovery: ${recovery.map((slots, h) => `head ${h + 1} ${slots.map((v) => v.toFixed(2)).join(' / ')}`).join('; ') || 'none yet'}.`,
+        location.href,
+      ];
+      const blob = await composePng(panels, `${PRESETS[s.preset].title}${modified}${graph} · seed ${s.seed} · step ${step}`, Math.max(2, heads), footnotes);
       download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
     } catch (error) {
       this.showError(`PNG export failed: ${(error as Error).message}`);
@@ -491,12 +678,49 @@ class Playground {
       config: this.figure.config,
       graph: this.figure.graph,
       test_loss: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
-      train_loss: [],
+      train_loss: this.figure.trainLoss(),
       interventions: this.figure.current?.interventions ?? [],
       compared_runs: this.lab?.exportRuns() ?? [],
-      snapshots: this.figure.history.all(),
+      // Compact: at most 200 evaluated snapshots, evenly spread, the first and last kept.
+      snapshots: thin(this.figure.history.all(), 200),
     });
     download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);
+  }
+
+  /** "Load run": a JSON file from the JSON button, shown paused at its last step with its history. */
+  private async loadRunFile(): Promise<void> {
+    const input = $<HTMLInputElement>('load-run');
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const run = runFromJson(await file.text());
+      let search: string;
+      try {
+        search = settingsToSearch(run.settings as Settings);
+      } catch {
+        throw new Error('settings must be the settings object of an exported run');
+      }
+      const { settings, notices } = parseSettings(`?${search}`);
+      if (this.playing) await this.pause();
+      this.stopReplay();
+      for (const notice of notices) this.notice(`Loaded run: ${notice}`);
+      this.settings = settings;
+      this.writeUrl();
+      this.syncForm();
+      this.loadedRun = true;
+      this.viewingHistory = false;
+      this.figure.setEditable(false);
+      this.figure.loadRun(run.config, run.graph, run.snapshots);
+      this.renderHistoryControl();
+      this.renderTransport();
+      this.clearError();
+      const last = run.snapshots[run.snapshots.length - 1].step;
+      this.cue(`Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0.`);
+    } catch (error) {
+      this.showError(`Load run: ${(error as Error).message}`);
+    } finally {
+      input.value = '';
+    }
   }
 
   private showEmbedDialog(): void {
@@ -531,4 +755,5 @@ if (search.get('embed') === '1') {
   location.replace(`embed.html${rest ? `?${rest}` : ''}`);
 } else {
   new Playground();
+  registerServiceWorker();
 }

@@ -86,7 +86,8 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
     description:
       'Each position has two parents, the position just before it and one about halfway back, as in the ' +
       "paper's two-parent experiments. " +
-      'Each of the two first-layer heads should learn to attend to one of the two parents.',
+      'Expect a plateau first: both first-layer heads sit on the same parent for a while, and only then split, ' +
+      'one head per parent.',
     // Tuned natively (cpg train --graph paper2 --S 5 --T 20 --heads 2,1 --lr 0.02 --init-std 0.1
     // --batch 128): the heads split the parents by step 2000 (0.71 and 0.87 of their attention).
     settings: { graph: 'paper2', ...SINGLE_PARENT, S: 5, heads: [2, 1], lr: 0.02, init_std: 0.1 },

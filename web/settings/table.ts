@@ -207,7 +207,7 @@ const ROWS: { readonly [K in SettingKey]: RowFor<K> } = {
   }),
   speed: {
     key: 'speed', urlKey: 'speed', label: 'Speed (steps/s)', kind: 'number', min: 0, max: 10000, default: 0,
-    live: true, help: 'The most training steps per second; 0 runs as fast as the machine allows.',
+    live: true, help: 'The most training steps per second; 0 is the auto pace: full speed, slowed while layer 1 finds the graph.',
   },
   view: {
     key: 'view', urlKey: 'view', label: 'Attention view', kind: 'enum', options: VIEWS, default: 'parameter',

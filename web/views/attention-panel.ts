@@ -55,6 +55,7 @@ interface HeadView {
 export class AttentionPanel {
   private readonly root: HTMLElement;
   private readonly heads: HeadView[] = [];
+  private readonly container: HTMLElement;
   private T = -1;
   private view: AttentionPanelData['view'] | null = null;
   private parentsKey = '';
@@ -71,6 +72,7 @@ export class AttentionPanel {
     this.root = container.ownerDocument.createElement('div');
     this.root.className = 'hm-panel';
     container.append(this.root);
+    this.container = container;
   }
 
   update(data: AttentionPanelData): void {
@@ -82,6 +84,9 @@ export class AttentionPanel {
       this.view = null;
       this.parentsKey = '';
       for (let h = 0; h < data.heads.length; h++) this.addHead(h, data.view);
+      // Small multiples: the page lays the maps side by side, one column per head.
+      this.container.style.setProperty('--hm-heads', String(data.heads.length));
+      this.root.dataset.heads = String(data.heads.length);
     }
     if (data.view !== this.view) {
       this.view = data.view;
@@ -105,6 +110,22 @@ export class AttentionPanel {
       const caption = recoveryCaption(data.recovery?.[h], names);
       if (head.caption.textContent !== caption) head.caption.textContent = caption;
     });
+  }
+
+  /** A cell under the pointer or the keyboard focus of any head (null when it leaves). */
+  onActiveCell: ((cell: { row: number; col: number } | null) => void) | null = null;
+
+  /** Where head 1's columns start (page x) and how wide they are, for views aligned above it. */
+  columns(): { left: number; cell: number } | null {
+    const head = this.heads[0];
+    const geometry = head?.heatmap.plotGeometry();
+    if (!head || !geometry) return null;
+    return { left: head.heatmap.canvas.getBoundingClientRect().left + geometry.plotX, cell: geometry.cell };
+  }
+
+  /** Marks row `row` (a query position) on every head's map; null clears it. */
+  highlightRow(row: number | null): void {
+    for (const head of this.heads) head.heatmap.highlightRow(row);
   }
 
   canvases(): HTMLCanvasElement[] {
@@ -131,8 +152,11 @@ export class AttentionPanel {
       colLabel: 'key position j',
       scale: 'weight',
       legendLabel: 'attention weight',
+      // Small multiples: one colour legend, under head 1, for all heads.
+      legend: h === 0,
       describeCell: this.describeCell,
-      ariaLabel: `First-layer attention of head ${h + 1}: query position i down, key position j across, true parents outlined. Arrow keys read the cells.`,
+      ariaLabel: `Layer 1 · head ${h + 1}: attention, query position i down, key position j across, true parents outlined. Arrow keys read the cells.`,
+      onActiveCell: (cell) => this.onActiveCell?.(cell),
     });
     this.heads.push({ item, heatmap, caption });
   }

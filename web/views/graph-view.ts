@@ -15,6 +15,8 @@ export interface GraphViewData {
   tokens?: ArrayLike<number>;
   S: number;
   editable: boolean;
+  /** An edit the engine has not accepted (yet): drawn dashed, never as the graph that trains. */
+  draft?: boolean;
 }
 
 // --- spec strings ----------------------------------------------------------------------------
@@ -122,6 +124,14 @@ export interface GraphLayout {
 const MIN_SPACING = 24;
 const MAX_SPACING = 56;
 const MAX_ARC_HEIGHT = 130;
+/** Lower arcs when the row is aligned with a view under it (the stage keeps to one screen). */
+const ALIGNED_ARC_HEIGHT = 70;
+
+/** Where position 0's column starts and how wide each column is, in the view's own x. */
+export interface GraphAlignment {
+  left: number;
+  spacing: number;
+}
 const TOP_PADDING = 6;
 /** Room under the row for the position index and the 'query'/'predicted' tag. */
 const LABEL_HEIGHT = 34;
@@ -141,16 +151,26 @@ export function nodeKind(index: number, graph: { T: number; multi_parent: boolea
 export function arcLayout(
   graph: { T: number; multi_parent: boolean; parents: number[][] },
   availableWidth: number,
+  align?: GraphAlignment | null,
 ): GraphLayout {
   const n = graph.parents.length;
   const predictedGap = nodeKind(n - 1, graph) === 'predicted' ? 0.5 : 0;
   const slotsInRow = Math.max(1, n - 1 + predictedGap);
   const sidePadding = 28;
-  const spacing = Math.min(MAX_SPACING, Math.max(MIN_SPACING, (availableWidth - 2 * sidePadding) / slotsInRow));
-  const rowWidth = spacing * slotsInRow;
-  const width = Math.max(Math.floor(availableWidth), Math.ceil(rowWidth + 2 * sidePadding));
-  const left = (width - rowWidth) / 2;
-  const radius = Math.min(14, Math.max(8, spacing * 0.36));
+  let spacing = Math.min(MAX_SPACING, Math.max(MIN_SPACING, (availableWidth - 2 * sidePadding) / slotsInRow));
+  let rowWidth = spacing * slotsInRow;
+  let width = Math.max(Math.floor(availableWidth), Math.ceil(rowWidth + 2 * sidePadding));
+  let left = (width - rowWidth) / 2;
+  let radius = Math.min(14, Math.max(8, spacing * 0.36));
+  if (align && align.spacing > 0) {
+    // Position i over column i of another view (the heat map below).
+    spacing = align.spacing;
+    rowWidth = spacing * slotsInRow;
+    left = align.left + spacing / 2;
+    radius = Math.min(14, Math.max(5, spacing * 0.46));
+    width = Math.max(Math.floor(availableWidth), Math.ceil(left + rowWidth + radius + 8));
+  }
+  const arcCap = align ? ALIGNED_ARC_HEIGHT : MAX_ARC_HEIGHT;
 
   const nodes: NodeLayout[] = [];
   for (let i = 0; i < n; i++) {
@@ -173,7 +193,7 @@ export function arcLayout(
       const chord = x1 - x0;
       // Height grows with the square root of the span: neighbours stay low, long arcs stay
       // distinguishable instead of merging into one flat band at the cap.
-      const height = Math.min(MAX_ARC_HEIGHT, Math.max(10, 3.4 * Math.sqrt(Math.max(0, chord)) - 2));
+      const height = Math.min(arcCap, Math.max(10, 3.4 * Math.sqrt(Math.max(0, chord)) - 2));
       edges.push({ parent, child, slot, x0, x1, dx0, dx1, height });
     });
   }
@@ -267,6 +287,10 @@ export class GraphView {
   private editState: GraphEditState = { selected: null };
   private width = 0;
   private renderedKey = '';
+  private alignment: GraphAlignment | null = null;
+  private highlighted: { nodes: number[]; edge: [number, number] | null } = { nodes: [], edge: null };
+  /** Pointer or focus over a position (null when it leaves). */
+  onHoverPosition: ((index: number | null) => void) | null = null;
 
   constructor(container: HTMLElement, options: { onEdit?: (parents: number[][]) => void } = {}) {
     this.onEdit = options.onEdit;
@@ -309,6 +333,12 @@ export class GraphView {
       this.activate(index);
     });
 
+    const hover = (event: Event) => this.onHoverPosition?.(this.nodeIndexOf(event.target));
+    this.svg.addEventListener('pointerover', hover);
+    this.svg.addEventListener('focusin', hover);
+    this.svg.addEventListener('pointerleave', () => this.onHoverPosition?.(null));
+    this.svg.addEventListener('focusout', () => this.onHoverPosition?.(null));
+
     this.resizeObserver = new ResizeObserver(() => {
       const width = Math.floor(this.scrollBox.clientWidth);
       if (width > 0 && width !== this.width) {
@@ -317,6 +347,38 @@ export class GraphView {
       }
     });
     this.resizeObserver.observe(this.scrollBox);
+  }
+
+  /** The scroll box's left edge in the page (to align the row with another view). */
+  get originX(): number {
+    return this.scrollBox.getBoundingClientRect().left - this.scrollBox.scrollLeft;
+  }
+
+  /** Puts position i over column i of another view; null lays the row out on its own. */
+  align(alignment: GraphAlignment | null): void {
+    const same = alignment === this.alignment || (!!alignment && !!this.alignment &&
+      Math.abs(alignment.left - this.alignment.left) < 0.5 && Math.abs(alignment.spacing - this.alignment.spacing) < 0.01);
+    if (same) return;
+    this.alignment = alignment;
+    this.render(true);
+  }
+
+  /** Marks positions (e.g. i and j of a heat-map cell) and the arc j -> i. */
+  highlight(nodes: number[], edge: [number, number] | null = null): void {
+    this.highlighted = { nodes, edge };
+    this.applyHighlight();
+  }
+
+  private applyHighlight(): void {
+    const { nodes, edge } = this.highlighted;
+    for (const node of this.svg.querySelectorAll<SVGGElement>('.gv-node')) {
+      node.classList.toggle('gv-hl', nodes.includes(Number(node.getAttribute('data-index'))));
+    }
+    for (const arc of this.svg.querySelectorAll<SVGPathElement>('.gv-arc')) {
+      const on = !!edge && Number(arc.getAttribute('data-child')) === edge[0] && Number(arc.getAttribute('data-parent')) === edge[1];
+      arc.classList.toggle('gv-arc-hl', on);
+    }
+    this.svg.classList.toggle('gv-highlighting', nodes.length > 0 || !!edge);
   }
 
   update(data: GraphViewData): void {
@@ -360,15 +422,15 @@ export class GraphView {
     if (!data) return;
     if (this.width === 0) this.width = Math.floor(this.scrollBox.clientWidth) || 640;
     const key = JSON.stringify([
-      data.graph.parents, data.graph.T, data.graph.multi_parent, data.graph.name, data.S, data.editable,
-      data.tokens ? Array.from(data.tokens) : null, this.editState.selected, this.width,
+      data.graph.parents, data.graph.T, data.graph.multi_parent, data.graph.name, data.S, data.editable, !!data.draft,
+      data.tokens ? Array.from(data.tokens) : null, this.editState.selected, this.width, this.alignment,
     ]);
     if (!force && key === this.renderedKey) return;
     this.renderedKey = key;
 
     const focused = this.svg.contains(document.activeElement) ? this.nodeIndexOf(document.activeElement) : null;
     const { graph, editable } = data;
-    const layout = arcLayout(graph, this.width);
+    const layout = arcLayout(graph, this.width, this.alignment);
     const maxInDegree = graph.parents.reduce((k, list) => Math.max(k, list.length), 0);
     const slotCount = graph.multi_parent || maxInDegree > 1 ? Math.max(2, maxInDegree) : 1;
     const selected = this.editState.selected;
@@ -377,7 +439,7 @@ export class GraphView {
     const arcs = this.drawArcs(layout, graph, slotCount, selected, defs);
     const nodes = this.drawNodes(layout, data, selected);
     // The legend starts where the row starts (the row is centred when it has room to spare).
-    const legendLeft = Math.max(8, Math.floor((layout.nodes[0]?.x ?? 0) - layout.radius));
+    const legendLeft = Math.max(4, Math.floor((layout.nodes[0]?.x ?? 0) - layout.radius));
     const legend = this.drawLegend(data, slotCount, legendLeft, layout.height + 4, Math.min(layout.width, this.width) - legendLeft - 4);
     const height = layout.height + 4 + legend.height;
 
@@ -386,15 +448,17 @@ export class GraphView {
     svg.setAttribute('height', String(height));
     svg.setAttribute('viewBox', `0 0 ${layout.width} ${height}`);
     svg.classList.toggle('gv-editable', editable);
+    svg.classList.toggle('gv-draft', !!data.draft);
     svg.classList.toggle('gv-selecting', selected !== null);
     if (editable) {
       svg.setAttribute('role', 'group');
-      svg.setAttribute('aria-label', `Editable causal graph over ${graph.T} positions. ${EDIT_HINT}`);
+      svg.setAttribute('aria-label', `${data.draft ? 'Draft, not training: e' : 'E'}ditable causal graph over ${graph.T} positions. ${EDIT_HINT}`);
     } else {
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-label', describeGraph(graph));
     }
     svg.replaceChildren(defs, arcs, nodes, legend.group);
+    this.applyHighlight();
 
     if (focused !== null) svg.querySelector<SVGGElement>(`[data-index="${focused}"]`)?.focus();
     this.hint.hidden = !editable;
@@ -429,7 +493,7 @@ export class GraphView {
       const color = parentSlotColor(arc.slot, lone ? 1 : slotCount);
       const active = selected === null ? null : arc.child === selected;
       const path = svgElement('path', {
-        d: arc.d, class: 'gv-arc', fill: 'none', stroke: color, 'stroke-linecap': 'round',
+        d: arc.d, class: 'gv-arc', 'data-parent': arc.parent, 'data-child': arc.child, fill: 'none', stroke: color, 'stroke-linecap': 'round',
         'stroke-width': active ? 2.4 : 1.6, opacity: active === false ? 0.22 : 0.9,
         'marker-end': `url(#${markerFor(color)})`,
       });
@@ -532,5 +596,5 @@ function describeGraph(graph: { T: number; multi_parent: boolean; parents: numbe
     .filter(Boolean)
     .join('; ');
   const kind = graph.multi_parent ? `multi-parent; node ${graph.T} is predicted` : `single-parent; position ${graph.T - 1} is the query`;
-  return `Causal graph "${graph.name}" over ${graph.T} positions (${kind}). Parents: ${edges || 'none'}.`;
+  return `The causal graph "${graph.name}" over ${graph.T} positions (${kind}). Parents: ${edges || 'none'}.`;
 }

@@ -87,6 +87,10 @@ export interface HeatmapSpec {
   legendLabel?: string;
   /** false hides the tick names along that axis (the tooltip still names every cell). */
   ticks?: { rows?: boolean; cols?: boolean };
+  /** false leaves the colour legend out (small multiples share one). */
+  legend?: boolean;
+  /** Told when the pointer or keyboard focus enters a cell, and null when it leaves (linked views). */
+  onActiveCell?: (cell: Cell | null) => void;
 }
 
 export interface HeatmapUpdateOptions {
@@ -429,7 +433,7 @@ export class Heatmap {
       this.drawCells();
       this.drawAxes();
     }
-    this.drawLegend();
+    if (this.spec.legend !== false) this.drawLegend();
   }
 
   private drawCells(): void {
@@ -687,8 +691,36 @@ export class Heatmap {
     return !!this.masked && this.masked(r, c);
   }
 
+  /** The plot's left edge in the canvas and the cell size (css px), once laid out. */
+  plotGeometry(): { plotX: number; cell: number } | null {
+    return this.layout ? { plotX: this.layout.plotX, cell: this.layout.cell } : null;
+  }
+
+  /** Marks one row (e.g. the query position under the pointer elsewhere); null clears it. */
+  highlightRow(row: number | null): void {
+    const layout = this.layout;
+    if (row === null || !layout || row < 0 || row >= this.rows) {
+      if (this.rowMark) this.rowMark.hidden = true;
+      return;
+    }
+    if (!this.rowMark) {
+      this.rowMark = this.figure.ownerDocument.createElement('div');
+      this.rowMark.className = 'hm-row-mark';
+      this.rowMark.setAttribute('aria-hidden', 'true');
+      this.figure.append(this.rowMark);
+    }
+    const mark = this.rowMark;
+    mark.hidden = false;
+    mark.style.left = `${layout.plotX - 2}px`;
+    mark.style.top = `${layout.plotY + row * layout.cell - 1}px`;
+    mark.style.width = `${layout.plotWidth + 4}px`;
+    mark.style.height = `${layout.cell + 2}px`;
+  }
+  private rowMark: HTMLElement | null = null;
+
   private setActive(cell: Cell, source: Source): void {
     const same = this.active && this.active.row === cell.row && this.active.col === cell.col && this.active.source === source;
+    if (!same || !this.active) this.spec.onActiveCell?.({ row: cell.row, col: cell.col });
     this.active = { ...cell, source };
     if (source === 'keyboard') this.lastKeyboardCell = cell;
     if (!same) this.draw();
@@ -699,6 +731,7 @@ export class Heatmap {
   private hideActive(): void {
     if (!this.active) return;
     this.active = null;
+    this.spec.onActiveCell?.(null);
     this.tooltip.hidden = true;
     this.draw();
   }

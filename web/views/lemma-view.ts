@@ -49,6 +49,7 @@ export class LemmaPanel {
     ];
     this.scatter.className = 'lemma-scatter';
     this.scatter.setAttribute('role', 'img');
+    this.scatter.setAttribute('aria-label', 'Scatter of the gradient against the information: not computed yet.');
     const scatterTitle = document.createElement('p');
     scatterTitle.className = 'lemma-scatter-title';
     scatterTitle.textContent = 'gradient against information (each row centred)';

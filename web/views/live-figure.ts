@@ -31,6 +31,8 @@ export interface FigureViews {
   graph?: Pick<GraphView, 'update'> & { svg?: SVGSVGElement };
   /** The first layer's blocks (the playground's "inside the model" card). */
   blocks?: Pick<BlocksView, 'update'>;
+  /** Lines the graph's positions up over the heat map's columns (after the maps are drawn). */
+  align?: () => void;
 }
 
 /** Where the views go: one element each; leave out what a page does not show. */
@@ -44,14 +46,40 @@ export interface FigureContainers {
 }
 
 /** Builds the real views into their containers. */
-export function createFigureViews(containers: FigureContainers, options: { onEditGraph?: (parents: number[][]) => void } = {}): FigureViews {
+export function createFigureViews(
+  containers: FigureContainers,
+  options: { onEditGraph?: (parents: number[][]) => void; lossChartHeight?: number } = {},
+): FigureViews {
+  const attention = new AttentionPanel(containers.attention);
+  const queryStrip = new QueryStrip(containers.queryStrip);
+  const graph = containers.graph ? new GraphView(containers.graph, { onEdit: options.onEditGraph }) : undefined;
+  let align: (() => void) | undefined;
+  if (graph) {
+    // Linked views: a token under the pointer marks its heat-map row and its layer-2 column; a
+    // heat-map cell (i, j) marks the arc j -> i and the tokens i and j.
+    graph.onHoverPosition = (i) => {
+      attention.highlightRow(i);
+      queryStrip.highlightColumn(i);
+      graph.highlight(i === null ? [] : [i]);
+    };
+    attention.onActiveCell = (cell) => graph.highlight(cell ? [cell.row, cell.col] : [], cell ? [cell.row, cell.col] : null);
+    // Position j of the graph over column j of head 1's map, so an arc and its cell line up.
+    align = () => {
+      const columns = attention.columns();
+      if (!columns || !(columns.cell > 0)) return;
+      graph.align({ left: columns.left - graph.originX, spacing: columns.cell });
+    };
+    const later = align;
+    if (typeof window !== 'undefined') window.addEventListener('resize', () => requestAnimationFrame(later));
+  }
   return {
-    attention: new AttentionPanel(containers.attention),
+    attention,
     recovery: new RecoveryBars(containers.recovery),
-    queryStrip: new QueryStrip(containers.queryStrip),
-    lossChart: new LossChart(containers.lossChart),
-    graph: containers.graph ? new GraphView(containers.graph, { onEdit: options.onEditGraph }) : undefined,
+    queryStrip,
+    lossChart: new LossChart(containers.lossChart, { height: options.lossChartHeight }),
+    graph,
     blocks: containers.blocks ? new BlocksView(containers.blocks) : undefined,
+    align,
   };
 }
 
@@ -91,6 +119,9 @@ export class LiveFigure {
   private editable = false;
   private editedParents: number[][] | null = null;
   private readonly points: RecoveryPoint[] = [];
+  /** The run's training-batch losses (for the JSON export). */
+  private readonly trainSteps: number[] = [];
+  private readonly trainLosses: number[] = [];
   private lastTestStep = -1;
   private latest: Snapshot | null = null;
   private shown: Snapshot | null = null;
@@ -177,17 +208,23 @@ export class LiveFigure {
     }
     const chart = this.views.lossChart;
     chart.setInterventions((snapshot.interventions ?? []).map((event) => ({ step: event.step, label: event.action })));
-    if (snapshot.lossSteps.length > 0) chart.appendTrain(snapshot.lossSteps, snapshot.losses);
+    if (snapshot.lossSteps.length > 0) {
+      chart.appendTrain(snapshot.lossSteps, snapshot.losses);
+      for (let i = 0; i < Math.min(snapshot.lossSteps.length, snapshot.losses.length); i++) {
+        this.trainSteps.push(snapshot.lossSteps[i]);
+        this.trainLosses.push(snapshot.losses[i]);
+      }
+    }
     if (metrics.step !== this.lastTestStep) {
       this.lastTestStep = metrics.step;
       chart.addTest(metrics.step, metrics.test_loss);
       this.updatePhaseMarker();
     }
-    const counters = this.options.counters;
-    if (counters?.step) counters.step.textContent = snapshot.step.toLocaleString('en-US');
-    if (counters?.rate) counters.rate.textContent = formatRate(snapshot.stepsPerSecond);
-    if (counters?.testLoss) counters.testLoss.textContent = formatLoss(metrics.test_loss);
-    if (this.following) this.scheduleRender(snapshot);
+    // While the history is scrubbed, the counters keep showing the scrubbed step.
+    if (this.following) {
+      this.showCounters(snapshot.step, snapshot.stepsPerSecond, metrics.test_loss);
+      this.scheduleRender(snapshot);
+    }
   }
 
   /**
@@ -201,8 +238,29 @@ export class LiveFigure {
     this.following = live;
     this.views.lossChart.setCursorStep(live ? null : snapshot.step);
     this.shown = live && this.latest ? this.latest : snapshot;
+    const counted = this.shown;
+    this.showCounters(counted.step, live ? counted.stepsPerSecond : 0, counted.metrics.test_loss);
     this.render(this.shown);
     return { snapshot, live };
+  }
+
+  /** The run's training-batch losses so far, at most `limit` points evenly spread. */
+  trainLoss(limit = 2000): { step: number; loss: number }[] {
+    const n = this.trainSteps.length;
+    const stride = Math.max(1, Math.ceil(n / limit));
+    const out: { step: number; loss: number }[] = [];
+    for (let i = 0; i < n; i += stride) out.push({ step: this.trainSteps[i], loss: this.trainLosses[i] });
+    if (n > 0 && (n - 1) % stride !== 0) out.push({ step: this.trainSteps[n - 1], loss: this.trainLosses[n - 1] });
+    return out;
+  }
+
+  /** Shows a saved run (its snapshots in step order), paused at its last step, with its history. */
+  loadRun(config: ResolvedConfig, graph: GraphInfo, snapshots: Snapshot[]): void {
+    this.configInfo = config;
+    this.graphInfo = graph;
+    this.runId = null;
+    for (const snapshot of snapshots) this.receive(snapshot);
+    this.showHistory(this.history.length - 1);
   }
 
   /** Draws the snapshot on screen again (e.g. after the blocks' card opens). */
@@ -222,10 +280,19 @@ export class LiveFigure {
 
   // --- internals ---------------------------------------------------------------------------
 
+  private showCounters(step: number, stepsPerSecond: number, testLoss: number): void {
+    const counters = this.options.counters;
+    if (counters?.step) counters.step.textContent = step.toLocaleString('en-US');
+    if (counters?.rate) counters.rate.textContent = formatRate(stepsPerSecond);
+    if (counters?.testLoss) counters.testLoss.textContent = formatLoss(testLoss);
+  }
+
   private startRun(snapshot: Snapshot): void {
     this.runId = snapshot.runId;
     this.history.clear();
     this.points.length = 0;
+    this.trainSteps.length = 0;
+    this.trainLosses.length = 0;
     this.lastTestStep = -1;
     this.following = true;
     this.editedParents = null;
@@ -241,7 +308,7 @@ export class LiveFigure {
 
   private updatePhaseMarker(): void {
     const points = this.points.map((point) => ({ step: point.step, recovery: point[this.view] }));
-    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'phase transition');
+    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'layer 1 found the graph');
   }
 
   /**
@@ -276,6 +343,10 @@ export class LiveFigure {
       slotNames,
     });
     this.views.recovery.update(recovery, slotNames);
+    if (this.views.align) {
+      this.views.align();
+      requestAnimationFrame(() => this.views.align?.());
+    }
     this.views.queryStrip.update({
       tokens: snapshot.sampleTokens,
       attention: snapshot.sampleQueryAttention,
@@ -285,10 +356,10 @@ export class LiveFigure {
     // The graph and its sample change only on configure, resample or an edit: redraw only then.
     if (this.views.graph) {
       const shownGraph = this.editedParents ? { ...graph, parents: this.editedParents } : graph;
-      const graphKey = JSON.stringify([shownGraph.name, shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.editable]);
+      const graphKey = JSON.stringify([shownGraph.name, shownGraph.parents, Array.from(snapshot.sampleTokens), config.S, this.editable, this.editedParents !== null]);
       if (graphKey !== this.graphKey) {
         this.graphKey = graphKey;
-        this.views.graph.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.editable });
+        this.views.graph.update({ graph: shownGraph, tokens: snapshot.sampleTokens, S: config.S, editable: this.editable, draft: this.editedParents !== null });
       }
     }
     if (this.views.blocks && (this.options.showBlocks?.() ?? true)) {

@@ -221,6 +221,8 @@ export class LossChart {
   private readonly plotBox: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly readout: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly height: number;
   private readonly plot: uPlot;
   private readonly resizeObserver: ResizeObserver;
 
@@ -244,15 +246,21 @@ export class LossChart {
   private overlayDirty = false;
   private width = 0;
 
-  constructor(container: HTMLElement) {
+  constructor(container: HTMLElement, options: { height?: number } = {}) {
+    this.height = options.height ?? HEIGHT;
     this.element = element('div', 'lc-root');
     this.plotBox = element('div', 'lc-plot');
     this.plotBox.setAttribute('role', 'img');
+    // The phase marker's badge: on the page only (the marker's line is on the canvas).
+    this.badge = element('div', 'lc-badge');
+    this.badge.dataset.testid = 'phase-badge';
+    this.badge.hidden = true;
     this.legend = element('div', 'lc-legend');
     this.readout = element('div', 'lc-readout');
     this.readout.setAttribute('aria-hidden', 'true');
     this.element.append(this.plotBox, this.readout, this.legend);
     container.append(this.element);
+    this.plotBox.style.position = 'relative';
 
     this.width = Math.max(200, Math.floor(this.plotBox.clientWidth || container.clientWidth || 600));
     const axisFont = `11px ${FONT_FAMILY}`;
@@ -269,7 +277,7 @@ export class LossChart {
     this.plot = new uPlot(
       {
         width: this.width,
-        height: HEIGHT,
+        height: this.height,
         legend: { show: false },
         padding: [12, 20, 0, 0],
         cursor: { y: false, points: { show: false }, drag: { x: false, y: false, setScale: false } },
@@ -301,6 +309,7 @@ export class LossChart {
       [[], [], [], []],
       this.plotBox,
     );
+    this.plotBox.append(this.badge);
 
     this.resizeObserver = new ResizeObserver(() => this.fitWidth());
     this.resizeObserver.observe(this.plotBox);
@@ -409,7 +418,7 @@ export class LossChart {
     const width = Math.max(200, Math.floor(this.plotBox.clientWidth));
     if (width === this.width || !this.plotBox.isConnected) return;
     this.width = width;
-    this.plot.setSize({ width, height: HEIGHT });
+    this.plot.setSize({ width, height: this.height });
   }
 
   /** Decimates both series into one aligned table (uPlot's data model) and sets it. */
@@ -567,17 +576,27 @@ export class LossChart {
       ctx.textBaseline = 'bottom';
       withHalo(marker.label, fitsRight ? x + 4 * ratio : x - 4 * ratio, top + height - (3 + 13 * (k % 3)) * ratio, COLOR.intervention);
     });
+    let badgeX: number | null = null;
     if (this.phaseStep !== null) {
       const x = vertical(this.phaseStep, COLOR.marker, [5, 4], 1.25);
-      if (x !== null && this.phaseLabel) {
-        const textWidth = ctx.measureText(this.phaseLabel).width;
-        const fitsRight = x + 5 * ratio + textWidth < left + width;
-        ctx.textAlign = fitsRight ? 'left' : 'right';
-        ctx.textBaseline = 'top';
-        withHalo(this.phaseLabel, fitsRight ? x + 5 * ratio : x - 5 * ratio, top + 3 * ratio, COLOR.marker);
-      }
+      if (x !== null && this.phaseLabel) badgeX = x;
     }
     ctx.restore();
+    this.placeBadge(badgeX === null ? null : badgeX / ratio, (left + width) / ratio);
+  }
+
+  /** The badge beside the phase marker (css x of the marker, right edge of the plot). */
+  private placeBadge(x: number | null, right: number): void {
+    const badge = this.badge;
+    if (x === null || this.phaseStep === null) {
+      badge.hidden = true;
+      return;
+    }
+    badge.textContent = `${this.phaseLabel} at step ${formatStep(this.phaseStep)}`;
+    badge.hidden = false;
+    const fitsRight = x + 6 + badge.offsetWidth < right;
+    badge.style.left = `${fitsRight ? x + 6 : Math.max(0, x - 6 - badge.offsetWidth)}px`;
+    badge.classList.toggle('lc-badge-left', !fitsRight);
   }
 
   private visibleBaselines(): BaselineLine[] {
@@ -649,7 +668,7 @@ export class LossChart {
   private updateLabel(): void {
     const lastTest = this.test.length ? this.test.values[this.test.length - 1] : NaN;
     const lastStep = this.test.length ? this.test.steps[this.test.length - 1] : NaN;
-    const parts = ['Loss curve (nats) by step.'];
+    const parts = ['Loss chart: test and training loss (nats) by step.'];
     if (Number.isFinite(lastTest)) parts.push(`Test loss ${formatLoss(lastTest)} at step ${formatStep(lastStep)}.`);
     for (const line of this.visibleBaselines()) parts.push(`${line.label}: ${formatLoss(this.baselines[line.key])}.`);
     if (this.phaseStep !== null) parts.push(`${this.phaseLabel} at step ${formatStep(this.phaseStep)}.`);

@@ -100,7 +100,12 @@ export class QueryStrip {
     container.append(this.root);
   }
 
-  update(data: QueryStripData): void {
+  /** Marks the column of position `index` (e.g. the token under the pointer in the graph); null clears it. */
+  highlightColumn(index: number | null): void {
+    this.columns.forEach((column, i) => column.element.classList.toggle('qs-col--linked', i === index));
+  }
+
+    update(data: QueryStripData): void {
     const T = data.tokens.length;
     const heads = data.attention.length;
     const S = vocabularySize(data.tokens, data.S);

@@ -291,7 +291,9 @@ export class TrainingHost {
         const done = engine.step(budget);
         const elapsed = this.now() - sliceStart;
         if (done > 0) msPerStep = msPerStep === 0 ? elapsed / done : 0.8 * msPerStep + 0.2 * (elapsed / done);
-        allowance -= done;
+        // Only steps under a limit spend the allowance: steps run at full speed must not leave
+        // a debt that stalls the loop when a limit is set later (the page's auto pace does that).
+        if (this.stepsPerSecondLimit > 0) allowance -= done;
         windowSteps += done;
         if (this.stopAtStep !== null && engine.currentStep() >= this.stopAtStep) {
           // Reached the runTo target exactly: pause there.

@@ -199,6 +199,7 @@ class Playground {
     for (const key of refusedFields(text, FORM_FIELDS.map((f) => f.key))) {
       const message = document.getElementById(key === 'spec' ? 'graph-message' : `setting-${key}-error`);
       if (!message) continue;
+      if (key !== 'spec') $<HTMLDetailsElement>('advanced').open = true;  // show it by its field, in the drawer
       message.textContent = text;
       message.dataset.source = 'engine';
       message.hidden = false;
@@ -540,6 +541,7 @@ class Playground {
     this.showError(text, true);
     const near = document.getElementById('setting-lr-error');
     if (near) {
+      $<HTMLDetailsElement>('advanced').open = true;  // the message sits by its field, in the drawer
       near.textContent = `Training diverged at this learning rate: ${message}`;
       near.dataset.source = 'engine';
       near.hidden = false;

@@ -68,7 +68,7 @@ export class InterventionsPanel {
         el('div', { class: 'lab-row', role: 'group', 'aria-label': `Layer ${l + 1} heads` },
           el('span', { class: 'lab-label', text: `Layer ${l + 1}` }),
           ...Array.from({ length: count }, (_, h) => {
-            const button = el('button', { type: 'button', class: 'small toggle', 'data-testid': `ablate-${l + 1}-${h + 1}`, 'aria-pressed': 'false' });
+            const button = el('button', { type: 'button', class: 'small head-toggle', 'data-testid': `ablate-${l + 1}-${h + 1}`, 'aria-pressed': 'false' });
             button.addEventListener('click', () => void this.toggleHead(l + 1, h + 1));
             return button;
           })),

@@ -46,7 +46,7 @@ constexpr double kFig9PaperMean = 0.837;
 constexpr double kFig9PaperStd = 0.054;
 
 struct Fig9Settings {
-  int graphs = 20;                  // G, trained one after the other
+  int graphs = 20;                  // G, trained one after the other (or `jobs` at once, run_fig9)
   double q = 0.5;                   // probability that a position has a parent
   int S = 3;
   int T = 20;
@@ -147,8 +147,17 @@ class Fig9GraphRun {
 // bad settings.
 Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Progress& progress = nullptr);
 
+// Threads run_fig9 may use: graphs in parallel, each with its own Trainer.
+constexpr int kMaxFig9Jobs = 64;
+
 // The whole sweep. On cancellation returns the graphs finished so far with cancelled = true.
-// Throws std::invalid_argument for bad settings.
-Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr);
+// Throws std::invalid_argument for bad settings, or for jobs outside [1, kMaxFig9Jobs].
+//
+// jobs > 1 trains that many graphs at once on threads of their own; each graph's result depends
+// only on the settings and its index, so the result is the same as with jobs = 1. Progress calls
+// then come from those threads, one at a time (never two at once), graphs interleaved; a false
+// from any of them cancels every graph still training, and the result keeps the graphs finished
+// before the first one cut short, in order.
+Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr, int jobs = 1);
 
 }  // namespace cpg

@@ -2,7 +2,7 @@
 //
 // Standard-library distributions differ between libstdc++ and libc++, so every distribution
 // used by the samplers is written here on top of one bit generator (xoshiro256**, seeded
-// through splitmix64). Only IEEE-exact operations, std::log and std::sqrt, and the IEEE-only log
+// through splitmix64). Only IEEE-exact operations (sqrt included), std::log, and the IEEE-only log
 // and exp of kernels.hpp are used.
 #pragma once
 
@@ -59,7 +59,8 @@ class Rng {
 
   bool bernoulli(double p) { return uniform() < p; }
 
-  // Standard normal by the Marsaglia polar method (log and sqrt only).
+  // Standard normal by the Marsaglia polar method (log and sqrt only; the log is kernels.hpp's,
+  // the same bits in every build, and faster than the C library's in WebAssembly).
   double normal() {
     if (has_spare_normal_) {
       has_spare_normal_ = false;
@@ -71,7 +72,8 @@ class Rng {
       v = 2.0 * uniform() - 1.0;
       s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    const double factor = std::sqrt(-2.0 * std::log(s) / s);
+    // s >= 2^-104 here (u and v are multiples of 2^-52), so log_positive applies.
+    const double factor = std::sqrt(-2.0 * kernels::log_positive(s) / s);
     spare_normal_ = v * factor;
     has_spare_normal_ = true;
     return u * factor;
@@ -144,7 +146,8 @@ class Rng {
       for (int i = 0; i < n; ++i) out[i] *= kernels::exp_double(boost[i] - max_boost);
       for (int i = 0; i < n; ++i) sum += out[i];
     }
-    for (int i = 0; i < n; ++i) out[i] /= sum;
+    const double inverse_sum = 1.0 / sum;
+    for (int i = 0; i < n; ++i) out[i] *= inverse_sum;
   }
 
   // The plain formula: exp of log-Gamma variates, shifted by their maximum, normalized.

@@ -2,7 +2,7 @@
 // command `cpg reproduce` (cpp/cli/reproduce.cpp).
 //
 // The one real training test is a reduced sweep (4 graphs of the fast recipe, 3000 steps
-// instead of 6000); the others train for a few hundred steps or not at all. CPG_BINARY is the
+// instead of 8000); the others train for a few hundred steps or not at all. CPG_BINARY is the
 // path of the built `cpg`.
 #include <gtest/gtest.h>
 

@@ -4,6 +4,7 @@
 # next to the paper's 0.837 +- 0.054, and the wall time.
 #
 #   bash bench/fig9.sh                        the fast recipe (about a minute on one core)
+#   bash bench/fig9.sh --jobs 2               two graphs at a time (the same numbers)
 #   bash bench/fig9.sh --recipe paper         the authors' recipe (about 2 minutes per graph)
 #   bash bench/fig9.sh --graphs 4 --steps 3000   any option of `cpg reproduce fig9`
 #

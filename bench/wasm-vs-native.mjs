@@ -55,15 +55,26 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const native = nativeMsPerStep();
 console.log('One training step (sample a batch of 1024, forward, backward, Adam), median ms:\n');
 console.log('setting            native   wasm SIMD   wasm fallback   SIMD/native   fallback/SIMD');
+const measured = [];
 for (const setting of settings) {
   const simd = await wasmMsPerStep('cpg', setting.config);
   const fallback = await wasmMsPerStep('cpg-nosimd', setting.config);
   const nativeMs = native[setting.native];
+  measured.push({ nativeMs, simd, fallback });
   console.log(
     `${setting.name.padEnd(18)} ${nativeMs.toFixed(2).padStart(6)}   ${simd.toFixed(2).padStart(9)}   ${fallback.toFixed(2).padStart(13)}   ` +
       `${(simd / nativeMs).toFixed(2).padStart(10)}x   ${(fallback / simd).toFixed(2).padStart(12)}x`,
   );
 }
+// The goals of issue 13 at the paper's setting (the first row).
+const { nativeMs, simd, fallback } = measured[0];
+const goal = (name, value, limit, unit = '') =>
+  console.log(`  ${name.padEnd(22)} ${value.toFixed(2).padStart(6)}${unit}  goal <= ${limit}${unit}  ${value <= limit ? 'met' : 'not met'}`);
+console.log('\nGoals at the paper\'s setting:');
+goal('native ms per step', nativeMs, 5);
+goal('WASM SIMD ms per step', simd, 6);
+goal('WASM SIMD / native', simd / nativeMs, 1.15);
+goal('WASM SIMD / fallback', simd / fallback, 0.6);
 console.log('\nModule sizes (gzip -9):\n');
 for (const file of ['cpg', 'cpg-nosimd']) {
   const s = sizes(file);

@@ -60,7 +60,7 @@ export class ScienceSections {
     const { settings, recipe } = fig9;
     $('fig9-recipe').textContent =
       `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}; ` +
-      `${recipe.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${recipe.lr}, batch ${recipe.batch}, ` +
+      `${recipe.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${recipe.lr}${recipe.schedule === 'cosine' ? ' with a cosine decay' : ''}, batch ${recipe.batch}, ` +
       `${recipe.steps} steps per graph, as cpg reproduce fig9 runs it. The authors used SGD with learning rate 1, batch 1024 and 16,384 steps per graph, ` +
       'and report a mean attention on the parent of 0.837 ± 0.054.';
     $('paper2-recipe').textContent =

@@ -68,7 +68,7 @@ CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
   logits_.assign(shape.S, 0);
   probs_.assign(shape.S, 0);
   dlogits_.assign(shape.S, 0);
-  query_row_.assign(shape.width.back(), 0);
+  query_row_.assign(static_cast<size_t>(shape.heads.back()) * shape.d(L - 1), 0);
   query_grad_.assign(shape.width.back(), 0);
   row_scratch_.assign(T, 0);
 }
@@ -220,9 +220,9 @@ void CatFormer<Real>::query_attention_forward(const Params<Real>& params, int l)
   const Real* x_q = X + static_cast<size_t>(q) * d;
   Real* final_row = X_[l + 1].data() + static_cast<size_t>(q) * d_out;
   std::copy(x_q, x_q + d, final_row);
-  Real* v = query_row_.data();
   for (int h = 0; h < shape_.heads[l]; ++h) {
     const Real* A = params.A(l, h);
+    Real* v = query_row_.data() + static_cast<size_t>(h) * d;  // kept for the backward pass
     std::fill(v, v + d, Real(0));
     for (int r = 0; r < d; ++r)
       if (x_q[r] != Real(0)) kernels::axpy(x_q[r], A + static_cast<size_t>(r) * d, v, d);
@@ -245,7 +245,6 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
   std::fill(dX_[l].begin(), dX_[l].end(), Real(0));
   // final = [x_q, out_1, ..]  =>  the residual part passes straight through
   kernels::axpy(Real(1), d_final, dX + static_cast<size_t>(q) * d, d);
-  Real* v = query_row_.data();
   Real* g = query_grad_.data();
   Real* dP = row_scratch_.data();
   for (int h = 0; h < shape_.heads[l]; ++h) {
@@ -253,10 +252,7 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
     Real* dA = grad.A(l, h);
     const Real* p = P_[l][h].data() + static_cast<size_t>(q) * T;
     const Real* d_out = d_final + static_cast<size_t>(1 + h) * d;
-    // recompute v = x_q^T A (cheaper than keeping one per head)
-    std::fill(v, v + d, Real(0));
-    for (int r = 0; r < d; ++r)
-      if (x_q[r] != Real(0)) kernels::axpy(x_q[r], A + static_cast<size_t>(r) * d, v, d);
+    const Real* v = query_row_.data() + static_cast<size_t>(h) * d;  // x_q^T A from the forward pass
     // out = sum_j p_j x_j  =>  dp_j = dout . x_j,  dx_j += p_j dout
     Real weighted = 0;
     for (int j = 0; j < T; ++j) {
@@ -267,10 +263,17 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
     std::fill(g, g + d, Real(0));
     for (int j = 0; j < T; ++j) {
       const Real dscore = p[j] * (dP[j] - weighted);
-      Real* dx_j = dX + static_cast<size_t>(j) * d;
-      kernels::axpy(p[j], d_out, dx_j, d);
-      kernels::axpy(dscore, v, dx_j, d);
-      kernels::axpy(dscore, X + static_cast<size_t>(j) * d, g, d);
+      const Real p_j = p[j];
+      Real* __restrict dx_j = dX + static_cast<size_t>(j) * d;
+      const Real* __restrict x_j = X + static_cast<size_t>(j) * d;
+      Real* __restrict g_out = g;
+      const Real* __restrict d_out_row = d_out;
+      const Real* __restrict v_row = v;
+      // the three axpys p_j dout, dscore v into dx_j and dscore x_j into g, in one pass
+      for (int k = 0; k < d; ++k) {
+        dx_j[k] = (dx_j[k] + p_j * d_out_row[k]) + dscore * v_row[k];
+        g_out[k] += dscore * x_j[k];
+      }
     }
     // v = x_q^T A  =>  dA += x_q g^T,  dx_q += A g
     Real* dx_q = dX + static_cast<size_t>(q) * d;

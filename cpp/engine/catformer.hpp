@@ -105,7 +105,7 @@ class CatFormer {
   std::vector<std::vector<Real>> dX_;              // same shapes
   std::vector<std::vector<std::vector<Real>>> P_;  // P_[l][h]: (T, T)
   std::vector<Real> logits_, probs_, dlogits_;     // (S)
-  std::vector<Real> query_row_, query_grad_;       // (d_max) v = x_q^T A and g = sum_j dS_j x_j
+  std::vector<Real> query_row_, query_grad_;       // (H_{L-1} d_{L-1}) v_h = x_q^T A_h; (d_max) g = sum_j dS_j x_j
   std::vector<Real> row_scratch_;                  // (T)
 };
 

@@ -2,12 +2,15 @@
 //
 // Standard-library distributions differ between libstdc++ and libc++, so every distribution
 // used by the samplers is written here on top of one bit generator (xoshiro256**, seeded
-// through splitmix64). Only IEEE-exact operations and log/exp/sqrt/cos are used.
+// through splitmix64). Only IEEE-exact operations (sqrt included), std::log, and the IEEE-only log
+// and exp of kernels.hpp are used.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
+
+#include "kernels.hpp"
 
 namespace cpg {
 
@@ -56,7 +59,8 @@ class Rng {
 
   bool bernoulli(double p) { return uniform() < p; }
 
-  // Standard normal by the Marsaglia polar method (log and sqrt only).
+  // Standard normal by the Marsaglia polar method (log and sqrt only; the log is kernels.hpp's,
+  // the same bits in every build, and faster than the C library's in WebAssembly).
   double normal() {
     if (has_spare_normal_) {
       has_spare_normal_ = false;
@@ -68,7 +72,8 @@ class Rng {
       v = 2.0 * uniform() - 1.0;
       s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    const double factor = std::sqrt(-2.0 * std::log(s) / s);
+    // s >= 2^-104 here (u and v are multiples of 2^-52), so log_positive applies.
+    const double factor = std::sqrt(-2.0 * kernels::log_positive(s) / s);
     spare_normal_ = v * factor;
     has_spare_normal_ = true;
     return u * factor;
@@ -81,9 +86,18 @@ class Rng {
       // Gamma(a) = Gamma(a + 1) * U^(1/a)  (Marsaglia & Tsang, section 6)
       return log_gamma_variate(shape + 1.0) + std::log(uniform_open()) / shape;
     }
-    // Marsaglia & Tsang (2000) squeeze method for shape >= 1.
+    return std::log(gamma_at_least_one(shape));
+  }
+
+  // Gamma(shape, 1) for shape >= 1 by the Marsaglia & Tsang (2000) squeeze method: d * v^3.
+  // Never tiny: accepted values are close to the bulk of the density.
+  double gamma_at_least_one(double shape) {
     const double d = shape - 1.0 / 3.0;
-    const double c = 1.0 / std::sqrt(9.0 * d);
+    return marsaglia_tsang(d, 1.0 / std::sqrt(9.0 * d));
+  }
+
+  // One Marsaglia & Tsang variate with d = shape - 1/3 and c = 1 / sqrt(9 d) given.
+  double marsaglia_tsang(double d, double c) {
     for (;;) {
       double x, v;
       do {
@@ -92,15 +106,52 @@ class Rng {
       } while (v <= 0.0);
       v = v * v * v;
       const double u = uniform_open();
-      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return std::log(d * v);
-      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return std::log(d * v);
+      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return d * v;
+      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
     }
   }
 
   double gamma(double shape) { return std::exp(log_gamma_variate(shape)); }
 
-  // Dirichlet(alpha * 1_n) written into out[0..n).
+  // Dirichlet(alpha * 1_n) written into out[0..n): normalized Gamma(alpha) variates, from the
+  // same random draws, in the same order, as dirichlet_symmetric_reference below, with fewer
+  // logarithms. For alpha < 1 each variate is g_i * U_i^(1/alpha) with g_i ~ Gamma(alpha + 1)
+  // (Marsaglia & Tsang, section 6); only the boost U_i^(1/alpha) needs log space (it underflows
+  // for tiny alpha), so w_i = log(U_i) / alpha is kept as a log and the row is
+  //   out_i = g_i exp(w_i - max_j w_j) / sum_k g_k exp(w_k - max_j w_j),
+  // the same ratio as exp(log g_i + w_i - max) / sum, without log(g_i). tests/cpp/test_rng.cpp
+  // checks it against the reference and the moments of the Dirichlet law.
   void dirichlet_symmetric(double alpha, double* out, int n) {
+    constexpr int kMaxStack = 64;
+    if (n > kMaxStack) return dirichlet_symmetric_reference(alpha, out, n);
+    double sum = 0.0;
+    const double shape = alpha >= 1.0 ? alpha : alpha + 1.0;
+    const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+    if (alpha >= 1.0) {
+      for (int i = 0; i < n; ++i) {
+        out[i] = marsaglia_tsang(d, c);
+        sum += out[i];
+      }
+    } else {
+      double boost[kMaxStack];
+      for (int i = 0; i < n; ++i) {
+        out[i] = marsaglia_tsang(d, c);
+        boost[i] = uniform_open();
+      }
+      // The logs and exps in loops of their own: they vectorize (kernels.hpp).
+      const double inverse_alpha = 1.0 / alpha;
+      for (int i = 0; i < n; ++i) boost[i] = kernels::log_positive(boost[i]) * inverse_alpha;
+      double max_boost = boost[0];
+      for (int i = 1; i < n; ++i) max_boost = boost[i] > max_boost ? boost[i] : max_boost;
+      for (int i = 0; i < n; ++i) out[i] *= kernels::exp_double(boost[i] - max_boost);
+      for (int i = 0; i < n; ++i) sum += out[i];
+    }
+    const double inverse_sum = 1.0 / sum;
+    for (int i = 0; i < n; ++i) out[i] *= inverse_sum;
+  }
+
+  // The plain formula: exp of log-Gamma variates, shifted by their maximum, normalized.
+  void dirichlet_symmetric_reference(double alpha, double* out, int n) {
     double max_log = -INFINITY;
     for (int i = 0; i < n; ++i) {
       out[i] = log_gamma_variate(alpha);

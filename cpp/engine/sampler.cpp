@@ -1,12 +1,13 @@
 #include "sampler.hpp"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace cpg {
 
-xt::xtensor<double, 1> stationary_distribution(const xt::xtensor<double, 2>& pi) {
+xt::xtensor<double, 1> stationary_distribution_lu(const xt::xtensor<double, 2>& pi) {
   const int S = static_cast<int>(pi.shape(0));
   // (pi^T - I) mu = 0, with the last equation replaced by sum(mu) = 1.
   Eigen::MatrixXd system(S, S);
@@ -25,6 +26,60 @@ xt::xtensor<double, 1> stationary_distribution(const xt::xtensor<double, 2>& pi)
   xt::xtensor<double, 1> out = xt::zeros<double>({static_cast<size_t>(S)});
   for (int s = 0; s < S; ++s) out(s) = sum > 0.0 ? mu(s) / sum : 1.0 / S;
   return out;
+}
+
+bool stationary_law_gth(const double* pi, int S, double* mu, double* scratch) {
+  // Grassmann, Taksar & Heyman (1985): censor the chain to states 0..k-1 one state at a time,
+  // then rebuild mu forwards. Only additions, products and divisions of non-negative numbers,
+  // so no cancellation even when pi is nearly reducible; about S^3 / 3 multiply-adds.
+  double* a = scratch;
+  std::copy(pi, pi + static_cast<size_t>(S) * S, a);
+  for (int k = S - 1; k >= 1; --k) {
+    const double* row_k = a + static_cast<size_t>(k) * S;
+    double s = 0.0;
+    for (int j = 0; j < k; ++j) s += row_k[j];
+    if (!(s > 0.0)) return false;  // state k cannot leave 0..k: reducible
+    for (int i = 0; i < k; ++i) {
+      double* row_i = a + static_cast<size_t>(i) * S;
+      row_i[k] /= s;
+      const double w = row_i[k];
+      for (int j = 0; j < k; ++j) row_i[j] += w * row_k[j];
+    }
+  }
+  double total = 1.0;
+  mu[0] = 1.0;
+  for (int k = 1; k < S; ++k) {
+    double m = 0.0;
+    for (int i = 0; i < k; ++i) m += mu[i] * a[static_cast<size_t>(i) * S + k];
+    mu[k] = m;
+    total += m;
+  }
+  for (int k = 0; k < S; ++k) mu[k] /= total;
+  return true;
+}
+
+namespace {
+
+// mu of the (S, S) row-major pi into mu[0..S); scratch holds S * S doubles.
+void stationary_law(const double* pi, int S, double* mu, double* scratch) {
+  if (stationary_law_gth(pi, S, mu, scratch)) return;
+  // Reducible (only when some rows put exactly zero mass below the diagonal): a least-rounding
+  // LU solve picks one stationary law, as it always did.
+  xt::xtensor<double, 2> pi_tensor = xt::zeros<double>({static_cast<size_t>(S), static_cast<size_t>(S)});
+  std::copy(pi, pi + static_cast<size_t>(S) * S, pi_tensor.data());
+  const xt::xtensor<double, 1> lu = stationary_distribution_lu(pi_tensor);
+  std::copy(lu.begin(), lu.end(), mu);
+}
+
+}  // namespace
+
+xt::xtensor<double, 1> stationary_distribution(const xt::xtensor<double, 2>& pi) {
+  const size_t S = pi.shape(0);
+  xt::xtensor<double, 2> contiguous = pi;
+  xt::xtensor<double, 1> mu = xt::zeros<double>({S});
+  std::vector<double> scratch(S * S);
+  stationary_law(contiguous.data(), static_cast<int>(S), mu.data(), scratch.data());
+  return mu;
 }
 
 Sampler::Sampler(Graph graph, int S, double alpha) : graph_(std::move(graph)), S_(S), alpha_(alpha) {
@@ -52,6 +107,21 @@ const double* Sampler::table_row(TransitionLaw& law, int k, int64_t context, Rng
   return &table(context, 0);
 }
 
+void Sampler::sample_single_parent(Rng& rng, int32_t* tokens, double* target, double* pi, double* mu,
+                                   double* scratch) const {
+  const int T = graph_.T;
+  const size_t S = static_cast<size_t>(S_);
+  for (size_t r = 0; r < S; ++r) rng.dirichlet_symmetric(alpha_, pi + r * S, S_);
+  stationary_law(pi, S_, mu, scratch);
+  for (int i = 0; i < T - 1; ++i) {
+    const double* p = graph_.parents[i].empty() ? mu : pi + static_cast<size_t>(tokens[graph_.parents[i][0]]) * S;
+    tokens[i] = rng.categorical(p, S_);
+  }
+  tokens[T - 1] = static_cast<int32_t>(rng.below(S));
+  const double* row = pi + static_cast<size_t>(tokens[T - 1]) * S;
+  for (size_t s = 0; s < S; ++s) target[s] = row[s];
+}
+
 void Sampler::sample_sequence(Rng& rng, int32_t* tokens, double* target, TransitionLaw* law_out) const {
   const int T = graph_.T;
   const size_t S = static_cast<size_t>(S_);
@@ -60,14 +130,9 @@ void Sampler::sample_sequence(Rng& rng, int32_t* tokens, double* target, Transit
 
   if (!graph_.multi_parent) {
     law.pi = xt::zeros<double>({S, S});
-    for (size_t r = 0; r < S; ++r) rng.dirichlet_symmetric(alpha_, &law.pi(r, 0), S_);
-    law.mu = stationary_distribution(law.pi);
-    for (int i = 0; i < T - 1; ++i) {
-      const double* p = graph_.parents[i].empty() ? law.mu.data() : &law.pi(tokens[graph_.parents[i][0]], 0);
-      tokens[i] = rng.categorical(p, S_);
-    }
-    tokens[T - 1] = static_cast<int32_t>(rng.below(S));
-    for (size_t s = 0; s < S; ++s) target[s] = law.pi(tokens[T - 1], s);
+    law.mu = xt::zeros<double>({S});
+    std::vector<double> scratch(S * S);
+    sample_single_parent(rng, tokens, target, law.pi.data(), law.mu.data(), scratch.data());
     return;
   }
 
@@ -106,6 +171,16 @@ Batch Sampler::sample_batch(int B, Rng& rng) const {
   batch.S = S_;
   batch.tokens.resize(static_cast<size_t>(B) * graph_.T);
   batch.targets.resize(static_cast<size_t>(B) * S_);
+  if (!graph_.multi_parent) {
+    // One set of buffers for the whole batch: pi (S, S), mu (S), the stationary solve's (S, S).
+    const size_t S = static_cast<size_t>(S_);
+    std::vector<double> buffers(2 * S * S + S);
+    for (int b = 0; b < B; ++b)
+      sample_single_parent(rng, batch.tokens.data() + static_cast<size_t>(b) * graph_.T,
+                           batch.targets.data() + static_cast<size_t>(b) * S_, buffers.data(),
+                           buffers.data() + S * S, buffers.data() + S * S + S);
+    return batch;
+  }
   for (int b = 0; b < B; ++b)
     sample_sequence(rng, batch.tokens.data() + static_cast<size_t>(b) * graph_.T,
                     batch.targets.data() + static_cast<size_t>(b) * S_);

@@ -35,8 +35,16 @@ struct TransitionLaw {
   std::vector<std::vector<uint8_t>> drawn;      // which rows of tables[k] are drawn
 };
 
-// Stationary law of a row-stochastic matrix: solves mu (pi - I) = 0 with sum(mu) = 1.
+// Stationary law of a row-stochastic matrix: solves mu (pi - I) = 0 with sum(mu) = 1, by the
+// GTH elimination below, or the LU solve when pi is reducible.
 xt::xtensor<double, 1> stationary_distribution(const xt::xtensor<double, 2>& pi);
+// The plain formula: a full-pivoting LU solve of (pi^T - I) mu = 0 with sum(mu) = 1 in place of
+// the last equation. Tests check stationary_distribution against it.
+xt::xtensor<double, 1> stationary_distribution_lu(const xt::xtensor<double, 2>& pi);
+// Grassmann-Taksar-Heyman elimination on the (S, S) row-major pi: writes mu[0..S) and returns
+// true, or returns false when pi is reducible (a state with no mass below it after censoring).
+// scratch holds S * S doubles.
+bool stationary_law_gth(const double* pi, int S, double* mu, double* scratch);
 
 class Sampler {
  public:
@@ -58,6 +66,9 @@ class Sampler {
 
  private:
   const double* table_row(TransitionLaw& law, int k, int64_t context, Rng& rng) const;
+  // A single-parent sequence with caller-owned buffers: pi (S, S), mu (S), scratch (S, S).
+  void sample_single_parent(Rng& rng, int32_t* tokens, double* target, double* pi, double* mu,
+                            double* scratch) const;
 
   Graph graph_;
   int S_;

@@ -2,9 +2,12 @@
 // command `cpg reproduce` (cpp/cli/reproduce.cpp).
 //
 // The one real training test is a reduced sweep (4 graphs of the fast recipe, 3000 steps
-// instead of 6000); the others train for a few hundred steps or not at all. CPG_BINARY is the
+// instead of 8000); the others train for a few hundred steps or not at all. CPG_BINARY is the
 // path of the built `cpg`.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -235,6 +238,59 @@ TEST(Fig9, CancellingWhenAGraphIsDoneStopsBeforeTheNext) {
   EXPECT_EQ(full.graphs.size(), 1u);
 }
 
+TEST(Fig9, ParallelJobsGiveTheResultOfOneJob) {
+  const Fig9Settings settings = quick_settings(5, 120);
+  const Fig9Result serial = run_fig9(settings);
+  for (int jobs : {2, 3, 64}) {
+    std::vector<int> done;
+    const Fig9Result parallel = run_fig9(settings, [&](int graph, int graphs, int64_t step) {
+      EXPECT_EQ(graphs, 5);
+      if (step >= settings.recipe.steps) done.push_back(graph);
+      return true;
+    }, jobs);
+    EXPECT_FALSE(parallel.cancelled);
+    ASSERT_EQ(parallel.graphs.size(), serial.graphs.size()) << "jobs " << jobs;
+    for (size_t g = 0; g < serial.graphs.size(); ++g) {
+      EXPECT_EQ(parallel.graphs[g].graph_seed, serial.graphs[g].graph_seed);
+      EXPECT_EQ(parallel.graphs[g].attention, serial.graphs[g].attention) << "jobs " << jobs << " graph " << g;
+      EXPECT_EQ(parallel.graphs[g].test_loss, serial.graphs[g].test_loss);
+      EXPECT_EQ(parallel.graphs[g].bayes_loss, serial.graphs[g].bayes_loss);
+    }
+    EXPECT_EQ(parallel.summary.mean, serial.summary.mean);
+    EXPECT_EQ(parallel.summary.std, serial.summary.std);
+    std::sort(done.begin(), done.end());
+    EXPECT_EQ(done, std::vector<int>({0, 1, 2, 3, 4})) << "one done call per graph";
+  }
+}
+
+TEST(Fig9, ParallelCancelKeepsTheGraphsBeforeTheFirstCut) {
+  const Fig9Settings settings = quick_settings(4, 400);
+  std::atomic<int> calls{0};
+  const Fig9Result result = run_fig9(settings, [&](int graph, int, int64_t step) {
+    ++calls;
+    return !(graph == 2 && step >= 100);
+  }, 2);
+  EXPECT_TRUE(result.cancelled);
+  EXPECT_LE(result.graphs.size(), 2u);  // graph 2 was cut, so at most graphs 0 and 1 are kept
+  for (size_t g = 0; g < result.graphs.size(); ++g) {
+    EXPECT_TRUE(result.graphs[g].completed);
+    EXPECT_EQ(result.graphs[g].graph_seed, g);
+  }
+  EXPECT_GT(calls.load(), 0);
+}
+
+TEST(Fig9, JobsOutsideTheRangeAreRejectedWithTheFieldName) {
+  const Fig9Settings settings = quick_settings(2, 10);
+  for (int jobs : {0, -1, 65}) {
+    try {
+      run_fig9(settings, nullptr, jobs);
+      ADD_FAILURE() << "jobs " << jobs << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), "jobs must be in [1, 64] (got " + std::to_string(jobs) + ")");
+    }
+  }
+}
+
 TEST(Fig9, AGraphRunStepwiseIsTheGraphOfTheSweep) {
   const Fig9Settings settings = quick_settings(2, 120);
   Fig9GraphRun run(settings, 1);
@@ -343,6 +399,28 @@ TEST(ReproduceCli, Fig9PrintsTheFigureAsJson) {
   EXPECT_NE(run.err.find("graph 2/2"), std::string::npos) << run.err;
 }
 
+// --jobs 2 trains two graphs at a time on threads: the JSON is the --jobs 1 JSON but for the
+// wall time.
+TEST(ReproduceCli, JobsGiveTheSameJsonAsOneJob) {
+  ASSERT_TRUE(binary_exists()) << CPG_BINARY << " is missing: build the cpg target first";
+  const std::vector<std::string> args = {"reproduce", "fig9", "--graphs", "3", "--steps", "150", "--maps"};
+  std::vector<std::string> one = args, two = args;
+  one.insert(one.end(), {"--jobs", "1"});
+  two.insert(two.end(), {"--jobs", "2"});
+  const Outcome serial = run_cpg(one), parallel = run_cpg(two);
+  ASSERT_EQ(serial.status, 0) << serial.err;
+  ASSERT_EQ(parallel.status, 0) << parallel.err;
+  json a = json::parse(serial.out), b = json::parse(parallel.out);
+  ASSERT_TRUE(a.contains("seconds"));
+  a.erase("seconds");
+  b.erase("seconds");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a["per_graph"].size(), 3u);
+  // One "done" line per graph, whatever the order they finish in.
+  for (const char* line : {"graph 1/3 done", "graph 2/3 done", "graph 3/3 done"})
+    EXPECT_NE(parallel.err.find(line), std::string::npos) << parallel.err;
+}
+
 TEST(ReproduceCli, PaperRecipeIsSelectableAndOverridable) {
   ASSERT_TRUE(binary_exists()) << CPG_BINARY << " is missing: build the cpg target first";
   const Outcome run = run_cpg({"reproduce", "fig9", "--recipe", "paper", "--graphs", "1", "--steps", "3"});
@@ -366,6 +444,9 @@ TEST(ReproduceCli, BadInputNamesTheFieldAndExitsWith2) {
       {{"reproduce", "fig9", "--recipe", "slow"}, "recipe must be one of fast|paper"},
       {{"reproduce", "fig9", "--optimizer", "lion"}, "optimizer must be one of sgd|adam|adamw"},
       {{"reproduce", "fig9", "--heads", "2,1"}, "heads"},
+      {{"reproduce", "fig9", "--jobs", "0"}, "jobs must be in [1, 64] (got 0)"},
+      {{"reproduce", "fig9", "--jobs", "65"}, "jobs must be in [1, 64] (got 65)"},
+      {{"reproduce", "fig9", "--jobs", "two"}, "jobs"},
   };
   for (const auto& [args, message] : cases) {
     const Outcome run = run_cpg(args);

@@ -268,7 +268,7 @@ TEST_P(RngGamma, MomentsMatchShape) {
   EXPECT_NEAR(m.variance, shape, 0.1 * shape + 0.01);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, RngGamma, ::testing::Values(0.1, 0.5, 1.0, 3.7));
+INSTANTIATE_TEST_SUITE_P(Shapes, RngGamma, ::testing::Values(0.1, 0.5, 1.0, 3.0, 3.7));
 
 TEST(Rng, LogGammaVariateStaysFiniteForTinyShapes) {
   // alpha = 0.01 often underflows gamma() to 0; the log must stay finite so Dirichlet rows do.
@@ -308,7 +308,44 @@ TEST_P(RngDirichlet, ComponentMomentsMatchFormula) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Concentrations, RngDirichlet, ::testing::Values(0.1, 1.0));
+INSTANTIATE_TEST_SUITE_P(Concentrations, RngDirichlet, ::testing::Values(0.1, 0.5, 1.0, 3.0));
+
+// The Gamma variates inside dirichlet_symmetric: for alpha < 1 each is g U^(1/alpha) with g from
+// Gamma(alpha + 1), kept as a number and a log. Their normalized sum over n = 1 is 1, so check
+// the law through the row: with n = 2 the first component is Beta(alpha, alpha), whose mean
+// and variance are 1/2 and 1 / (4 (2 alpha + 1)); and the rows agree with the plain formula.
+TEST_P(RngDirichlet, TwoComponentsAreBetaDistributed) {
+  const double alpha = GetParam();
+  const int draws = 200000;
+  Rng rng(13, static_cast<uint64_t>(alpha * 1000));
+  std::vector<double> first(draws);
+  double row[2];
+  for (int d = 0; d < draws; ++d) {
+    rng.dirichlet_symmetric(alpha, row, 2);
+    first[d] = row[0];
+  }
+  const Moments m = moments_of(first);
+  EXPECT_NEAR(m.mean, 0.5, kSigmas * m.mean_error) << "alpha " << alpha;
+  EXPECT_NEAR(m.variance, 1.0 / (4.0 * (2.0 * alpha + 1.0)), kSigmas * m.variance_error) << "alpha " << alpha;
+}
+
+// The fast row uses the same draws in the same order as the plain formula (exp of log-Gamma
+// variates, normalized): only rounding may differ.
+TEST(Rng, DirichletMatchesThePlainFormulaDrawForDraw) {
+  for (double alpha : {0.001, 0.01, 0.1, 0.5, 0.99, 1.0, 3.0, 20.0}) {
+    for (int n : {2, 3, 10, 64}) {
+      Rng fast(14, static_cast<uint64_t>(n)), plain(14, static_cast<uint64_t>(n));
+      std::vector<double> a(n), b(n);
+      for (int d = 0; d < 200; ++d) {
+        fast.dirichlet_symmetric(alpha, a.data(), n);
+        plain.dirichlet_symmetric_reference(alpha, b.data(), n);
+        for (int i = 0; i < n; ++i)
+          ASSERT_NEAR(a[i], b[i], 1e-10 * b[i] + 1e-300) << "alpha " << alpha << " n " << n << " draw " << d;
+      }
+      EXPECT_EQ(fast.next_u64(), plain.next_u64()) << "the same number of draws, alpha " << alpha;
+    }
+  }
+}
 
 TEST(Rng, DirichletWithTinyAlphaIsStillADistribution) {
   Rng rng(11, 0);

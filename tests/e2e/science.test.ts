@@ -20,7 +20,7 @@ describe('the science sections', () => {
     expect(await page.locator('#lemma canvas').count()).toBe(4);
 
     // The recipe shown is the engine's, the one `cpg reproduce fig9` runs.
-    await waitFor(async () => /^Recipe: 20 graphs .* 6000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
+    await waitFor(async () => /^Recipe: 20 graphs .* 8000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
     await page.getByTestId('fig9-run').click();
     await waitFor(async () => /graph 1 of 20: step [1-9]/.test((await page.locator('#fig9-status').textContent()) ?? ''), 30_000, 'progress');
     // The live run keeps working while the experiment runs.

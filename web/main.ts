@@ -11,28 +11,23 @@ import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from '
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
 import { ScienceSections } from './science';
+import { FORM_FIELDS, modifiedFromPreset, PresetPills, SettingsForm } from './settings-form';
 import {
   PRESETS,
   DEFAULT_PRESET,
-  PRESET_NAMES,
-  formatSetting,
   liveEngineChange,
   needsReset,
   parseSettings,
   presetSettings,
-  sameValue,
   settingRow,
-  SETTINGS,
   settingsToSearch,
   toEngineConfig,
-  validateSetting,
   type PresetName,
   type SettingKey,
   type Settings,
 } from './settings';
 import { parentsToSpec, specToParents } from './views/graph-view';
 import { AutoPace } from './views/pace';
-import { presetThumbnail, SHORT_TITLES } from './views/preset-thumbnail';
 import { headlineRecovery } from './views/vocabulary';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
@@ -51,26 +46,6 @@ const speedText = (stepsPerSecond: number) => (stepsPerSecond === 0 ? 'auto' : s
 /** History entries per second of "Replay how it formed". */
 const REPLAY_PER_SECOND = 12;
 
-// Settings shown in the form, in order; some only for some graphs.
-const FORM_FIELDS: { key: SettingKey; when?: (s: Settings) => boolean }[] = [
-  { key: 'graph' },
-  { key: 'S' },
-  { key: 'T' },
-  { key: 'alpha' },
-  { key: 'q', when: (s) => s.graph === 'dag' },
-  { key: 'k', when: (s) => s.graph === 'ngram' },
-  { key: 'graph_seed', when: (s) => s.graph === 'tree' || s.graph === 'dag' },
-  { key: 'spec', when: (s) => s.graph === 'custom' },
-  { key: 'heads' },
-  { key: 'optimizer' },
-  { key: 'lr' },
-  { key: 'schedule' },
-  { key: 'steps', when: (s) => s.schedule === 'cosine' },
-  { key: 'wd' },
-  { key: 'batch' },
-  { key: 'init_std' },
-  { key: 'seed' },
-];
 
 class Playground {
   private settings: Settings;
@@ -96,6 +71,8 @@ class Playground {
   );
   private readonly science: ScienceSections;
   private lab: Lab | null = null;
+  private readonly presets: PresetPills;
+  private readonly form: SettingsForm;
   /** The link's comparison (vary=seed:1,2), started once the engine is ready. */
   private readonly linkedComparison = new URLSearchParams(location.search).get('vary');
 
@@ -126,8 +103,9 @@ class Playground {
       makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
       onChange: () => this.writeUrl(),
     });
-    this.buildPresets();
-    this.buildForm();
+    this.presets = new PresetPills($('presets'), $('preset-description'), (name) => void this.choosePreset(name));
+    this.form = new SettingsForm($<HTMLFormElement>('settings'), (key, value) => void this.changeSetting(key, value));
+    this.syncForm();
     this.wireControls();
     this.writeUrl();
     this.tour.start();
@@ -160,7 +138,7 @@ class Playground {
         this.settings = started.settings;
         this.writeUrl();
         this.syncForm();
-        this.renderPresets();
+        this.presets.render(this.settings);
         this.refused(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[fallback.preset].title} preset instead.`);
       }
       for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
@@ -184,7 +162,7 @@ class Playground {
     if (good) this.settings = good;
     this.writeUrl();
     this.syncForm();
-    this.renderPresets();
+    this.presets.render(this.settings);
     if (!(await this.configure())) return;
     this.messages.showError(
       `The training engine stopped and a new one was started with the same settings. It cannot load saved weights, so it starts again from step 0 (the last snapshot was at step ${step.toLocaleString('en-US')}).`,
@@ -273,7 +251,7 @@ class Playground {
     this.settings = { ...presetSettings(name), speed: this.settings.speed, view: this.settings.view };
     this.writeUrl();
     this.syncForm();
-    this.renderPresets();
+    this.presets.render(this.settings);
     await this.configure();
   }
 
@@ -283,122 +261,10 @@ class Playground {
       .filter(Boolean)
       .join('&');
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
-    this.renderPresets();
+    this.presets.render(this.settings);
   }
 
   // --- the form --------------------------------------------------------------------------
-
-  private buildPresets(): void {
-    const list = $('presets');
-    for (const name of PRESET_NAMES) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'preset';
-      button.dataset.testid = `preset-${name}`;
-      button.dataset.preset = name;
-      button.title = PRESETS[name].title;
-      const label = document.createElement('span');
-      label.className = 'preset-label';
-      label.textContent = SHORT_TITLES[name];
-      const state = document.createElement('span');
-      state.className = 'preset-state';
-      button.append(presetThumbnail(name), label, state);
-      button.addEventListener('click', () => void this.choosePreset(name));
-      list.append(button);
-    }
-    this.renderPresets();
-  }
-
-  private renderPresets(): void {
-    const modified = this.modifiedFromPreset();
-    for (const button of $('presets').querySelectorAll<HTMLButtonElement>('button')) {
-      const selected = button.dataset.preset === this.settings.preset;
-      button.classList.toggle('selected', selected);
-      button.classList.toggle('modified', selected && modified.length > 0);
-      button.setAttribute('aria-pressed', String(selected));
-      const state = button.querySelector<HTMLElement>('.preset-state');
-      if (state) state.textContent = selected && modified.length > 0 ? 'modified' : '';
-    }
-    const description = PRESETS[this.settings.preset].description;
-    $('preset-description').textContent = modified.length > 0
-      ? `${description} Modified: ${modified.join(', ')} differ from the preset.`
-      : description;
-  }
-
-  /** The labels of the settings that depart from the chosen preset (speed and view aside). */
-  private modifiedFromPreset(): string[] {
-    const base = presetSettings(this.settings.preset);
-    return SETTINGS.filter((row) => row.key !== 'speed' && row.key !== 'view' && row.key !== 'preset')
-      .filter((row) => !sameValue(this.settings[row.key], base[row.key]))
-      .map((row) => row.label);
-  }
-
-  private buildForm(): void {
-    const form = $<HTMLFormElement>('settings');
-    form.addEventListener('submit', (event) => event.preventDefault());
-    for (const { key } of FORM_FIELDS) {
-      const row = settingRow(key);
-      const field = document.createElement('div');
-      field.className = 'field';
-      field.dataset.key = key;
-      const id = `setting-${key}`;
-      const label = document.createElement('label');
-      label.htmlFor = id;
-      label.textContent = row.label;
-      label.title = row.help;
-      let input: HTMLInputElement | HTMLSelectElement;
-      if (row.kind === 'enum') {
-        input = document.createElement('select');
-        for (const option of row.options) input.append(new Option(String(option), String(option)));
-      } else {
-        input = document.createElement('input');
-        input.type = 'text';
-        input.inputMode = row.kind === 'int' ? 'numeric' : row.kind === 'number' ? 'decimal' : 'text';
-        input.spellcheck = false;
-        input.autocomplete = 'off';
-      }
-      input.id = id;
-      input.name = key;
-      input.dataset.testid = `setting-${key}`;
-      const message = document.createElement('p');
-      message.className = 'field-error';
-      message.id = `${id}-error`;
-      message.hidden = true;
-      input.setAttribute('aria-describedby', message.id);
-      input.addEventListener('change', () => void this.formChanged(key, input, message));
-      // The help is a "?" popover (a tooltip does not open on touch screens).
-      const help = document.createElement('div');
-      help.id = `${id}-help`;
-      help.className = 'help-popover';
-      help.setAttribute('popover', '');
-      help.textContent = row.help;
-      const helpButton = document.createElement('button');
-      helpButton.type = 'button';
-      helpButton.className = 'help-button';
-      helpButton.textContent = '?';
-      helpButton.setAttribute('aria-label', `About ${row.label}`);
-      helpButton.setAttribute('popovertarget', help.id);
-      const head = document.createElement('div');
-      head.className = 'field-head';
-      head.append(label, helpButton);
-      field.append(head, input, message, help);
-      form.append(field);
-    }
-    this.syncForm();
-  }
-
-  private async formChanged(key: SettingKey, input: HTMLInputElement | HTMLSelectElement, message: HTMLElement): Promise<void> {
-    const checked = validateSetting(key, input.value.trim(), settingRow(key).label);
-    if ('error' in checked) {
-      message.textContent = checked.error;
-      message.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      return;
-    }
-    message.hidden = true;
-    input.removeAttribute('aria-invalid');
-    await this.changeSetting(key, checked.value as Settings[SettingKey]);
-  }
 
   /**
    * "+ position / − position" on the custom graph: T and the spec change together. A new
@@ -435,19 +301,13 @@ class Playground {
 
   private syncForm(): void {
     $('custom-size').hidden = this.settings.graph !== 'custom';
-    for (const { key, when } of FORM_FIELDS) {
-      const field = document.querySelector<HTMLElement>(`.field[data-key="${key}"]`);
-      if (!field) continue;
-      field.hidden = when ? !when(this.settings) : false;
-      const input = field.querySelector<HTMLInputElement | HTMLSelectElement>('input, select');
-      if (input && document.activeElement !== input) input.value = formatSetting(key, this.settings[key]);
-    }
+    this.form.sync(this.settings);
     const radios = document.querySelectorAll<HTMLInputElement>('input[name="view"]');
     for (const radio of radios) radio.checked = radio.value === this.settings.view;
     const speedIndex = SPEEDS.indexOf(this.settings.speed);
     ($('speed') as HTMLInputElement).value = String(speedIndex >= 0 ? speedIndex : SPEEDS.length - 1);
     $('speed-value').textContent = speedText(this.settings.speed);
-    this.renderPresets();
+    this.presets.render(this.settings);
   }
 
   // --- transport controls ----------------------------------------------------------------
@@ -656,7 +516,7 @@ class Playground {
     const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
       const step = this.figure.current?.step ?? 0;
-      const modified = this.modifiedFromPreset().length > 0 ? ' (modified)' : '';
+      const modified = modifiedFromPreset(this.settings).length > 0 ? ' (modified)' : '';
       const graph = this.figure.graph?.name ? ` · graph ${this.figure.graph.name}` : '';
       const s = this.settings;
       const recovery = this.figure.current?.metrics.parent_recovery ?? [];

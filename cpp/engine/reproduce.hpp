@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
+
 namespace cpg {
 
 class Trainer;
@@ -150,5 +152,13 @@ Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Prog
 // The whole sweep. On cancellation returns the graphs finished so far with cancelled = true.
 // Throws std::invalid_argument for bad settings.
 Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr);
+
+// --- Figure 8 --------------------------------------------------------------------------------
+// The standard transformer (model=standard) on the in-context Markov chain, with the authors'
+// recipe (tf_with_mlp.ipynb): chain, S = 10, T = 20, alpha = 0.1, heads [1, 1], AdamW lr 0.01,
+// cosine, wd 2e-4, batch 1024, 4096 steps. Its first layer is read on data: the test-set
+// attention of the first-layer head, averaged over sequences (there is no position block), and
+// its parent recovery is the mean weight of each position's row on its parent.
+TrainConfig fig8_config();
 
 }  // namespace cpg

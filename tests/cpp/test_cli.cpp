@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpg_runner.hpp"
+#include "rng.hpp"
+#include "standard.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -494,4 +496,159 @@ TEST(CliFailures, AHugeStringOptionIsClippedInTheMessage) {
     EXPECT_EQ(run.status, 2) << run.err.substr(0, 300);
     EXPECT_LT(run.err.size(), 600u) << args[1] << ": the message echoes the whole value";
   }
+}
+
+// ============================================================================================
+// cpg grad, standard transformer cases
+// ============================================================================================
+
+namespace {
+
+json random_matrix(int rows, int cols, cpg::Rng& rng, double scale) {
+  json m = json::array();
+  for (int r = 0; r < rows; ++r) {
+    std::vector<double> row(cols);
+    for (double& v : row) v = scale * rng.normal();
+    m.push_back(row);
+  }
+  return m;
+}
+
+json random_vector(int n, cpg::Rng& rng, double scale) {
+  std::vector<double> v(n);
+  for (double& x : v) x = scale * rng.normal();
+  return v;
+}
+
+// {model: "standard", ...} with random parameters; d = S + T, m = mlp_width or d.
+json standard_case(int S, int T, const std::vector<int>& heads, int mlp_width, const json& tokens, const json& targets) {
+  cpg::Rng rng(17, 0);
+  const int d = S + T, m = mlp_width > 0 ? mlp_width : d;
+  json layers = json::array();
+  for (int H : heads) {
+    json A = json::array();
+    for (int h = 0; h < H; ++h) A.push_back(random_matrix(d, d, rng, 0.3));
+    layers.push_back({{"A", A},
+                      {"V", random_matrix(H * d, d, rng, 0.3)},
+                      {"W1", random_matrix(d, m, rng, 0.3)},
+                      {"b1", random_vector(m, rng, 0.3)},
+                      {"W2", random_matrix(m, d, rng, 0.3)},
+                      {"b2", random_vector(d, rng, 0.3)}});
+  }
+  return {{"model", "standard"}, {"S", S},          {"T", T},
+          {"heads", heads},      {"mlp_width", mlp_width},
+          {"wte", random_matrix(S, d, rng, 0.5)},   {"wpe", random_matrix(T, d, rng, 0.5)},
+          {"layers", layers},    {"W", random_matrix(d, S, rng, 0.5)},
+          {"tokens", tokens},    {"targets", targets}};
+}
+
+}  // namespace
+
+TEST(Cli, GradOfAStandardCaseMatchesTheEngineBlockByBlock) {
+  const int S = 3, T = 4, m = 5;
+  const std::vector<int> heads = {2, 1};
+  const json input = standard_case(S, T, heads, m, json::parse("[[0, 1, 2, 1], [2, 2, 0, 0]]"),
+                                   json::parse("[[1, 0, 0], [0.25, 0.25, 0.5]]"));
+  const std::string path = write_file("standard_case.json", input.dump());
+  // The same parameters in the engine's flat buffer, from the JSON.
+  const cpg::ModelShape shape = cpg::ModelShape::make(S, T, heads, cpg::ModelKind::standard, true, m);
+  cpg::Params<double> params(shape);
+  const int d = S + T;
+  auto put = [](const json& matrix, double* out) {
+    for (const json& row : matrix)
+      for (const json& v : row) *out++ = v.get<double>();
+  };
+  put(input["wte"], params.wte());
+  put(input["wpe"], params.wpe());
+  put(input["W"], params.W());
+  for (int l = 0; l < 2; ++l) {
+    const json& layer = input["layers"][l];
+    for (int h = 0; h < heads[l]; ++h) put(layer["A"][h], params.A(l, h));
+    put(layer["V"], params.V(l));
+    put(layer["W1"], params.W1(l));
+    put(layer["W2"], params.W2(l));
+    for (int k = 0; k < m; ++k) params.b1(l)[k] = layer["b1"][k].get<double>();
+    for (int k = 0; k < d; ++k) params.b2(l)[k] = layer["b2"][k].get<double>();
+  }
+  cpg::Batch batch;
+  batch.B = 2;
+  batch.T = T;
+  batch.S = S;
+  batch.tokens = {0, 1, 2, 1, 2, 2, 0, 0};
+  batch.targets = {1, 0, 0, 0.25, 0.25, 0.5};
+  cpg::StandardTransformer<double> model(shape);
+  cpg::Params<double> expected(shape);
+  const double expected_loss = model.loss_and_grad(params, batch, &expected, cpg::Path::dense);
+
+  for (const char* path_name : {"fast", "dense"}) {
+    const Outcome run = cpg({"grad", "--case", path, "--path", path_name});
+    ASSERT_EQ(run.status, 0) << run.err;
+    const json output = json::parse(run.out);
+    EXPECT_NEAR(output.at("loss").get<double>(), expected_loss, 1e-12);
+    const json& grad = output.at("grad");
+    cpg::Params<double> got(shape);
+    put(grad.at("wte"), got.wte());
+    put(grad.at("wpe"), got.wpe());
+    put(grad.at("W"), got.W());
+    ASSERT_EQ(grad.at("layers").size(), 2u);
+    for (int l = 0; l < 2; ++l) {
+      const json& layer = grad.at("layers")[l];
+      ASSERT_EQ(layer.at("A").size(), static_cast<size_t>(heads[l]));
+      for (int h = 0; h < heads[l]; ++h) put(layer.at("A")[h], got.A(l, h));
+      put(layer.at("V"), got.V(l));
+      put(layer.at("W1"), got.W1(l));
+      put(layer.at("W2"), got.W2(l));
+      ASSERT_EQ(layer.at("b1").size(), static_cast<size_t>(m));
+      ASSERT_EQ(layer.at("b2").size(), static_cast<size_t>(d));
+      for (int k = 0; k < m; ++k) got.b1(l)[k] = layer.at("b1")[k].get<double>();
+      for (int k = 0; k < d; ++k) got.b2(l)[k] = layer.at("b2")[k].get<double>();
+    }
+    double largest = 0;
+    for (size_t k = 0; k < shape.size; ++k) {
+      EXPECT_NEAR(got.data[k], expected.data[k], 1e-10 * (1 + std::abs(expected.data[k]))) << path_name << " entry " << k;
+      largest = std::max(largest, std::abs(expected.data[k]));
+    }
+    EXPECT_GT(largest, 1e-3);  // not a vacuous comparison of zeros
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Cli, GradOfAStandardCaseNamesTheBadField) {
+  const json tokens = json::parse("[[0, 1, 1]]"), targets = json::parse("[[1, 0]]");
+  const json good = standard_case(2, 3, {1}, 0, tokens, targets);
+  const auto expect_error = [&](const json& input, const std::vector<std::string>& words) {
+    const std::string path = write_file("bad_standard.json", input.dump());
+    expect_input_error({"grad", "--case", path}, words);
+    std::remove(path.c_str());
+  };
+  json bad = good;
+  bad["model"] = "gpt";
+  expect_error(bad, {"case", "model", "standard"});
+  bad = good;
+  bad["mlp_width"] = 2000;
+  expect_error(bad, {"case", "mlp_width", "[0, 1024]"});
+  bad = good;
+  bad["mlp_width"] = 2.5;
+  expect_error(bad, {"case", "mlp_width", "integer"});
+  bad = good;
+  bad.erase("mlp_width");
+  expect_error(bad, {"case", "mlp_width", "missing"});
+  bad = good;
+  bad["layers"][0].erase("V");
+  expect_error(bad, {"case", "layers[0].V", "missing"});
+  bad = good;
+  bad["layers"][0]["W1"] = zeros(5, 4);  // m = d = 5
+  expect_error(bad, {"case", "layers[0].W1", "5 x 5"});
+  bad = good;
+  bad["layers"][0]["b2"] = std::vector<double>(4, 0.0);
+  expect_error(bad, {"case", "layers[0].b2", "5 numbers"});
+  bad = good;
+  bad["wpe"] = zeros(2, 5);
+  expect_error(bad, {"case", "wpe", "3 rows"});
+  bad = good;
+  bad["layers"] = json::array();
+  expect_error(bad, {"case", "layers", "1 layers"});
+  bad = good;
+  bad["layers"][0]["b1"][1] = "x";
+  expect_error(bad, {"case", "layers[0].b1", "[1]", "finite number"});
 }

@@ -20,7 +20,8 @@ function status(runId: number, graph: GraphInfo = trigram): Status {
 function snapshot(runId: number, step: number, recovery: number[][], batch = recovery): Snapshot {
   const metrics: Metrics = {
     step, train_loss: 1, test_loss: 1 - step / 1000, bayes_loss: 0.5, one_parent_loss: 0.8, unigram_loss: 1, uniform_loss: 1.1,
-    parent_recovery: recovery, parent_recovery_batch: batch, lr: 0.1, diverged: false, status: 'ok',
+    parent_recovery: recovery, parent_recovery_view: 'parameter', parent_recovery_batch: batch, parent_recovery_batch_view: 'data',
+    lr: 0.1, diverged: false, status: 'ok',
   };
   const square = () => new Float64Array(T * T);
   return {

@@ -80,8 +80,24 @@ void BM_TrainerStep(benchmark::State& state) {
   report(state);
 }
 
+// A whole trainer step of the chain setting for each model: the CatFormer, the CatFormer with
+// MLP sublayers (hidden width = input width), and the standard transformer (Figure 8).
+void BM_ModelKindStep(benchmark::State& state, const char* model, const char* mlp) {
+  TrainConfig config = config_for(kSettings[0]);
+  config.model = model;
+  config.mlp = mlp;
+  config.test_size = 16;
+  Trainer trainer(config);
+  for (auto _ : state) trainer.run(1);
+  state.SetLabel(std::string("chain ") + model + (std::string(mlp) == "on" ? " + mlp" : ""));
+  report(state);
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_ModelKindStep, catformer, "catformer", "off")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelKindStep, catformer_mlp, "catformer", "on")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelKindStep, standard, "standard", "off")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ModelStep, fast, Path::fast)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ModelStep, dense, Path::dense)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sampler)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);

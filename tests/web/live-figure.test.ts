@@ -107,6 +107,21 @@ describe('the live figure', () => {
     expect(calls.bars.at(-1)?.recovery).toEqual(low);
   });
 
+  it('shows the standard model its data view, labelled as such, whatever view is chosen', () => {
+    const { figure, calls } = harness();
+    const standard = status(1);
+    standard.config = { S: 3, T, heads: [2, 1], model: 'standard' } as unknown as Status['config'];
+    figure.setStatus(standard);
+    const parameter = [[0.1, 0.1], [0.1, 0.1]];
+    const data = [[0.05, 0.9], [0.86, 0.1]];
+    figure.receive(snapshot(1, 0, parameter, data));
+    expect(calls.attention.at(-1)?.view).toBe('data');
+    expect(calls.bars.at(-1)?.recovery).toEqual(data);
+    figure.setView('batch');
+    expect(calls.attention.at(-1)?.view).toBe('data');
+    expect(calls.bars.at(-1)?.recovery).toEqual(data);
+  });
+
   it('draws the graph again only when it or its sample changes', () => {
     const { figure, calls } = harness();
     figure.setStatus(status(1));

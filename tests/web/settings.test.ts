@@ -38,6 +38,7 @@ describe('the table', () => {
       preset: 'preset', graph: 'graph', S: 'S', T: 'T', alpha: 'alpha', heads: 'heads', optimizer: 'opt',
       lr: 'lr', wd: 'wd', schedule: 'sched', batch: 'batch', steps: 'steps', init_std: 'init', seed: 'seed',
       graph_seed: 'gseed', q: 'q', k: 'k', spec: 'spec', speed: 'speed', view: 'view',
+      model: 'model', mlp: 'mlp', mlp_width: 'mlpw',
     });
   });
 
@@ -348,7 +349,7 @@ describe('needsReset', () => {
 describe('toEngineConfig', () => {
   const ENGINE_FIELDS = [
     'graph', 'S', 'T', 'alpha', 'heads', 'optimizer', 'lr', 'wd', 'schedule', 'batch', 'steps', 'init_std', 'seed',
-    'graph_seed', 'q', 'k', 'spec', 'test_size',
+    'graph_seed', 'q', 'k', 'spec', 'test_size', 'model', 'mlp', 'mlp_width',
   ];
 
   it("uses exactly the engine field names, all in the engine's table (fields.generated.ts), which EngineConfig follows", async () => {

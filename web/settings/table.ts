@@ -170,17 +170,6 @@ const ROWS: { readonly [K in SettingKey]: RowFor<K> } = {
   heads: engineRow('heads', {
     urlKey: 'heads', label: 'Heads per layer', help: 'Attention heads in each layer, first layer first, e.g. 2,1.',
   }),
-  model: engineRow('model', {
-    urlKey: 'model', label: 'Model',
-    help: "The paper's disentangled transformer, or a standard one (added embeddings, value maps, MLPs) as in its Figure 8.",
-  }),
-  mlp: engineRow('mlp', {
-    urlKey: 'mlp', label: 'MLP sublayers',
-    help: 'Disentangled transformer: add an MLP after each attention layer, its output appended to the stream.',
-  }),
-  mlp_width: engineRow('mlp_width', {
-    urlKey: 'mlpw', label: 'MLP width', help: 'Hidden units of each MLP; 0 means as wide as its input.',
-  }),
   optimizer: engineRow('optimizer', {
     urlKey: 'opt', label: 'Optimizer',
     help: 'The update rule: plain gradient descent, Adam, or Adam with decoupled weight decay.',
@@ -216,6 +205,17 @@ const ROWS: { readonly [K in SettingKey]: RowFor<K> } = {
     format: "positions separated by ';', each '-' (no parent) or its parents separated by ',', e.g. -;0;0;1,2",
     pattern: /^[-0-9;,]*$/, maxLength: 1000,
     help: "One entry per position: '-' for none, else the parents; T entries end with the query '-'.",
+  }),
+  model: engineRow('model', {
+    urlKey: 'model', label: 'Model',
+    help: "The paper's disentangled transformer, or a standard one (added embeddings, value maps, MLPs) as in its Figure 8.",
+  }),
+  mlp: engineRow('mlp', {
+    urlKey: 'mlp', label: 'MLP sublayers',
+    help: 'Disentangled transformer: add an MLP after each attention layer, its output appended to the stream.',
+  }),
+  mlp_width: engineRow('mlp_width', {
+    urlKey: 'mlpw', label: 'MLP width', help: 'Hidden units of each MLP; 0 means as wide as its input.',
   }),
   speed: {
     key: 'speed', urlKey: 'speed', label: 'Speed (steps/s)', kind: 'number', min: 0, max: 10000, default: 0,

@@ -69,9 +69,7 @@ Params<Real> standard_initialization(const ModelShape& shape, Rng& rng) {
 }
 
 template Params<float> standard_initialization<float>(const ModelShape&, Rng&);
-#ifndef __EMSCRIPTEN__  // the page trains in float only: double (tests, cpg grad) stays out of the module
 template Params<double> standard_initialization<double>(const ModelShape&, Rng&);
-#endif
 
 // ==========================================================================================
 // One layer on rows first_row..T-1 (first_row = 0: the dense reference; T-1: the query row)
@@ -251,8 +249,6 @@ void StandardTransformer<Real>::predict(const Params<Real>& params, const int32_
 }
 
 template class StandardTransformer<float>;
-#ifndef __EMSCRIPTEN__  // as above: the module has no use for the double instantiation
 template class StandardTransformer<double>;
-#endif
 
 }  // namespace cpg

@@ -60,7 +60,7 @@ class StandardTransformer {
 };
 
 extern template class StandardTransformer<float>;
-extern template class StandardTransformer<double>;  // native builds only (not in the WebAssembly module)
+extern template class StandardTransformer<double>;
 
 // The init above, drawn from rng in a fixed order (wte, wpe, then V_l and W1_l per layer).
 template <typename Real>

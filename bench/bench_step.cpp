@@ -87,8 +87,10 @@ void BM_ModelKindStep(benchmark::State& state, const char* model, const char* ml
   config.model = model;
   config.mlp = mlp;
   config.test_size = 16;
+  config.lr = 0.01;  // Adam at 0.05 diverges within 10 steps with the full-width MLPs
   Trainer trainer(config);
-  for (auto _ : state) trainer.run(1);
+  for (auto _ : state)
+    if (trainer.run(1) != 1) state.SkipWithError(trainer.divergence_message().c_str());
   state.SetLabel(std::string("chain ") + model + (std::string(mlp) == "on" ? " + mlp" : ""));
   report(state);
 }

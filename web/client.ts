@@ -7,6 +7,7 @@ import type {
   LemmaSettings,
   LemmaView,
   Paper2Result,
+  Fig8Result,
   ProbeRequest,
   ProbeResult,
   Recipes,
@@ -24,7 +25,7 @@ export interface ExperimentProgress {
 }
 export interface ExperimentResult {
   experiment: Experiment;
-  result: Fig9Result | Paper2Result;
+  result: Fig9Result | Paper2Result | Fig8Result;
 }
 
 /** The part of a Worker the client uses (a real Worker, or a test harness). */

@@ -9,7 +9,7 @@ import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
 import { PAPER2_SLOT_NAMES } from './views/vocabulary';
-import type { Experiment, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
+import type { Experiment, Fig8Result, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -18,21 +18,23 @@ export interface ScienceResults {
   lemma: (Omit<LemmaView, 'gradient' | 'mutual_information' | 'parent' | 'gradient_argmax' | 'scatter'> & Record<string, unknown>) | null;
   fig9: Fig9Result | null;
   paper2: Paper2Result | null;
+  fig8: Fig8Result | null;
 }
 
 const plain = (array: ArrayLike<number>) => Array.from(array);
 
 export class ScienceSections {
-  readonly results: ScienceResults = { lemma: null, fig9: null, paper2: null };
+  readonly results: ScienceResults = { lemma: null, fig9: null, paper2: null, fig8: null };
   private readonly lemmaPanel = new LemmaPanel($('lemma'));
   private fig9Chart: Fig9Chart | null = null;
   private paper2Graph: GraphView | null = null;
   private paper2Attention: AttentionPanel | null = null;
+  private fig8Attention: AttentionPanel | null = null;
   private running: Experiment | null = null;
 
   constructor(private readonly client: TrainingClient) {
     $('lemma-run').addEventListener('click', () => void this.computeLemma());
-    for (const experiment of ['fig9', 'paper2'] as const) {
+    for (const experiment of ['fig9', 'paper2', 'fig8'] as const) {
       $(`${experiment}-run`).addEventListener('click', () => void this.start(experiment));
       $(`${experiment}-cancel`).addEventListener('click', () => void this.client.cancelReproduce().catch((e: Error) => this.status(experiment, e.message)));
     }
@@ -48,7 +50,7 @@ export class ScienceSections {
 
   /** Called once the engine is ready. */
   enable(): void {
-    for (const id of ['lemma-run', 'fig9-run', 'paper2-run']) $<HTMLButtonElement>(id).disabled = false;
+    for (const id of ['lemma-run', 'fig9-run', 'paper2-run', 'fig8-run']) $<HTMLButtonElement>(id).disabled = false;
     this.client.recipes().then(
       (recipes) => this.showRecipes(recipes),
       (e: Error) => this.status('fig9', e.message),
@@ -56,7 +58,12 @@ export class ScienceSections {
   }
 
   /** The recipes as the worker runs them (Figure 9's is the engine's, as `cpg reproduce fig9` uses). */
-  private showRecipes({ fig9, paper2 }: Recipes): void {
+  private showRecipes({ fig9, paper2, fig8 }: Recipes): void {
+    $('fig8-recipe').textContent =
+      `Recipe: the authors' (tf_with_mlp.ipynb), as cpg reproduce fig8 runs it: a standard transformer (added embeddings, ` +
+      `value maps, MLPs) on the Markov chain with S = ${fig8.S}, T = ${fig8.T}, α = ${fig8.alpha}, heads 1,1; AdamW, learning rate ` +
+      `${fig8.lr}, weight decay ${fig8.wd}, cosine schedule, batch ${fig8.batch}, ${fig8.steps} steps. ` +
+      'It has no position block, so the map is the first layer’s attention averaged over the test set (the data view).';
     const { settings, recipe } = fig9;
     $('fig9-recipe').textContent =
       `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}; ` +
@@ -112,7 +119,8 @@ export class ScienceSections {
   // --- the paper's experiments ---------------------------------------------------------------
 
   private async start(experiment: Experiment): Promise<void> {
-    if (this.running) return this.status(experiment, `Wait for the ${this.running === 'fig9' ? 'Figure 9 sweep' : 'two-parent run'} to finish, or cancel it.`);
+    const names: Record<Experiment, string> = { fig9: 'Figure 9 sweep', paper2: 'two-parent run', fig8: 'Figure 8 run' };
+    if (this.running) return this.status(experiment, `Wait for the ${names[this.running]} to finish, or cancel it.`);
     try {
       await this.client.reproduce(experiment);
       this.running = experiment;
@@ -124,13 +132,23 @@ export class ScienceSections {
     }
   }
 
-  private finished(experiment: Experiment, result: Fig9Result | Paper2Result): void {
+  private finished(experiment: Experiment, result: Fig9Result | Paper2Result | Fig8Result): void {
     this.running = null;
     $(`${experiment}-run`).hidden = false;
     $(`${experiment}-cancel`).hidden = true;
     $<HTMLButtonElement>('science-export').disabled = false;
     const partial = result.cancelled ? ' (cancelled: partial result)' : '';
-    if (experiment === 'fig9') {
+    if (experiment === 'fig8') {
+      const fig8 = result as Fig8Result;
+      this.results.fig8 = fig8;
+      const T = fig8.recipe.T;
+      this.fig8Attention ??= new AttentionPanel($('fig8-attention'));
+      this.fig8Attention.update({ T, heads: [Float64Array.from(fig8.attention)], parents: fig8.parents, view: 'data', recovery: [[fig8.parent_recovery]] });
+      $('fig8-result').textContent =
+        `Parent recovery (data view): ${fig8.parent_recovery.toFixed(3)}; test loss above Bayes: ${fig8.loss_minus_bayes.toFixed(4)} nats ` +
+        `after ${fig8.curve.at(-1)?.step ?? 0} steps, ${fig8.seconds.toFixed(0)} s${partial}. The paper's Figure 8 shows the same first-layer pattern: each position attends to the one before.`;
+      this.status('fig8', result.cancelled ? 'cancelled' : 'done');
+    } else if (experiment === 'fig9') {
       const fig9 = result as Fig9Result;
       this.results.fig9 = fig9;
       this.fig9Chart ??= new Fig9Chart($('fig9-chart'));

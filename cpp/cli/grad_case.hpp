@@ -2,6 +2,10 @@
 // checked (type, range and shape) before anything is narrowed or allocated.
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width entering layer l, B sequences.
+// Two formats: the CatFormer's {S, T, heads, A, W, tokens, targets} ("model" absent or
+// "catformer"), and {model: "standard", S, T, heads, mlp_width, wte (S, d), wpe (T, d),
+// layers: [{A (H, d, d), V (H d, d), W1 (d, m), b1 (m), W2 (m, d), b2 (d)}], W (d, S), tokens,
+// targets} for the standard transformer (d = S + T, m = mlp_width or d when it is 0).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,7 +17,7 @@ namespace cpg::cli {
 
 struct GradCase {
   ModelShape shape;
-  Params<double> params;  // A (L, H_l, d_l, d_l) and W (d_L, S)
+  Params<double> params;  // every block of shape's model (shape.kind)
   Batch batch;            // tokens (B, T), targets (B, S)
 };
 

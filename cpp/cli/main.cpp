@@ -65,14 +65,29 @@ struct ConfigOptions {
       options[i] = app->add_option(flag_of(fields[i]), values[i], fields[i].doc + "; allowed: " + fields[i].range)
                        ->default_str(fields[i].format(defaults))
                        ->type_name(type_label(fields[i].type));
+      // A bare flag means the row's implicit value (--mlp is --mlp on). CLI11 would hand a bare
+      // flag the default string, so such a row shows its default in the description instead.
+      if (!fields[i].implicit.empty())
+        options[i]
+            ->expected(0, 1)
+            ->default_str("")
+            ->description(fields[i].doc + "; allowed: " + fields[i].range + "; default " + fields[i].format(defaults) +
+                          "; a bare " + flag_of(fields[i]) + " means " + fields[i].implicit);
     }
+  }
+  // The value given for row i: a bare flag takes the row's implicit value.
+  std::string value_of(size_t i) const {
+    const cpg::Field& field = cpg::config_fields()[i];
+    if (!field.implicit.empty() && (options[i]->results().empty() || options[i]->results()[0].empty()))
+      return field.implicit;
+    return values[i];
   }
   cpg::TrainConfig finish() {
     cpg::TrainConfig config;
     const auto& fields = cpg::config_fields();
     for (size_t i = 0; i < fields.size(); ++i) {
       if (options[i] == nullptr || options[i]->count() == 0) continue;
-      const std::string error = cpg::set_field_from_text(config, fields[i], values[i]);
+      const std::string error = cpg::set_field_from_text(config, fields[i], value_of(i));
       // Text that is not a number at all also names the flag, as CLI11's own message would.
       const bool not_a_number = error.find(" must be a number") != std::string::npos;
       if (!error.empty()) throw InputError(not_a_number ? flag_of(fields[i]) + ": " + error : error);
@@ -93,6 +108,8 @@ std::vector<cpg::ScheduledIntervention> read_schedule(const cpg::TrainConfig& co
   for (const auto& item : at) schedule.push_back(cpg::parse_scheduled_intervention(item));
   const cpg::ModelShape shape = cpg::ModelShape::make(config.S, config.T, config.heads);
   for (const auto& event : schedule) {
+    if ((event.kind == "ablate" || event.kind == "knockout") && config.model != "catformer")
+      throw InputError("at: " + event.kind + " is for the CatFormer (model=catformer), not model=" + config.model);
     if (event.kind == "ablate" || event.kind == "restore") cpg::ablation_entries(shape, event.layer - 1, event.head - 1, event.mode);
     if (event.kind == "freeze") {
       cpg::TrainConfig next = config;

@@ -77,7 +77,9 @@ json metrics_json(const Metrics& m, const Graph& graph) {
           {"unigram_loss", m.baselines.unigram},
           {"uniform_loss", m.baselines.uniform},
           {"parent_recovery", recovery_json(m.parent_recovery, graph)},
+          {"parent_recovery_view", m.parent_recovery_view},
           {"parent_recovery_batch", recovery_json(m.parent_recovery_batch, graph)},
+          {"parent_recovery_batch_view", "data"},
           {"lr", m.learning_rate},
           {"diverged", m.diverged},
           {"status", m.status}};
@@ -97,7 +99,9 @@ json snapshot_json(Trainer& trainer, const Metrics& metrics) {
     A.push_back(layer);
     batch_view.push_back(attention);
   }
-  for (int h = 0; h < shape.heads[0]; ++h) position_view.push_back(matrix_json(position_attention(params, h).data(), T, T));
+  // The standard model has no position block: its only view is the data view.
+  if (shape.kind == ModelKind::catformer)
+    for (int h = 0; h < shape.heads[0]; ++h) position_view.push_back(matrix_json(position_attention(params, h).data(), T, T));
   json interventions = json::array();
   for (const auto& event : trainer.interventions()) interventions.push_back({{"step", event.step}, {"action", event.action}});
   json train_history = json::array(), test_history = json::array();

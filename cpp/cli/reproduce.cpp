@@ -1,6 +1,10 @@
 // cpg reproduce <figure>: reruns one of the paper's experiments natively and prints JSON.
 //
 //   cpg reproduce fig9 [--recipe fast|paper] [--graphs N] [--jobs N] [--steps N] [--batch N] [--lr X] ...
+//   cpg reproduce fig8 [--seed N] [--steps N] [--batch N] [--lr X] ...
+//
+// Figure 8 trains the standard transformer on the chain with the authors' recipe and prints the
+// data-view parent recovery of its first layer and the test loss above Bayes, with the curve.
 //
 // Figure 9 trains one model per random DAG and prints the mean over graphs of each graph's
 // mean attention on the parent, its std over graphs, the per-position curve and the recipe.
@@ -19,7 +23,9 @@
 #include "config.hpp"
 #include "reproduce.hpp"
 #include "reproduce_json.hpp"
+#include "report.hpp"
 #include "text.hpp"
+#include "trainer.hpp"
 
 using nlohmann::json;
 
@@ -108,13 +114,82 @@ int run_fig9_command(ReproduceOptions& options) {
   return 0;
 }
 
+// Figure 8: one standard transformer on the chain with the authors' recipe (fig8_config), the
+// recipe options overriding it. Prints the data-view parent recovery and the loss above Bayes
+// every `every` steps (stderr) and a JSON summary with the curve (stdout).
+int run_fig8_command(ReproduceOptions& options) {
+  TrainConfig config = fig8_config();
+  config.seed = options.settings.seed;
+  auto given = [&](const std::string& name) {
+    for (CLI::Option* option : options.recipe_options)
+      if (option->get_name() == name) return option->count() > 0;
+    return false;
+  };
+  const Fig9Recipe& o = options.overrides;
+  if (given("--optimizer")) config.optimizer = o.optimizer;
+  if (given("--lr")) config.lr = o.lr;
+  if (given("--wd")) config.wd = o.wd;
+  if (given("--schedule")) config.schedule = o.schedule;
+  if (given("--batch")) config.batch = o.batch;
+  if (given("--steps")) config.steps = o.steps;
+  if (given("--init-std")) config.init_std = o.init_std;
+  config.every = std::min<int64_t>(config.every, config.steps);
+  const std::string error = validation_error(config);
+  if (!error.empty()) throw std::invalid_argument(error);
+
+  std::cerr << "cpg reproduce fig8: standard transformer, chain (S = " << config.S << ", T = " << config.T
+            << ", alpha = " << text::number(config.alpha) << "), heads 1,1, " << config.optimizer << " lr "
+            << text::number(config.lr) << " " << config.schedule << " wd " << text::number(config.wd) << ", batch "
+            << config.batch << ", " << config.steps << " steps\n";
+  const Clock::time_point start = Clock::now();
+  Trainer trainer(config);
+  json curve = json::array();
+  Metrics metrics = trainer.evaluate();
+  auto record = [&] {
+    const double recovery = metrics.parent_recovery.empty() || metrics.parent_recovery[0].empty()
+                                ? 0.0 : metrics.parent_recovery[0][0];
+    curve.push_back({{"step", metrics.step},
+                     {"test_loss", metrics.test_loss},
+                     {"loss_minus_bayes", metrics.test_loss - metrics.baselines.bayes},
+                     {"parent_recovery", recovery}});
+    std::cerr << "step " << metrics.step << "/" << config.steps << ": parent recovery (data view) "
+              << text::number(recovery) << ", loss - Bayes " << text::number(metrics.test_loss - metrics.baselines.bayes)
+              << ", " << text::number(seconds_since(start)) << " s\n";
+    return recovery;
+  };
+  record();
+  while (trainer.step() < config.steps && !trainer.diverged()) {
+    trainer.run(std::min(config.every, config.steps - trainer.step()));
+    metrics = trainer.evaluate();
+    record();
+  }
+  const double seconds = seconds_since(start);
+  const double recovery = curve.back().at("parent_recovery").get<double>();
+  json out = {{"figure", "fig8"},
+              {"config", config_json(trainer.config())},
+              {"steps", trainer.step()},
+              {"diverged", trainer.diverged()},
+              {"parent_recovery", recovery},
+              {"parent_recovery_view", metrics.parent_recovery_view},
+              {"test_loss", metrics.test_loss},
+              {"bayes_loss", metrics.baselines.bayes},
+              {"loss_minus_bayes", metrics.test_loss - metrics.baselines.bayes},
+              {"attention_layer1_data_view", trainer.batch_attention()[0][0]},
+              {"curve", curve},
+              {"seconds", seconds}};
+  write_line(std::cout, out.dump(), "stdout");
+  return trainer.diverged() ? 3 : 0;
+}
+
 }  // namespace
 
 Command add_reproduce_command(CLI::App& app) {
   auto options = std::make_shared<ReproduceOptions>();
   CLI::App* command = app.add_subcommand(
-      "reproduce", "rerun a figure of the paper and print JSON; figures: fig9 (random DAGs, paper: 0.837 +- 0.054)");
-  command->add_option("figure", options->figure, "the figure to reproduce; allowed: fig9")->required();
+      "reproduce",
+      "rerun a figure of the paper and print JSON; figures: fig8 (standard transformer on the chain: data-view parent "
+      "recovery and loss - Bayes; takes --seed and the recipe options), fig9 (random DAGs, paper: 0.837 +- 0.054)");
+  command->add_option("figure", options->figure, "the figure to reproduce; allowed: fig8|fig9")->required();
   command->add_option("--recipe", options->recipe,
                       "training recipe: fast (ours, seconds per graph) or paper (SGD lr 1, batch 1024, 2^14 steps)")
       ->capture_default_str();
@@ -144,7 +219,8 @@ Command add_reproduce_command(CLI::App& app) {
   command->add_flag("--maps", options->maps, "add each graph's (T, T) first-layer position attention");
   return {command, [options] {
             if (options->figure == "fig9") return run_fig9_command(*options);
-            throw std::invalid_argument("figure must be one of fig9 (got " + text::quoted(options->figure) + ")");
+            if (options->figure == "fig8") return run_fig8_command(*options);
+            throw std::invalid_argument("figure must be one of fig8|fig9 (got " + text::quoted(options->figure) + ")");
           }};
 }
 

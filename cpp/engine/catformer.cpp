@@ -8,6 +8,7 @@
 #include <string>
 
 #include "kernels.hpp"
+#include "mlp.hpp"
 
 namespace cpg {
 
@@ -23,25 +24,72 @@ using ConstMatrixMap = Eigen::Map<const RowMatrix<Real>>;
 // ==========================================================================================
 
 ModelShape ModelShape::make(int S, int T, const std::vector<int>& heads) {
+  return make(S, T, heads, ModelKind::catformer, false, 0);
+}
+
+ModelShape ModelShape::make(int S, int T, const std::vector<int>& heads, ModelKind kind, bool mlp, int mlp_width) {
   if (heads.empty() || heads.size() > 4)
     throw std::invalid_argument("heads must list 1 to 4 layers (got " + std::to_string(heads.size()) + ")");
   for (size_t l = 0; l < heads.size(); ++l)
     if (heads[l] < 1 || heads[l] > 4)
       throw std::invalid_argument("heads: layer " + std::to_string(l + 1) + " has " +
                                   std::to_string(heads[l]) + " heads; allowed range is [1, 4]");
+  if (mlp_width < 0 || mlp_width > kMaxMlpWidth)
+    throw std::invalid_argument("mlp_width must be in [0, " + std::to_string(kMaxMlpWidth) + "] (got " +
+                                std::to_string(mlp_width) + ")");
   ModelShape shape;
+  shape.kind = kind;
+  shape.mlp = kind == ModelKind::standard || mlp;
   shape.S = S;
   shape.T = T;
   shape.heads = heads;
+  const int L = static_cast<int>(heads.size());
+  // Widths, counted in double first: four layers of four heads with MLPs overflow an int.
+  const std::string too_large = "model too large: S=" + std::to_string(S) + ", T=" + std::to_string(T) +
+                                " and these heads need more than " + std::to_string(kMaxParameters) +
+                                " parameters (use fewer layers or heads, smaller S or T, or no MLP)";
+  double width = S + T;
   shape.width.push_back(S + T);
+  for (int l = 0; l < L; ++l) {
+    const double n = kind == ModelKind::standard ? width : width * (1 + heads[l]);
+    const double next = kind == ModelKind::standard ? width : (shape.mlp ? 2 * n : n);
+    if (next * next > static_cast<double>(kMaxParameters)) throw std::invalid_argument(too_large);
+    shape.mlp_in.push_back(static_cast<int>(n));
+    shape.hidden.push_back(shape.mlp ? (mlp_width > 0 ? mlp_width : static_cast<int>(n)) : 0);
+    shape.width.push_back(static_cast<int>(next));
+    width = next;
+  }
   size_t offset = 0;
-  for (size_t l = 0; l < heads.size(); ++l) {
+  for (int l = 0; l < L; ++l) {
     shape.A_offset.push_back(offset);
-    offset += shape.A_size(static_cast<int>(l));
-    shape.width.push_back(shape.width.back() * (1 + heads[l]));
+    offset += shape.A_size(l);
   }
   shape.W_offset = offset;
-  shape.size = offset + shape.W_size();
+  offset += shape.W_size();
+  const size_t d = static_cast<size_t>(shape.width[0]);
+  if (kind == ModelKind::standard) {
+    shape.wte_offset = offset;
+    offset += static_cast<size_t>(S) * d;
+    shape.wpe_offset = offset;
+    offset += static_cast<size_t>(T) * d;
+  }
+  for (int l = 0; l < L; ++l) {
+    if (kind == ModelKind::standard) {
+      shape.V_offset.push_back(offset);
+      offset += static_cast<size_t>(heads[l]) * d * d;
+    }
+    if (!shape.mlp) continue;
+    const size_t n = static_cast<size_t>(shape.mlp_in[l]), m = static_cast<size_t>(shape.hidden[l]);
+    shape.W1_offset.push_back(offset);
+    offset += n * m;
+    shape.b1_offset.push_back(offset);
+    offset += m;
+    shape.W2_offset.push_back(offset);
+    offset += m * n;
+    shape.b2_offset.push_back(offset);
+    offset += n;
+  }
+  shape.size = offset;
   if (shape.size > kMaxParameters)
     throw std::invalid_argument("model too large: S=" + std::to_string(S) + ", T=" + std::to_string(T) +
                                 " and these heads need " + std::to_string(shape.size) +
@@ -65,6 +113,8 @@ CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
   }
   P_.resize(L);
   for (int l = 0; l < L; ++l) P_[l].assign(shape.heads[l], std::vector<Real>(static_cast<size_t>(T) * T, Real(0)));
+  hidden_.resize(L);
+  for (int l = 0; l < L; ++l) hidden_[l].assign(static_cast<size_t>(T) * shape.hidden[l], Real(0));
   logits_.assign(shape.S, 0);
   probs_.assign(shape.S, 0);
   dlogits_.assign(shape.S, 0);
@@ -285,6 +335,34 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
 }
 
 // ==========================================================================================
+// MLP sublayer: X_{l+1} = [Y_l, mlp(Y_l)], Y_l the left a_l columns that attention wrote
+// ==========================================================================================
+
+template <typename Real>
+void CatFormer<Real>::mlp_forward(const Params<Real>& params, int l, int first_row) {
+  if (!shape_.mlp) return;
+  const int T = shape_.T, a = shape_.mlp_in[l], d_out = shape_.d(l + 1), m = shape_.hidden[l];
+  const mlp::Block block{T - first_row, a, m, d_out, d_out};
+  Real* row = X_[l + 1].data() + static_cast<size_t>(first_row) * d_out;
+  // out = mlp(Y), written next to Y
+  mlp::forward(block, row, params.W1(l), params.b1(l), params.W2(l), params.b2(l),
+               hidden_[l].data() + static_cast<size_t>(first_row) * m, row + a);
+}
+
+template <typename Real>
+void CatFormer<Real>::mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row) {
+  if (!shape_.mlp) return;
+  const int T = shape_.T, a = shape_.mlp_in[l], d_out = shape_.d(l + 1), m = shape_.hidden[l];
+  const mlp::Block block{T - first_row, a, m, d_out, d_out};
+  const size_t first = static_cast<size_t>(first_row) * d_out;
+  Real* d_row = dX_[l + 1].data() + first;
+  // X_{l+1} = [Y, mlp(Y)]  =>  dY += mlp's backward of the right half (the left half is dY's own)
+  mlp::backward(block, X_[l + 1].data() + first, params.W1(l), params.W2(l),
+                hidden_[l].data() + static_cast<size_t>(first_row) * m, d_row + a, d_row, grad.W1(l), grad.b1(l),
+                grad.W2(l), grad.b2(l));
+}
+
+// ==========================================================================================
 // Whole model
 // ==========================================================================================
 
@@ -293,11 +371,21 @@ void CatFormer<Real>::forward(const Params<Real>& params, const int32_t* tokens,
   const int L = shape_.layers(), T = shape_.T, S = shape_.S, d_L = shape_.d(L);
   if (path == Path::dense) {
     embed(tokens);
-    for (int l = 0; l < L; ++l) dense_attention_forward(params, l);
+    for (int l = 0; l < L; ++l) {
+      dense_attention_forward(params, l);
+      mlp_forward(params, l, 0);
+    }
   } else {
     onehot_attention_forward(params, tokens, L == 1 ? T - 1 : 0);
-    for (int l = 1; l < L - 1; ++l) dense_attention_forward(params, l);
-    if (L >= 2) query_attention_forward(params, L - 1);
+    mlp_forward(params, 0, L == 1 ? T - 1 : 0);
+    for (int l = 1; l < L - 1; ++l) {
+      dense_attention_forward(params, l);
+      mlp_forward(params, l, 0);
+    }
+    if (L >= 2) {
+      query_attention_forward(params, L - 1);
+      mlp_forward(params, L - 1, T - 1);
+    }
   }
   // logits = W^T x_final
   const Real* x_final = X_[L].data() + static_cast<size_t>(T - 1) * d_L;
@@ -323,10 +411,20 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
     d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);
   }
   if (path == Path::dense) {
-    for (int l = L - 1; l >= 0; --l) dense_attention_backward(params, grad, l);
+    for (int l = L - 1; l >= 0; --l) {
+      mlp_backward(params, grad, l, 0);
+      dense_attention_backward(params, grad, l);
+    }
   } else {
-    if (L >= 2) query_attention_backward(params, grad, L - 1);
-    for (int l = L - 2; l >= 1; --l) dense_attention_backward(params, grad, l);
+    if (L >= 2) {
+      mlp_backward(params, grad, L - 1, T - 1);
+      query_attention_backward(params, grad, L - 1);
+    }
+    for (int l = L - 2; l >= 1; --l) {
+      mlp_backward(params, grad, l, 0);
+      dense_attention_backward(params, grad, l);
+    }
+    mlp_backward(params, grad, 0, L == 1 ? T - 1 : 0);
     onehot_attention_backward(grad, tokens, L == 1 ? T - 1 : 0);
   }
 }

@@ -9,6 +9,11 @@
 //   f = softmax(W^T X_L[T-1])                                  readout at the last position
 //   loss = mean_b -sum_s y_b(s) log f_b(s)
 //
+// With MLP sublayers (--mlp), each layer's concatenated output Y_l (T, a_l), a_l = d_l (1 + H_l),
+// is doubled again by a two-layer ReLU network of hidden width m_l applied to every row:
+//   mlp(y) = W2_l^T relu(W1_l^T y + b1_l) + b2_l,   X_{l+1} = [Y_l, mlp(Y_l)],   d_{l+1} = 2 a_l
+// (mlp.hpp holds the kernel; standard.hpp the other model, which shares ModelShape and Params).
+//
 // Two implementations of the same function:
 //  - Path::dense, the plain formula with Eigen matrix products on every row: the reference.
 //  - Path::fast, which exploits the structure: layer 0 sees one-hot inputs, so its scores are
@@ -25,12 +30,25 @@
 
 namespace cpg {
 
+// Which network the flat buffer describes: the CatFormer above, or the standard transformer of
+// standard.hpp (embeddings added, V after the heads, an MLP in every layer, residual sums).
+enum class ModelKind { catformer, standard };
+
 struct ModelShape {
+  ModelKind kind = ModelKind::catformer;
+  bool mlp = false;                // MLP sublayers (always on for the standard model)
   int S = 0, T = 0;
   std::vector<int> heads;          // (L) heads per layer
-  std::vector<int> width;          // (L + 1) d_l
+  std::vector<int> width;          // (L + 1) d_l, the residual stream entering layer l (standard: all d)
+  std::vector<int> mlp_in;         // (L) the MLP's input and output width (CatFormer a_l; standard d)
+  std::vector<int> hidden;         // (L) the MLP's hidden width m_l (0 without MLP)
   std::vector<size_t> A_offset;    // (L) where A_l starts in the flat buffer
   size_t W_offset = 0;             // where W starts
+  // Blocks after W (absent: offset 0 and size 0). CatFormer without MLP ends at W, so its layout
+  // is A_0 .. A_{L-1}, W whatever else the engine supports.
+  size_t wte_offset = 0, wpe_offset = 0;                             // standard: (S, d), (T, d)
+  std::vector<size_t> V_offset;                                      // standard: (L) V_l (H_l d, d)
+  std::vector<size_t> W1_offset, b1_offset, W2_offset, b2_offset;    // MLP: (L) each
   size_t size = 0;                 // total number of parameters
 
   int layers() const { return static_cast<int>(heads.size()); }
@@ -40,8 +58,13 @@ struct ModelShape {
 
   // Largest model the engine accepts, in parameters (64 MiB of float32).
   static constexpr size_t kMaxParameters = size_t{1} << 24;
+  // Largest MLP hidden width (mlp_width).
+  static constexpr int kMaxMlpWidth = 1024;
   // Throws std::invalid_argument naming the field when the shape is out of range.
   static ModelShape make(int S, int T, const std::vector<int>& heads);
+  // Either model; mlp_width 0 means m_l = the MLP's input width. The standard model always has
+  // its MLPs (mlp is ignored for it).
+  static ModelShape make(int S, int T, const std::vector<int>& heads, ModelKind kind, bool mlp, int mlp_width);
 };
 
 // Parameters, gradients and optimizer moments share this type: one flat buffer with views.
@@ -56,6 +79,24 @@ struct Params {
   const Real* A(int l, int h) const { return const_cast<Params*>(this)->A(l, h); }   // (d_l, d_l) row-major
   Real* W() { return data.data() + shape.W_offset; }                                  // (d_L, S) row-major
   const Real* W() const { return data.data() + shape.W_offset; }
+  Real* at(size_t offset) { return data.data() + offset; }
+  const Real* at(size_t offset) const { return data.data() + offset; }
+  // Standard model: wte (S, d), wpe (T, d), V_l (H_l d, d). MLP: W1_l (n, m), b1_l (m),
+  // W2_l (m, n), b2_l (n), n = mlp_in[l], m = hidden[l]. All row-major.
+  Real* wte() { return at(shape.wte_offset); }
+  const Real* wte() const { return at(shape.wte_offset); }
+  Real* wpe() { return at(shape.wpe_offset); }
+  const Real* wpe() const { return at(shape.wpe_offset); }
+  Real* V(int l) { return at(shape.V_offset[l]); }
+  const Real* V(int l) const { return at(shape.V_offset[l]); }
+  Real* W1(int l) { return at(shape.W1_offset[l]); }
+  const Real* W1(int l) const { return at(shape.W1_offset[l]); }
+  Real* b1(int l) { return at(shape.b1_offset[l]); }
+  const Real* b1(int l) const { return at(shape.b1_offset[l]); }
+  Real* W2(int l) { return at(shape.W2_offset[l]); }
+  const Real* W2(int l) const { return at(shape.W2_offset[l]); }
+  Real* b2(int l) { return at(shape.b2_offset[l]); }
+  const Real* b2(int l) const { return at(shape.b2_offset[l]); }
   void zero() { std::fill(data.begin(), data.end(), Real(0)); }
 };
 
@@ -98,12 +139,16 @@ class CatFormer {
   void dense_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
   void query_attention_forward(const Params<Real>& params, int l);
   void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
+  // MLP sublayer of layer l on rows first_row..T-1: X_{l+1} = [Y_l, mlp(Y_l)] (no-op without MLP).
+  void mlp_forward(const Params<Real>& params, int l, int first_row);
+  void mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row);
 
   ModelShape shape_;
   // Activations of the current sequence (named as in the legend above).
   std::vector<std::vector<Real>> X_;               // X_[l]: (T, d_l), l = 0..L
   std::vector<std::vector<Real>> dX_;              // same shapes
   std::vector<std::vector<std::vector<Real>>> P_;  // P_[l][h]: (T, T)
+  std::vector<std::vector<Real>> hidden_;          // hidden_[l]: (T, m_l), the MLP's relu output
   std::vector<Real> logits_, probs_, dlogits_;     // (S)
   std::vector<Real> query_row_, query_grad_;       // (H_{L-1} d_{L-1}) v_h = x_q^T A_h; (d_max) g = sum_j dS_j x_j
   std::vector<Real> row_scratch_;                  // (T)

@@ -87,6 +87,10 @@ Field live(Field f) {
   f.live = true;
   return f;
 }
+Field implicit(Field f, const char* value) {
+  f.implicit = value;
+  return f;
+}
 Field heads_row() {
   Field f = row("heads", FieldType::Heads, &TrainConfig::heads, "heads per layer");
   f.group = FieldGroup::Training;
@@ -111,6 +115,10 @@ std::vector<Field> make_table() {
       number("seed", &C::seed, 0, 4294967295.0, "data seed"),
       number("graph_seed", &C::graph_seed, 0, 4294967295.0, "graph seed (tree, dag)"),
       heads_row(),
+      training(choice("model", &C::model, {"catformer", "standard"},
+                      "catformer: the disentangled transformer; standard: embeddings, V, MLPs, residual sums (Figure 8)")),
+      training(implicit(choice("mlp", &C::mlp, {"off", "on"}, "catformer: an MLP sublayer after each attention layer"), "on")),
+      training(number("mlp_width", &C::mlp_width, 0, ModelShape::kMaxMlpWidth, "MLP hidden width (0 = its input width)")),
       training(choice("optimizer", &C::optimizer, {"sgd", "adam", "adamw"}, "update rule")),
       training(live(above(number("lr", &C::lr, 0, 10000, "learning rate")))),
       training(number("wd", &C::wd, 0, 10, "weight decay")),
@@ -318,6 +326,11 @@ Graph make_graph(const TrainConfig& c) {
   throw std::invalid_argument("graph must be one of chain|icl|tree|dag|trigram|ngram|paper2|custom (got " + text::quoted(c.graph) + ")");
 }
 
+ModelShape model_shape(const TrainConfig& c) {
+  return ModelShape::make(c.S, c.T, c.heads, c.model == "standard" ? ModelKind::standard : ModelKind::catformer,
+                          c.mlp == "on", c.mlp_width);
+}
+
 std::string validation_error(const TrainConfig& c) {
   // Each field on its own, in the table's order.
   for (const Field& field : config_fields()) {
@@ -327,12 +340,16 @@ std::string validation_error(const TrainConfig& c) {
   // Then what depends on several fields.
   if (c.init == "lemma" && c.heads != std::vector<int>{1, 1})
     return "init=lemma needs heads 1,1 (the lemma's two one-head layers)";
+  if (c.init == "lemma" && (c.model != "catformer" || c.mlp == "on"))
+    return "init=lemma needs model=catformer and mlp=off (the lemma is about the plain CatFormer)";
+  if (c.model == "standard" && c.mlp == "on")
+    return "mlp=on applies to model=catformer only: the standard model always has its MLP sublayers (set mlp_width for their width)";
   if (c.graph == "ngram" && c.k >= c.T)
     return "k must be in [1, " + show(std::min(4, c.T - 1)) + "] for T = " + show(c.T) + " (got " + show(c.k) + ")";
   if (c.graph == "custom" && c.spec.empty())
     return "spec is required for graph=custom: one entry per position, e.g. -;0;0;1,2 (see --help)";
   try {
-    ModelShape::make(c.S, c.T, c.heads);
+    model_shape(c);
     const Graph graph = make_graph(c);
     Sampler sampler(graph, c.S, c.alpha);  // checks the size of the order-k tables
   } catch (const std::invalid_argument& e) {

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "catformer.hpp"
 #include "graph.hpp"
 
 namespace cpg {
@@ -17,6 +18,9 @@ struct TrainConfig {
   int T = 20;                       // input tokens
   double alpha = 0.1;               // Dirichlet concentration of every transition row
   std::vector<int> heads = {1, 1};  // heads per layer
+  std::string model = "catformer";  // catformer | standard (the paper's Figure 8 transformer)
+  std::string mlp = "off";          // catformer: off | on, an MLP sublayer after each attention layer
+  int mlp_width = 0;                // MLP hidden width; 0 = the width of the MLP's input
   std::string optimizer = "adam";   // sgd | adam | adamw
   double lr = 0.05;                 // learning rate (peak, for cosine)
   double wd = 0.0;                  // weight decay (L2 for sgd/adam, decoupled for adamw)
@@ -68,6 +72,7 @@ struct Field {
   std::string range;                   // the allowed values in words, as messages quote them
   std::string doc;                     // one line: what it means
   bool live = false;                   // applies to a running run without a reset (Trainer::apply_live)
+  std::string implicit;                // enum: the value a bare CLI flag means (--mlp is --mlp on)
 
   bool numeric() const;
   bool integral() const;
@@ -111,6 +116,10 @@ std::string validation_error(const TrainConfig& config);
 // Settings that are valid but probably not what the user wants (e.g. several heads in one
 // layer with init_std = 0: they start equal, get equal gradients, and stay equal forever).
 std::vector<std::string> config_warnings(const TrainConfig& config);
+
+// The model's shape for this config (ModelShape::make with model, mlp and mlp_width); throws
+// std::invalid_argument naming the field.
+ModelShape model_shape(const TrainConfig& config);
 
 // The graph the config describes (throws std::invalid_argument with a field-naming message).
 Graph make_graph(const TrainConfig& config);

@@ -8,7 +8,8 @@ std::vector<uint8_t> trainable_mask(const ModelShape& shape, const std::vector<s
   std::vector<uint8_t> mask(shape.size, 1);
   for (const auto& block : frozen_blocks) {
     if (block == "W") {
-      std::fill(mask.begin() + static_cast<std::ptrdiff_t>(shape.W_offset), mask.end(), 0);
+      auto begin = mask.begin() + static_cast<std::ptrdiff_t>(shape.W_offset);
+      std::fill(begin, begin + static_cast<std::ptrdiff_t>(shape.W_size()), 0);
       continue;
     }
     for (int l = 0; l < shape.layers(); ++l) {

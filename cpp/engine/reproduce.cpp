@@ -296,4 +296,22 @@ Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress, 
   return fig9_result(settings, std::move(graphs), cancelled);
 }
 
+TrainConfig fig8_config() {
+  TrainConfig c;
+  c.model = "standard";
+  c.graph = "chain";
+  c.S = 10;
+  c.T = 20;
+  c.alpha = 0.1;
+  c.heads = {1, 1};
+  c.optimizer = "adamw";
+  c.lr = 0.01;
+  c.schedule = "cosine";
+  c.wd = 2e-4;
+  c.batch = 1024;
+  c.steps = 4096;
+  c.every = 256;
+  return c;
+}
+
 }  // namespace cpg

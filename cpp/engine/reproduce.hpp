@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
+
 namespace cpg {
 
 class Trainer;
@@ -160,5 +162,13 @@ constexpr int kMaxFig9Jobs = 64;
 // from any of them cancels every graph still training, and the result keeps the graphs finished
 // before the first one cut short, in order.
 Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr, int jobs = 1);
+
+// --- Figure 8 --------------------------------------------------------------------------------
+// The standard transformer (model=standard) on the in-context Markov chain, with the authors'
+// recipe (tf_with_mlp.ipynb): chain, S = 10, T = 20, alpha = 0.1, heads [1, 1], AdamW lr 0.01,
+// cosine, wd 2e-4, batch 1024, 4096 steps. Its first layer is read on data: the test-set
+// attention of the first-layer head, averaged over sequences (there is no position block), and
+// its parent recovery is the mean weight of each position's row on its parent.
+TrainConfig fig8_config();
 
 }  // namespace cpg

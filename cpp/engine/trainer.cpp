@@ -14,7 +14,7 @@ namespace cpg {
 namespace {
 
 // Streams of one seed: independent generators for the data, the test set and the init.
-constexpr uint64_t kTrainStream = 1, kTestStream = 2, kInitStream = 3;
+constexpr uint64_t kTrainStream = 1, kTestStream = 2, kInitStream = 3, kMlpInitStream = 4;
 // A training loss above this multiple of log S counts as divergence.
 constexpr double kExplodedLossFactor = 10.0;
 
@@ -62,11 +62,21 @@ std::vector<double> parent_recovery(const Graph& graph, const std::vector<double
   return sums;
 }
 
+double Trainer::model_loss_and_grad(const Batch& batch, Params<float>* grad, AttentionMaps* attention) {
+  if (standard_) return standard_->loss_and_grad(params_, batch, grad, Path::fast, attention);
+  return catformer_->loss_and_grad(params_, batch, grad, Path::fast, attention);
+}
+
+AttentionMaps Trainer::make_attention_maps() const {
+  return standard_ ? standard_->make_attention_maps() : catformer_->make_attention_maps();
+}
+
 Trainer::Trainer(const TrainConfig& config)
     : config_(validated(config)),
       sampler_(make_graph(config_), config_.S, config_.alpha),
-      shape_(ModelShape::make(config_.S, config_.T, config_.heads)),
-      model_(shape_) {
+      shape_(model_shape(config_)) {
+  if (shape_.kind == ModelKind::standard) standard_ = std::make_unique<StandardTransformer<float>>(shape_);
+  else catformer_ = std::make_unique<CatFormer<float>>(shape_);
   Rng test_rng(config_.seed, kTestStream);
   test_set_ = sampler_.sample_batch(config_.test_size, test_rng);
   baselines_ = baseline_losses(sampler_.graph(), config_.S, config_.alpha, test_set_);
@@ -79,7 +89,23 @@ void Trainer::initialize(uint32_t seed) {
   grad_ = Params<float>(shape_);
   Rng init_rng(seed, kInitStream);
   if (config_.init == "lemma") params_ = lemma_initialization<float>(shape_, config_.beta, config_.w);
-  else if (config_.init_std > 0)
+  else if (shape_.kind == ModelKind::standard) params_ = standard_initialization<float>(shape_, init_rng);
+  if (shape_.mlp && shape_.kind == ModelKind::catformer) {
+    // W1 ~ N(0, 1/n) and W2 ~ N(0, 1/m); b1 = b2 = 0. Unlike the standard model's W2 = 0: there
+    // the residual sum lets a zero W2 learn, but a concatenated MLP output is read only through
+    // its own rows of W and A, which start at zero too, so W2 = 0 would be a saddle that no
+    // gradient leaves. Drawn from a stream of its own, so the A init below is the same with or
+    // without MLP.
+    Rng mlp_rng(seed, kMlpInitStream);
+    for (int l = 0; l < shape_.layers(); ++l) {
+      const size_t count = static_cast<size_t>(shape_.mlp_in[l]) * shape_.hidden[l];
+      const double in_scale = 1.0 / std::sqrt(static_cast<double>(shape_.mlp_in[l]));
+      const double hidden_scale = 1.0 / std::sqrt(static_cast<double>(shape_.hidden[l]));
+      for (size_t k = 0; k < count; ++k) params_.W1(l)[k] = static_cast<float>(in_scale * mlp_rng.normal());
+      for (size_t k = 0; k < count; ++k) params_.W2(l)[k] = static_cast<float>(hidden_scale * mlp_rng.normal());
+    }
+  }
+  if (config_.init != "lemma" && config_.init_std > 0)
     for (size_t k = 0; k < shape_.W_offset; ++k) params_.data[k] = static_cast<float>(config_.init_std * init_rng.normal());
   OptimizerSettings settings;
   settings.kind = config_.optimizer;
@@ -89,7 +115,7 @@ void Trainer::initialize(uint32_t seed) {
   settings.horizon = config_.steps;
   optimizer_ = std::make_unique<Optimizer>(settings, shape_, trainable_mask(shape_, config_.freeze));
   data_rng_ = Rng(seed, kTrainStream);
-  batch_attention_ = model_.make_attention_maps();
+  batch_attention_ = make_attention_maps();
   step_ = 0;
   last_train_loss_ = 0;
   last_evaluated_step_ = -1;
@@ -127,8 +153,8 @@ AttentionMaps Trainer::sequence_attention(const std::vector<int32_t>& tokens) {
   one.S = S;
   one.tokens = tokens;
   one.targets.assign(S, 1.0 / S);  // any target: only the attention is read
-  AttentionMaps attention = model_.make_attention_maps();
-  model_.loss_and_grad(params_, one, nullptr, Path::fast, &attention);
+  AttentionMaps attention = make_attention_maps();
+  model_loss_and_grad(one, nullptr, &attention);
   return attention;
 }
 
@@ -153,6 +179,10 @@ void Trainer::update_trainable() {
 }
 
 void Trainer::ablate(int layer, int head, AblationMode mode) {
+  if (shape_.kind != ModelKind::catformer)
+    throw std::invalid_argument("ablation is for the CatFormer (model=catformer); the standard model's heads share V and the MLP");
+  if (shape_.mlp && mode == AblationMode::zero)
+    throw std::invalid_argument("ablation=zero is for the CatFormer without MLP sublayers; use ablation=uniform with mlp=on");
   const std::vector<size_t> entries = ablation_entries(shape_, layer - 1, head - 1, mode);  // validates
   restore(layer, head);
   for (size_t index : entries) {
@@ -184,6 +214,8 @@ void Trainer::restore(int layer, int head) {
 }
 
 void Trainer::knock_out(const std::string& what) {
+  if (shape_.kind != ModelKind::catformer)
+    throw std::invalid_argument("knockout is for the CatFormer (model=catformer): the standard model has no position block");
   for (size_t index : knockout_entries(shape_, graph(), what)) {
     params_.data[index] = 0.0f;
     // An entry an ablation holds would get its old value back on restore: zero that too.
@@ -218,7 +250,7 @@ int64_t Trainer::run(int64_t n) {
   while (done < n && !diverged_) {
     const Batch batch = sampler_.sample_batch(config_.batch, data_rng_);
     grad_.zero();
-    const double loss = model_.loss_and_grad(params_, batch, &grad_, Path::fast);
+    const double loss = model_loss_and_grad(batch, &grad_, nullptr);
     if (!std::isfinite(loss) || !all_finite(grad_.data)) {
       diverged_ = true;
       divergence_message_ = "diverged at step " + std::to_string(step_) + ": the " +
@@ -259,7 +291,8 @@ int64_t Trainer::run(int64_t n) {
 
 void Trainer::predict(const int32_t* tokens, double* probs) {
   std::vector<float> out(config_.S);
-  model_.predict(params_, tokens, out.data(), Path::fast);
+  if (standard_) standard_->predict(params_, tokens, out.data(), Path::fast);
+  else catformer_->predict(params_, tokens, out.data(), Path::fast);
   std::copy(out.begin(), out.end(), probs);
 }
 
@@ -269,8 +302,8 @@ Metrics Trainer::evaluate() {
   metrics.train_loss = last_train_loss_;
   metrics.baselines = baselines_;
   metrics.learning_rate = optimizer_->learning_rate(step_);
-  batch_attention_ = model_.make_attention_maps();
-  const double test_loss = model_.loss_and_grad(params_, test_set_, nullptr, Path::fast, &batch_attention_);
+  batch_attention_ = make_attention_maps();
+  const double test_loss = model_loss_and_grad(test_set_, nullptr, &batch_attention_);
   for (auto& layer : batch_attention_)
     for (auto& head : layer)
       for (double& value : head) value /= test_set_.B;
@@ -282,9 +315,12 @@ Metrics Trainer::evaluate() {
     metrics.diverged = true;
     metrics.status = "the test loss is not finite; lower the learning rate";
   }
+  const bool parameter_view = shape_.kind == ModelKind::catformer;
+  metrics.parent_recovery_view = parameter_view ? "parameter" : "data";
   for (int h = 0; h < shape_.heads[0]; ++h) {
-    metrics.parent_recovery.push_back(parent_recovery(graph(), position_attention(params_, h)));
     metrics.parent_recovery_batch.push_back(parent_recovery(graph(), batch_attention_[0][h]));
+    metrics.parent_recovery.push_back(parameter_view ? parent_recovery(graph(), position_attention(params_, h))
+                                                     : metrics.parent_recovery_batch.back());
   }
   if (step_ != last_evaluated_step_) test_history_.add(step_, metrics.test_loss);
   last_evaluated_step_ = step_;

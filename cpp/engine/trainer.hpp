@@ -19,6 +19,7 @@
 #include "optimizer.hpp"
 #include "rng.hpp"
 #include "sampler.hpp"
+#include "standard.hpp"
 
 namespace cpg {
 
@@ -35,9 +36,12 @@ struct Metrics {
   BaselineLosses baselines;     // on the same test set
   double learning_rate = 0;     // used by the next step
   // Per first-layer head: one number (single-parent tasks) or one per parent slot of the
-  // predicted node's in-degree (multi-parent tasks). From the parameter view...
+  // predicted node's in-degree (multi-parent tasks). From the view named by
+  // parent_recovery_view: "parameter" (the CatFormer's position block) or "data" (the standard
+  // model has no position block, so this is the test-set attention, as the paper's Figure 8)...
   std::vector<std::vector<double>> parent_recovery;
-  // ...and from the attention averaged over the test set.
+  std::string parent_recovery_view = "parameter";
+  // ...and always from the attention averaged over the test set (the data view).
   std::vector<std::vector<double>> parent_recovery_batch;
   bool diverged = false;
   std::string status;           // "ok", or what went wrong and what to do
@@ -113,11 +117,15 @@ class Trainer {
 
  private:
   void initialize(uint32_t seed);
+  // The configured model (CatFormer or standard transformer) on a batch, always the fast path.
+  double model_loss_and_grad(const Batch& batch, Params<float>* grad, AttentionMaps* attention);
+  AttentionMaps make_attention_maps() const;
 
   TrainConfig config_;
   Sampler sampler_;
   ModelShape shape_;
-  CatFormer<float> model_;
+  std::unique_ptr<CatFormer<float>> catformer_;              // model=catformer
+  std::unique_ptr<StandardTransformer<float>> standard_;      // model=standard
   Params<float> params_, grad_;
   std::unique_ptr<Optimizer> optimizer_;
   Rng data_rng_;

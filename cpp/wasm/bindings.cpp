@@ -282,7 +282,9 @@ class Engine {
     out.set("unigram_loss", m.baselines.unigram);
     out.set("uniform_loss", m.baselines.uniform);
     out.set("parent_recovery", array_of_arrays(m.parent_recovery));
+    out.set("parent_recovery_view", m.parent_recovery_view);
     out.set("parent_recovery_batch", array_of_arrays(m.parent_recovery_batch));
+    out.set("parent_recovery_batch_view", std::string("data"));
     out.set("lr", m.learning_rate);
     out.set("diverged", m.diverged);
     out.set("status", m.status);
@@ -399,10 +401,16 @@ class Engine {
   bool diverged() const { return trainer_->diverged(); }
   val config() const { return config_object(trainer_->config()); }
 
-  // {S, T, heads, widths}: what the snapshot arrays' shapes follow from.
+  // {S, T, heads, widths, model, mlp, attention_view}: what the snapshot arrays' shapes follow
+  // from. attention_view names what attentionParameterView returns: "parameter" (the CatFormer's
+  // position block) or "data" (the standard model has none: its test-set attention instead).
   val shape() const {
     const cpg::ModelShape& shape = trainer_->shape();
     val out = val::object();
+    const bool standard = shape.kind == cpg::ModelKind::standard;
+    out.set("model", std::string(standard ? "standard" : "catformer"));
+    out.set("mlp", shape.mlp);
+    out.set("attention_view", std::string(standard ? "data" : "parameter"));
     out.set("S", shape.S);
     out.set("T", shape.T);
     out.set("heads", val::array(shape.heads));
@@ -439,9 +447,11 @@ class Engine {
   }
 
   // Parameter view of first-layer head h: the causally soft-maxed position block of A_{0,h},
-  // Float64Array (T, T).
+  // Float64Array (T, T). The standard model has no position block: it returns the data view
+  // (shape().attention_view says which).
   val attentionParameterView(int head) const {
     if (const std::string error = head_error(0, head); !error.empty()) return error_value(error, true);
+    if (trainer_->shape().kind == cpg::ModelKind::standard) return attentionBatchView(0, head);
     const std::vector<double> attention = cpg::position_attention(trainer_->params(), head);
     return copy_to_typed_array(attention.data(), attention.size());
   }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <vector>
 
 #include "catformer.hpp"
+#include "gradient_check.hpp"
 #include "graph.hpp"
 #include "rng.hpp"
 #include "sampler.hpp"
@@ -183,4 +185,84 @@ TEST(CatFormer, AttentionRowsAreCausalDistributions) {
         }
         EXPECT_NEAR(sum, 3.0, 1e-12);  // summed over the batch of 3
       }
+}
+
+// --- MLP sublayers (--mlp): X_{l+1} = [Y_l, mlp(Y_l)] ---------------------------------------
+
+namespace {
+
+Case make_mlp_case(int S, int T, std::vector<int> heads, int B, uint64_t seed, int mlp_width = 0) {
+  Case c = make_case(S, T, heads, B, seed);
+  c.shape = ModelShape::make(S, T, heads, ModelKind::catformer, true, mlp_width);
+  return c;
+}
+
+cpg::testing::CheckResult check_mlp(const Case& c, Path path, double scale) {
+  CatFormer<double> model(c.shape);
+  Params<double> params = cpg::testing::random_params<double>(c.shape, scale, 11);
+  Params<double> grad(c.shape);
+  model.loss_and_grad(params, c.batch, &grad, path);
+  return cpg::testing::finite_difference_check(
+      c.shape, params, grad, [&](const Params<double>& p) { return model.loss_and_grad(p, c.batch, nullptr, path); });
+}
+
+}  // namespace
+
+TEST(CatFormerMlp, ShapeDoublesTheWidth) {
+  const ModelShape s = ModelShape::make(10, 20, {2, 1}, ModelKind::catformer, true, 0);
+  EXPECT_EQ(s.d(0), 30);
+  EXPECT_EQ(s.mlp_in[0], 90);
+  EXPECT_EQ(s.d(1), 180);
+  EXPECT_EQ(s.mlp_in[1], 360);
+  EXPECT_EQ(s.d(2), 720);
+  EXPECT_EQ(s.hidden[1], 360);
+  // Without MLP the layout is unchanged: A blocks, then W, nothing after.
+  const ModelShape plain = ModelShape::make(10, 20, {2, 1}, ModelKind::catformer, false, 64);
+  EXPECT_EQ(plain.size, 2u * 30 * 30 + 90u * 90 + 180u * 10);
+  const ModelShape narrow = ModelShape::make(10, 20, {1, 1}, ModelKind::catformer, true, 16);
+  EXPECT_EQ(narrow.hidden[0], 16);
+  EXPECT_EQ(narrow.size, 30u * 30 + 120u * 120 + 480u * 10 + (60u * 16 * 2 + 16 + 60) + (240u * 16 * 2 + 16 + 240));
+  EXPECT_THROW(ModelShape::make(64, 64, {4, 4, 4}, ModelKind::catformer, true, 0), std::invalid_argument);
+}
+
+TEST(CatFormerMlp, FiniteDifferencesEveryBlock) {
+  const std::vector<std::vector<int>> all_heads = {{1}, {2}, {1, 1}, {2, 1}, {1, 2, 1}};
+  for (size_t k = 0; k < all_heads.size(); ++k)
+    for (Path path : {Path::fast, Path::dense}) {
+      const auto r = check_mlp(make_mlp_case(3, 5, all_heads[k], 4, 50 + k, /*mlp_width=*/6), path, 0.3);
+      const std::string label = std::to_string(all_heads[k].size()) + " layers, " + (path == Path::fast ? "fast" : "dense");
+      for (const auto& failure : r.failures) ADD_FAILURE() << label << ": " << failure;
+      EXPECT_TRUE(r.blocks_without_signal.empty()) << label;
+      EXPECT_GT(r.informative, r.checked / 2) << label;
+      std::cout << "[gradient check] catformer+mlp " << label << ": " << r.checked << " entries, max abs error "
+                << r.max_abs_error << ", max rel error " << r.max_rel_error << "\n";
+    }
+}
+
+TEST(CatFormerMlp, CheckCanFail) {
+  const Case c = make_mlp_case(3, 5, {1, 1}, 4, 60, 6);
+  CatFormer<double> model(c.shape);
+  Params<double> params = cpg::testing::random_params<double>(c.shape, 0.3, 11);
+  Params<double> grad(c.shape);
+  model.loss_and_grad(params, c.batch, &grad, Path::fast);
+  for (const auto& block : cpg::testing::blocks_of(c.shape)) {
+    Params<double> wrong = grad;
+    for (size_t k = block.begin; k < block.end; ++k) wrong.data[k] *= 1.001;
+    const auto r = cpg::testing::finite_difference_check(
+        c.shape, params, wrong, [&](const Params<double>& p) { return model.loss_and_grad(p, c.batch, nullptr, Path::fast); });
+    EXPECT_FALSE(r.failures.empty()) << "a 0.1% error in " << block.name << " went unnoticed";
+  }
+}
+
+TEST(CatFormerMlp, FastPathEqualsDenseReference) {
+  for (const auto& heads : std::vector<std::vector<int>>{{1}, {1, 1}, {2, 1}, {1, 2, 1}}) {
+    const Case c = make_mlp_case(5, 9, heads, 12, 8, 12);
+    CatFormer<double> model(c.shape);
+    const Params<double> params = cpg::testing::random_params<double>(c.shape, 0.3, 21);
+    Params<double> fast_grad(c.shape), dense_grad(c.shape);
+    const double fast_loss = model.loss_and_grad(params, c.batch, &fast_grad, Path::fast);
+    const double dense_loss = model.loss_and_grad(params, c.batch, &dense_grad, Path::dense);
+    EXPECT_NEAR(fast_loss, dense_loss, 1e-12) << "layers " << heads.size();
+    EXPECT_LT(cpg::testing::relative_difference(fast_grad.data, dense_grad.data), 1e-10) << "layers " << heads.size();
+  }
 }

@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpg_runner.hpp"
+#include "rng.hpp"
+#include "standard.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,7 +28,7 @@ namespace {
 using cpg_test::expect_input_error;
 using cpg_test::Outcome;
 using cpg_test::temp_path;
-Outcome cpg(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
+Outcome run_cli(const std::vector<std::string>& args) { return cpg_test::run_cpg(args); }
 
 
 
@@ -76,7 +78,7 @@ std::vector<std::string> with(std::vector<std::string> base, const std::vector<s
 // ============================================================================================
 
 TEST(Cli, TrainPrintsMetricsLinesForChain) {
-  const Outcome run = cpg(with({"train"}, kTinyTraining));
+  const Outcome run = run_cli(with({"train"}, kTinyTraining));
   ASSERT_EQ(run.status, 0) << run.err;
   const std::vector<json> lines = json_lines(run.out);
   ASSERT_EQ(lines.size(), 3u) << run.out;  // steps 0, 10, 20
@@ -107,15 +109,15 @@ TEST(Cli, TrainPrintsMetricsLinesForChain) {
 }
 
 TEST(Cli, TrainIsDeterministicForASeed) {
-  const Outcome a = cpg(with({"train"}, kTinyTraining));
-  const Outcome b = cpg(with({"train"}, kTinyTraining));
+  const Outcome a = run_cli(with({"train"}, kTinyTraining));
+  const Outcome b = run_cli(with({"train"}, kTinyTraining));
   ASSERT_EQ(a.status, 0) << a.err;
   ASSERT_EQ(b.status, 0) << b.err;
   EXPECT_EQ(a.out, b.out);
 }
 
 TEST(Cli, TrainReportsOneRecoveryListPerHeadForTrigram) {
-  const Outcome run = cpg(with({"train", "--graph", "trigram", "--heads", "2,1", "--init-std", "0.01"}, kTinyTraining));
+  const Outcome run = run_cli(with({"train", "--graph", "trigram", "--heads", "2,1", "--init-std", "0.01"}, kTinyTraining));
   ASSERT_EQ(run.status, 0) << run.err;
   const std::vector<json> lines = json_lines(run.out);
   ASSERT_FALSE(lines.empty());
@@ -136,7 +138,7 @@ TEST(Cli, TrainReportsOneRecoveryListPerHeadForTrigram) {
 
 TEST(Cli, TrainOutWritesSnapshotWithParametersAndAttention) {
   const std::string out_path = temp_path("snapshot.json");
-  const Outcome run = cpg(with({"train", "--heads", "1,1", "--out", out_path}, kTinyTraining));
+  const Outcome run = run_cli(with({"train", "--heads", "1,1", "--out", out_path}, kTinyTraining));
   ASSERT_EQ(run.status, 0) << run.err;
   std::ifstream in(out_path);
   ASSERT_TRUE(in) << "no snapshot at " << out_path;
@@ -188,7 +190,7 @@ TEST(Cli, TrainOutWritesSnapshotWithParametersAndAttention) {
 // ============================================================================================
 
 TEST(Cli, SamplePrintsSequencesAndTheGraph) {
-  const Outcome run = cpg({"sample", "--S", "4", "--T", "5", "--n", "3", "--seed", "2"});
+  const Outcome run = run_cli({"sample", "--S", "4", "--T", "5", "--n", "3", "--seed", "2"});
   ASSERT_EQ(run.status, 0) << run.err;
   const json output = json::parse(run.out);
   const json& graph = output.at("graph");
@@ -215,7 +217,7 @@ TEST(Cli, SamplePrintsSequencesAndTheGraph) {
 }
 
 TEST(Cli, SampleHonoursCustomMultiParentSpec) {
-  const Outcome run = cpg({"sample", "--graph", "custom", "--T", "4", "--spec", "-;0;0,1;2;1,3", "--S", "2", "--n", "1"});
+  const Outcome run = run_cli({"sample", "--graph", "custom", "--T", "4", "--spec", "-;0;0,1;2;1,3", "--S", "2", "--n", "1"});
   ASSERT_EQ(run.status, 0) << run.err;
   const json graph = json::parse(run.out).at("graph");
   EXPECT_EQ(graph.at("multi_parent"), true);
@@ -233,7 +235,7 @@ TEST(Cli, GradOfZeroParametersIsLogSWithShapedGradients) {
                                json::parse("[[1, 0, 0], [0, 0, 1]]"));
   const std::string path = write_file("case.json", input.dump());
   for (const char* path_name : {"fast", "dense"}) {
-    const Outcome run = cpg({"grad", "--case", path, "--path", path_name});
+    const Outcome run = run_cli({"grad", "--case", path, "--path", path_name});
     ASSERT_EQ(run.status, 0) << run.err;
     const json output = json::parse(run.out);
     EXPECT_NEAR(output.at("loss").get<double>(), std::log(3.0), 1e-12) << path_name;
@@ -261,7 +263,7 @@ TEST(Cli, GradOfZeroParametersGivesTheReadoutGradientByHand) {
   // x_L = [x_2, mean_j x_j] = [0, 1, 0, 0, 1, 1/3, 2/3, 1/3, 1/3, 1/3] and f - y = (-1/2, 1/2).
   const json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
   const std::string path = write_file("case.json", input.dump());
-  const Outcome run = cpg({"grad", "--case", path});
+  const Outcome run = run_cli({"grad", "--case", path});
   std::remove(path.c_str());
   ASSERT_EQ(run.status, 0) << run.err;
   const json output = json::parse(run.out);
@@ -356,7 +358,7 @@ TEST(Cli, GradWithMissingFieldNamesIt) {
 }
 
 TEST(Cli, MissingSubcommandFails) {
-  const Outcome run = cpg({});
+  const Outcome run = run_cli({});
   EXPECT_NE(run.status, 0);
   EXPECT_FALSE(run.err.empty());
 }
@@ -398,7 +400,7 @@ TEST(CliFailures, GradNeverEchoesAHugeValue) {
   json input = zero_case(2, 3, {1}, json::parse("[[0, 1, 1]]"), json::parse("[[1, 0]]"));
   input["S"] = std::string(10000, '7');
   const std::string path = write_file("huge_s.json", input.dump());
-  const Outcome run = cpg({"grad", "--case", path});
+  const Outcome run = run_cli({"grad", "--case", path});
   EXPECT_EQ(run.status, 2) << run.err;
   EXPECT_NE(run.err.find("S must be an integer in [2, 64]"), std::string::npos) << run.err;
   EXPECT_LT(run.err.size(), 400u) << "the message echoes the whole value";
@@ -426,7 +428,7 @@ TEST(CliFailures, GradWithOverflowingNumbersExitsThreeInsteadOfPrintingNull) {
   for (auto& row : input["W"])
     for (auto& value : row) value = 1e308;
   const std::string path = write_file("overflow.json", input.dump());
-  const Outcome run = cpg({"grad", "--case", path});
+  const Outcome run = run_cli({"grad", "--case", path});
   EXPECT_EQ(run.status, 3) << run.err;
   EXPECT_TRUE(run.out.empty()) << run.out;
   EXPECT_NE(run.err.find("not finite"), std::string::npos) << run.err;
@@ -439,7 +441,7 @@ TEST(CliFailures, GradRefusesAnInputLargerThanTheLimit) {
 }
 
 TEST(CliFailures, TrainOutToAFullDiskExitsNonZeroNamingThePath) {
-  const Outcome run = cpg({"train", "--S", "3", "--T", "4", "--steps", "2", "--every", "2", "--out", "/dev/full"});
+  const Outcome run = run_cli({"train", "--S", "3", "--T", "4", "--steps", "2", "--every", "2", "--out", "/dev/full"});
   EXPECT_EQ(run.status, 1) << run.err;
   EXPECT_NE(run.err.find("/dev/full"), std::string::npos) << run.err;
 }
@@ -490,7 +492,7 @@ TEST(CliFailures, AHugeStringOptionIsClippedInTheMessage) {
            {"lemma", "--graph", huge},
            {"train", "--S", std::string(10000, '9')},
            {"reproduce", huge}}) {
-    const Outcome run = cpg(args);
+    const Outcome run = run_cli(args);
     EXPECT_EQ(run.status, 2) << run.err.substr(0, 300);
     EXPECT_LT(run.err.size(), 600u) << args[1] << ": the message echoes the whole value";
   }
@@ -500,7 +502,7 @@ TEST(CliFailures, AHugeStringOptionIsClippedInTheMessage) {
 // cpg probe
 // ---------------------------------------------------------------------------------------------
 TEST(CliProbe, PrintsTheThreeErrorsAndAnExample) {
-  const Outcome run = cpg({"probe", "--S", "4", "--T", "10", "--steps", "50", "--batch", "16", "--law", "sticky",
+  const Outcome run = run_cli({"probe", "--S", "4", "--T", "10", "--steps", "50", "--batch", "16", "--law", "sticky",
                            "--sequences", "100"});
   ASSERT_EQ(run.status, 0) << run.err;
   const json out = json::parse(run.out);
@@ -529,7 +531,7 @@ TEST(CliProbe, BadLawsAndGraphsAreInputErrors) {
 // ---------------------------------------------------------------------------------------------
 TEST(CliInterventions, AScheduledAblationIsAppliedAtItsStepAndLogged) {
   const std::string out = temp_path("interventions.json");
-  const Outcome run = cpg({"train", "--S", "3", "--T", "8", "--batch", "16", "--steps", "20", "--every", "10", "--at",
+  const Outcome run = run_cli({"train", "--S", "3", "--T", "8", "--batch", "16", "--steps", "20", "--every", "10", "--at",
                            "5:ablate=1:1", "--at", "15:restore=1:1", "--out", out});
   ASSERT_EQ(run.status, 0) << run.err;
   std::vector<std::pair<int, std::string>> marked;
@@ -550,4 +552,159 @@ TEST(CliInterventions, BadSchedulesAreInputErrors) {
   expect_input_error({"train", "--steps", "10", "--at", "5:freeze=A7"}, {"freeze"});
   expect_input_error({"train", "--steps", "10", "--ablate", "1:1:sideways"}, {"ablation", "zero|uniform"});
   expect_input_error({"train", "--steps", "10", "--at", "five:ablate=1:1"}, {"at must be STEP:ACTION"});
+}
+
+// ============================================================================================
+// cpg grad, standard transformer cases
+// ============================================================================================
+
+namespace {
+
+json random_matrix(int rows, int cols, cpg::Rng& rng, double scale) {
+  json m = json::array();
+  for (int r = 0; r < rows; ++r) {
+    std::vector<double> row(cols);
+    for (double& v : row) v = scale * rng.normal();
+    m.push_back(row);
+  }
+  return m;
+}
+
+json random_vector(int n, cpg::Rng& rng, double scale) {
+  std::vector<double> v(n);
+  for (double& x : v) x = scale * rng.normal();
+  return v;
+}
+
+// {model: "standard", ...} with random parameters; d = S + T, m = mlp_width or d.
+json standard_case(int S, int T, const std::vector<int>& heads, int mlp_width, const json& tokens, const json& targets) {
+  cpg::Rng rng(17, 0);
+  const int d = S + T, m = mlp_width > 0 ? mlp_width : d;
+  json layers = json::array();
+  for (int H : heads) {
+    json A = json::array();
+    for (int h = 0; h < H; ++h) A.push_back(random_matrix(d, d, rng, 0.3));
+    layers.push_back({{"A", A},
+                      {"V", random_matrix(H * d, d, rng, 0.3)},
+                      {"W1", random_matrix(d, m, rng, 0.3)},
+                      {"b1", random_vector(m, rng, 0.3)},
+                      {"W2", random_matrix(m, d, rng, 0.3)},
+                      {"b2", random_vector(d, rng, 0.3)}});
+  }
+  return {{"model", "standard"}, {"S", S},          {"T", T},
+          {"heads", heads},      {"mlp_width", mlp_width},
+          {"wte", random_matrix(S, d, rng, 0.5)},   {"wpe", random_matrix(T, d, rng, 0.5)},
+          {"layers", layers},    {"W", random_matrix(d, S, rng, 0.5)},
+          {"tokens", tokens},    {"targets", targets}};
+}
+
+}  // namespace
+
+TEST(Cli, GradOfAStandardCaseMatchesTheEngineBlockByBlock) {
+  const int S = 3, T = 4, m = 5;
+  const std::vector<int> heads = {2, 1};
+  const json input = standard_case(S, T, heads, m, json::parse("[[0, 1, 2, 1], [2, 2, 0, 0]]"),
+                                   json::parse("[[1, 0, 0], [0.25, 0.25, 0.5]]"));
+  const std::string path = write_file("standard_case.json", input.dump());
+  // The same parameters in the engine's flat buffer, from the JSON.
+  const cpg::ModelShape shape = cpg::ModelShape::make(S, T, heads, cpg::ModelKind::standard, true, m);
+  cpg::Params<double> params(shape);
+  const int d = S + T;
+  auto put = [](const json& matrix, double* out) {
+    for (const json& row : matrix)
+      for (const json& v : row) *out++ = v.get<double>();
+  };
+  put(input["wte"], params.wte());
+  put(input["wpe"], params.wpe());
+  put(input["W"], params.W());
+  for (int l = 0; l < 2; ++l) {
+    const json& layer = input["layers"][l];
+    for (int h = 0; h < heads[l]; ++h) put(layer["A"][h], params.A(l, h));
+    put(layer["V"], params.V(l));
+    put(layer["W1"], params.W1(l));
+    put(layer["W2"], params.W2(l));
+    for (int k = 0; k < m; ++k) params.b1(l)[k] = layer["b1"][k].get<double>();
+    for (int k = 0; k < d; ++k) params.b2(l)[k] = layer["b2"][k].get<double>();
+  }
+  cpg::Batch batch;
+  batch.B = 2;
+  batch.T = T;
+  batch.S = S;
+  batch.tokens = {0, 1, 2, 1, 2, 2, 0, 0};
+  batch.targets = {1, 0, 0, 0.25, 0.25, 0.5};
+  cpg::StandardTransformer<double> model(shape);
+  cpg::Params<double> expected(shape);
+  const double expected_loss = model.loss_and_grad(params, batch, &expected, cpg::Path::dense);
+
+  for (const char* path_name : {"fast", "dense"}) {
+    const Outcome run = run_cli({"grad", "--case", path, "--path", path_name});
+    ASSERT_EQ(run.status, 0) << run.err;
+    const json output = json::parse(run.out);
+    EXPECT_NEAR(output.at("loss").get<double>(), expected_loss, 1e-12);
+    const json& grad = output.at("grad");
+    cpg::Params<double> got(shape);
+    put(grad.at("wte"), got.wte());
+    put(grad.at("wpe"), got.wpe());
+    put(grad.at("W"), got.W());
+    ASSERT_EQ(grad.at("layers").size(), 2u);
+    for (int l = 0; l < 2; ++l) {
+      const json& layer = grad.at("layers")[l];
+      ASSERT_EQ(layer.at("A").size(), static_cast<size_t>(heads[l]));
+      for (int h = 0; h < heads[l]; ++h) put(layer.at("A")[h], got.A(l, h));
+      put(layer.at("V"), got.V(l));
+      put(layer.at("W1"), got.W1(l));
+      put(layer.at("W2"), got.W2(l));
+      ASSERT_EQ(layer.at("b1").size(), static_cast<size_t>(m));
+      ASSERT_EQ(layer.at("b2").size(), static_cast<size_t>(d));
+      for (int k = 0; k < m; ++k) got.b1(l)[k] = layer.at("b1")[k].get<double>();
+      for (int k = 0; k < d; ++k) got.b2(l)[k] = layer.at("b2")[k].get<double>();
+    }
+    double largest = 0;
+    for (size_t k = 0; k < shape.size; ++k) {
+      EXPECT_NEAR(got.data[k], expected.data[k], 1e-10 * (1 + std::abs(expected.data[k]))) << path_name << " entry " << k;
+      largest = std::max(largest, std::abs(expected.data[k]));
+    }
+    EXPECT_GT(largest, 1e-3);  // not a vacuous comparison of zeros
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Cli, GradOfAStandardCaseNamesTheBadField) {
+  const json tokens = json::parse("[[0, 1, 1]]"), targets = json::parse("[[1, 0]]");
+  const json good = standard_case(2, 3, {1}, 0, tokens, targets);
+  const auto expect_error = [&](const json& input, const std::vector<std::string>& words) {
+    const std::string path = write_file("bad_standard.json", input.dump());
+    expect_input_error({"grad", "--case", path}, words);
+    std::remove(path.c_str());
+  };
+  json bad = good;
+  bad["model"] = "gpt";
+  expect_error(bad, {"case", "model", "standard"});
+  bad = good;
+  bad["mlp_width"] = 2000;
+  expect_error(bad, {"case", "mlp_width", "[0, 1024]"});
+  bad = good;
+  bad["mlp_width"] = 2.5;
+  expect_error(bad, {"case", "mlp_width", "integer"});
+  bad = good;
+  bad.erase("mlp_width");
+  expect_error(bad, {"case", "mlp_width", "missing"});
+  bad = good;
+  bad["layers"][0].erase("V");
+  expect_error(bad, {"case", "layers[0].V", "missing"});
+  bad = good;
+  bad["layers"][0]["W1"] = zeros(5, 4);  // m = d = 5
+  expect_error(bad, {"case", "layers[0].W1", "5 x 5"});
+  bad = good;
+  bad["layers"][0]["b2"] = std::vector<double>(4, 0.0);
+  expect_error(bad, {"case", "layers[0].b2", "5 numbers"});
+  bad = good;
+  bad["wpe"] = zeros(2, 5);
+  expect_error(bad, {"case", "wpe", "3 rows"});
+  bad = good;
+  bad["layers"] = json::array();
+  expect_error(bad, {"case", "layers", "1 layers"});
+  bad = good;
+  bad["layers"][0]["b1"][1] = "x";
+  expect_error(bad, {"case", "layers[0].b1", "[1]", "finite number"});
 }

@@ -114,6 +114,29 @@ TEST(Interventions, KnockingOutThePositionBlockZeroesItOnce) {
   EXPECT_THROW(trainer.knock_out("everything"), std::invalid_argument);
 }
 
+TEST(Interventions, TheStandardModelRefusesThemByName) {
+  cpg::TrainConfig config = chain_config();
+  config.model = "standard";
+  config.heads = {1, 1};
+  cpg::Trainer trainer(config);
+  try {
+    trainer.ablate(1, 1, cpg::AblationMode::zero);
+    FAIL() << "the standard model accepted an ablation";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("model=catformer"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(trainer.knock_out("parents"), std::invalid_argument);
+  EXPECT_TRUE(trainer.interventions().empty());
+  // Freezing and the probe's predictions work for both models.
+  trainer.set_frozen({"W"});
+  std::vector<int32_t> tokens(config.T, 0);
+  std::vector<double> probs(config.S);
+  trainer.predict(tokens.data(), probs.data());
+  double sum = 0;
+  for (double p : probs) sum += p;
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+}
+
 TEST(Interventions, BadHeadsAreRefusedByName) {
   const cpg::ModelShape shape = cpg::ModelShape::make(5, 12, {2, 1});
   try {

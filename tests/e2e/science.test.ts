@@ -31,4 +31,20 @@ describe('the science sections', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('Figure 8 runs the standard transformer with progress and cancel, and labels its map the data view', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(site.url);
+    await waitFor(async () => /^Recipe: the authors' .*AdamW, learning rate 0.01, weight decay 0.0002, cosine schedule, batch 1024, 4096 steps/.test((await page.locator('#fig8-recipe').textContent()) ?? ''), 30_000, 'the recipe');
+    await page.getByTestId('fig8-run').click();
+    await waitFor(async () => /step [1-9]\d* of 4096/.test((await page.locator('#fig8-status').textContent()) ?? ''), 60_000, 'progress');
+    await page.getByTestId('fig8-cancel').click();
+    await waitFor(async () => /cancelled/i.test((await page.getByTestId('fig8-result').textContent()) ?? ''), 60_000, 'the cancelled result');
+    expect(await page.getByTestId('fig8-result').textContent()).toMatch(/^Parent recovery \(data view\): 0\.\d{3}; test loss above Bayes/);
+    expect(await page.locator('#fig8-attention [aria-label*="data view"]').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -8,6 +8,7 @@ describe('AttentionPanel helpers', () => {
   it('titles each head by layer, head and view', () => {
     expect(attentionTitle(0, 'parameter')).toBe('Layer 1 · head 1 (parameter view)');
     expect(attentionTitle(1, 'batch')).toBe('Layer 1 · head 2 (batch-averaged view)');
+    expect(attentionTitle(0, 'data')).toBe('Layer 1 · head 1 (data view: attention averaged over the test set; no position block)');
   });
 
   it('outlines the true edges, ignoring entry T and anything out of range', () => {

@@ -1,10 +1,13 @@
 // The paper's experiments as the page runs them in the worker: Figure 9's statistics (the
 // engine's, through the module), a reduced sweep on the real engine, cancelling, and the
 // protocol around them.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { Engine } from '../../web/engine/load';
-import { runFig9, type RunControl } from '../../web/worker/experiments';
+import { FIG8_RECIPE, runFig8, runFig9, type RunControl } from '../../web/worker/experiments';
 import type { Fig9Graph } from '../../web/worker/protocol';
 import { loadTestEngine } from './helpers/engine';
 
@@ -66,5 +69,33 @@ describe('Figure 9', () => {
     expect(result.cancelled).toBe(true);
     expect(result.per_graph.length).toBeLessThan(3);
     expect(run.messages.length).toBe(3);
+  });
+});
+
+describe('Figure 8', () => {
+  it("runs the recipe of `cpg reproduce fig8`", () => {
+    const cpg = fileURLToPath(new URL('../../build/native/cpg', import.meta.url));
+    const out = JSON.parse(execFileSync(cpg, ['reproduce', 'fig8', '--steps', '300', '--batch', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const { every, ...recipe } = FIG8_RECIPE;
+    expect(every).toBe(out.config.every);
+    expect({ ...recipe, steps: 300, batch: 1 }).toEqual(Object.fromEntries(Object.keys(recipe).map((key) => [key, out.config[key]])));
+  });
+
+  it('a reduced run on the real engine: the data view finds the parent, and the loss falls towards Bayes', async () => {
+    const result = await runFig8(engine, { ...FIG8_RECIPE, batch: 256, steps: 500, every: 250, seed: 1 }, control());
+    expect(result.cancelled).toBe(false);
+    expect(result.parent_recovery_view).toBe('data');
+    expect(result.curve.map((point) => point.step)).toEqual([0, 250, 500]);
+    expect(result.curve[0].parent_recovery).toBeLessThan(0.3);
+    expect(result.parent_recovery).toBeGreaterThanOrEqual(0.8);
+    expect(result.loss_minus_bayes).toBeLessThan(result.curve[0].loss_minus_bayes / 2);
+    expect(result.attention).toHaveLength(400);
+    expect(result.parents[5]).toEqual([4]);
+  });
+
+  it('stops at a cancel and says so', async () => {
+    const result = await runFig8(engine, { ...FIG8_RECIPE, batch: 16, steps: 400, every: 100 }, control(2));
+    expect(result.cancelled).toBe(true);
+    expect(result.curve.at(-1)?.step).toBeLessThan(400);
   });
 });

@@ -20,7 +20,8 @@ function status(runId: number, graph: GraphInfo = trigram): Status {
 function snapshot(runId: number, step: number, recovery: number[][], batch = recovery): Snapshot {
   const metrics: Metrics = {
     step, train_loss: 1, test_loss: 1 - step / 1000, bayes_loss: 0.5, one_parent_loss: 0.8, unigram_loss: 1, uniform_loss: 1.1,
-    parent_recovery: recovery, parent_recovery_batch: batch, lr: 0.1, diverged: false, status: 'ok',
+    parent_recovery: recovery, parent_recovery_view: 'parameter', parent_recovery_batch: batch, parent_recovery_batch_view: 'data',
+    lr: 0.1, diverged: false, status: 'ok',
   };
   const square = () => new Float64Array(T * T);
   return {
@@ -117,6 +118,21 @@ describe('the live figure', () => {
     expect(calls.markers.at(-1)).toBeNull();
     expect(calls.attention.at(-1)?.view).toBe('batch');
     expect(calls.bars.at(-1)?.recovery).toEqual(low);
+  });
+
+  it('shows the standard model its data view, labelled as such, whatever view is chosen', () => {
+    const { figure, calls } = harness();
+    const standard = status(1);
+    standard.config = { S: 3, T, heads: [2, 1], model: 'standard' } as unknown as Status['config'];
+    figure.setStatus(standard);
+    const parameter = [[0.1, 0.1], [0.1, 0.1]];
+    const data = [[0.05, 0.9], [0.86, 0.1]];
+    figure.receive(snapshot(1, 0, parameter, data));
+    expect(calls.attention.at(-1)?.view).toBe('data');
+    expect(calls.bars.at(-1)?.recovery).toEqual(data);
+    figure.setView('batch');
+    expect(calls.attention.at(-1)?.view).toBe('data');
+    expect(calls.bars.at(-1)?.recovery).toEqual(data);
   });
 
   it('draws the graph again only when it or its sample changes', () => {

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { Engine, loadModule, type CpgModule, type EngineConfig } from '../../web/engine/load';
+import { presetSettings, toEngineConfig } from '../../web/settings';
 import { loadTestModule } from './helpers/engine';
 
 const chainPreset: EngineConfig = {
@@ -48,6 +49,29 @@ describe('the SIMD module', () => {
     expect(metrics.diverged).toBe(false);
     expect(metrics.parent_recovery[0][0]).toBeGreaterThanOrEqual(0.9);
     expect(metrics.test_loss).toBeLessThan(metrics.one_parent_loss + 0.2);
+  }));
+
+  it("trains the standard transformer (the page's preset): its data view finds the parent", withEngine(() => simdModule, true, (engine) => {
+    engine.configure(toEngineConfig(presetSettings('standard')));
+    const shape = engine.shape();
+    expect(shape.model).toBe('standard');
+    expect(shape.attention_view).toBe('data');
+    expect(shape.widths).toEqual([30, 30, 30]);
+    const metrics = trainUntil(engine, 800, (m) => m.parent_recovery[0][0] >= 0.8);
+    expect(metrics.diverged).toBe(false);
+    expect(metrics.parent_recovery_view).toBe('data');
+    expect(metrics.parent_recovery_batch_view).toBe('data');
+    expect(metrics.parent_recovery[0][0]).toBeGreaterThanOrEqual(0.8);
+    expect(metrics.parent_recovery).toEqual(metrics.parent_recovery_batch);
+    // No position block: the "parameter view" of the standard model is its data view.
+    expect(Array.from(engine.attentionParameterView(0))).toEqual(Array.from(engine.attentionBatchView(0, 0)));
+  }));
+
+  it('labels the CatFormer recovery as the parameter view', withEngine(() => simdModule, true, (engine) => {
+    engine.configure({ ...chainPreset, mlp: 'on', mlp_width: 16 });
+    expect(engine.shape()).toMatchObject({ model: 'catformer', mlp: true, attention_view: 'parameter', widths: [30, 120, 480] });
+    expect(engine.step(5)).toBe(5);
+    expect(engine.metrics().parent_recovery_view).toBe('parameter');
   }));
 
   it('splits the trigram between two heads: each takes a different parent, at least 0.6', withEngine(() => simdModule, true, (engine) => {

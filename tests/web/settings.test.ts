@@ -38,6 +38,7 @@ describe('the table', () => {
       preset: 'preset', graph: 'graph', S: 'S', T: 'T', alpha: 'alpha', heads: 'heads', optimizer: 'opt',
       lr: 'lr', wd: 'wd', schedule: 'sched', batch: 'batch', steps: 'steps', init_std: 'init', seed: 'seed',
       graph_seed: 'gseed', q: 'q', k: 'k', spec: 'spec', speed: 'speed', view: 'view',
+      model: 'model', mlp: 'mlp', mlp_width: 'mlpw',
     });
   });
 
@@ -77,7 +78,8 @@ describe('the table', () => {
       steps: '[1, 100000000]', init_std: '[0, 10]', seed: '[0, 4294967295]', graph_seed: '[0, 4294967295]',
       q: '[0, 1]', k: '[1, 4]', speed: '[0, 10000]', optimizer: 'sgd|adam|adamw', schedule: 'constant|cosine',
       view: 'parameter|batch', graph: 'chain|icl|tree|dag|trigram|ngram|paper2|custom',
-      preset: 'induction|pairs|tree|dag|trigram|paper2|custom',
+      preset: 'induction|pairs|tree|dag|trigram|paper2|custom|standard',
+      model: 'catformer|standard', mlp: 'off|on', mlp_width: '[0, 1024]',
     });
     expect(settingRow('steps').default).toBe(2000);
   });
@@ -101,6 +103,10 @@ describe('presets', () => {
     trigram: { graph: 'trigram', ...single, S: 5, heads: [2, 1], init_std: 0.1 },
     paper2: { graph: 'paper2', ...single, S: 5, heads: [2, 1], lr: 0.02, init_std: 0.1 },
     custom: { graph: 'custom', ...single, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },
+    standard: {
+      graph: 'chain', ...single, model: 'standard', optimizer: 'adamw', lr: 0.01, wd: 2e-4, schedule: 'cosine', steps: 2000,
+      view: 'batch',
+    },
   };
   const titles: Record<PresetName, string> = {
     induction: 'Induction head (in-context Markov chain)',
@@ -110,10 +116,11 @@ describe('presets', () => {
     trigram: 'Trigram: two heads split the parents',
     paper2: "The paper's two-parent graph",
     custom: 'Custom graph',
+    standard: 'Standard transformer: the induction head forms too',
   };
 
-  it('are the seven, in order, with their titles', () => {
-    expect(Object.keys(PRESETS)).toEqual(['induction', 'pairs', 'tree', 'dag', 'trigram', 'paper2', 'custom']);
+  it('are the eight, in order, with their titles', () => {
+    expect(Object.keys(PRESETS)).toEqual(['induction', 'pairs', 'tree', 'dag', 'trigram', 'paper2', 'custom', 'standard']);
     expect([...PRESET_NAMES]).toEqual(Object.keys(PRESETS));
     for (const name of PRESET_NAMES) {
       expect(PRESETS[name].name).toBe(name);
@@ -156,7 +163,7 @@ describe('URL round trip', () => {
     const changed: Settings = {
       preset: 'dag', graph: 'ngram', S: 7, T: 12, alpha: 0.35, heads: [3, 2, 1], optimizer: 'adamw', lr: 0.0125,
       wd: 0.001, schedule: 'cosine', batch: 96, steps: 5000, init_std: 0.02, seed: 4294967295, graph_seed: 77,
-      q: 0.25, k: 2, spec: '-;0;0;1,2', speed: 250, view: 'batch',
+      q: 0.25, k: 2, spec: '-;0;0;1,2', speed: 250, view: 'batch', model: 'standard', mlp: 'on', mlp_width: 64,
     };
     const dag = presetSettings('dag');
     for (const key of ALL_KEYS) {
@@ -342,7 +349,7 @@ describe('needsReset', () => {
 describe('toEngineConfig', () => {
   const ENGINE_FIELDS = [
     'graph', 'S', 'T', 'alpha', 'heads', 'optimizer', 'lr', 'wd', 'schedule', 'batch', 'steps', 'init_std', 'seed',
-    'graph_seed', 'q', 'k', 'spec', 'test_size',
+    'graph_seed', 'q', 'k', 'spec', 'test_size', 'model', 'mlp', 'mlp_width',
   ];
 
   it("uses exactly the engine field names, all in the engine's table (fields.generated.ts), which EngineConfig follows", async () => {

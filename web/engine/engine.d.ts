@@ -38,10 +38,14 @@ export interface Metrics {
   one_parent_loss: number;
   unigram_loss: number;
   uniform_loss: number;
-  /** [first-layer head][parent slot], from the parameter view; one slot on single-parent tasks */
+  /** [first-layer head][parent slot], from the view parent_recovery_view names; one slot on single-parent tasks */
   parent_recovery: number[][];
+  /** "parameter" (the CatFormer's position block) or "data" (the standard model has none) */
+  parent_recovery_view: 'parameter' | 'data';
   /** the same from the attention averaged over the test set */
   parent_recovery_batch: number[][];
+  /** always "data" */
+  parent_recovery_batch_view: 'data';
   /** learning rate of the next step */
   lr: number;
   diverged: boolean;
@@ -56,6 +60,11 @@ export interface ModelShape {
   heads: number[];
   /** (L + 1) d_l */
   widths: number[];
+  model: 'catformer' | 'standard';
+  /** MLP sublayers (always true for the standard model) */
+  mlp: boolean;
+  /** What attentionParameterView returns: the position block, or (standard model) the data view. */
+  attention_view: 'parameter' | 'data';
 }
 
 export interface GraphInfo {

@@ -120,6 +120,41 @@ export const ENGINE_FIELDS = [
     "live": false
   },
   {
+    "name": "model",
+    "type": "enum",
+    "default": "catformer",
+    "choices": [
+      "catformer",
+      "standard"
+    ],
+    "range": "catformer|standard",
+    "doc": "catformer: the disentangled transformer; standard: embeddings, V, MLPs, residual sums (Figure 8)",
+    "live": false
+  },
+  {
+    "name": "mlp",
+    "type": "enum",
+    "default": "off",
+    "choices": [
+      "off",
+      "on"
+    ],
+    "range": "off|on",
+    "doc": "catformer: an MLP sublayer after each attention layer",
+    "live": false
+  },
+  {
+    "name": "mlp_width",
+    "type": "int",
+    "default": 0,
+    "min": 0,
+    "max": 1024,
+    "min_exclusive": false,
+    "range": "[0, 1024]",
+    "doc": "MLP hidden width (0 = its input width)",
+    "live": false
+  },
+  {
     "name": "optimizer",
     "type": "enum",
     "default": "adam",

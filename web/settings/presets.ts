@@ -1,4 +1,4 @@
-// The seven presets: one click each, two plain sentences each. A preset is a partial set of
+// The presets: one click each, two plain sentences each. A preset is a partial set of
 // settings applied over the table's defaults (table.ts), and the base a shared link is written
 // against (url.ts), so a link names its preset and only the settings that differ from it.
 //
@@ -100,6 +100,21 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
       'The model then has to discover your graph from the data alone, just as it does for the built-in ones.',
     // One entry per position: '-' is a root, a number is the parent; the last '-' is the query.
     settings: { graph: 'custom', ...SINGLE_PARENT, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },
+  },
+  standard: {
+    name: 'standard',
+    title: 'Standard transformer: the induction head forms too',
+    description:
+      'The same in-context Markov chain, learned by an ordinary transformer with added embeddings, value maps ' +
+      "and MLPs, as in the paper's Figure 8. " +
+      'Its stream has no position block to read, so the first-layer map shows its attention averaged over ' +
+      'real sequences, and it too learns to look one step back.',
+    // The authors' Figure 8 optimizer (AdamW lr 0.01, wd 2e-4, cosine) at batch 128 and 2000
+    // steps; natively the head forms within 250 steps (tests/cpp/test_trainer.cpp).
+    settings: {
+      graph: 'chain', ...SINGLE_PARENT, model: 'standard', optimizer: 'adamw', lr: 0.01, wd: 2e-4, schedule: 'cosine',
+      steps: 2000, view: 'batch',
+    },
   },
 };
 

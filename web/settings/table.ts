@@ -11,13 +11,14 @@ import type { EngineConfig } from '../engine/engine';
 import { engineFieldOf, isEngineKey, type EngineField, type EngineKey, type EngineKeysOfType, type EngineValues } from './fields';
 
 /** The presets' URL-safe ids (`?preset=<name>`, `data-testid="preset-<name>"`); presets.ts holds the recipes. */
-export const PRESET_NAMES = ['induction', 'pairs', 'tree', 'dag', 'trigram', 'paper2', 'custom'] as const;
+export const PRESET_NAMES = ['induction', 'pairs', 'tree', 'dag', 'trigram', 'paper2', 'custom', 'standard'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 export const DEFAULT_PRESET: PresetName = 'induction';
 
 export const GRAPHS = engineFieldOf('graph').choices;
 export const OPTIMIZERS = engineFieldOf('optimizer').choices;
 export const SCHEDULES = engineFieldOf('schedule').choices;
+export const MODELS = engineFieldOf('model').choices;
 /** Which first-layer attention the heat maps show: the parameters' own, or averaged over a batch. */
 export const VIEWS = ['parameter', 'batch'] as const;
 
@@ -204,6 +205,17 @@ const ROWS: { readonly [K in SettingKey]: RowFor<K> } = {
     format: "positions separated by ';', each '-' (no parent) or its parents separated by ',', e.g. -;0;0;1,2",
     pattern: /^[-0-9;,]*$/, maxLength: 1000,
     help: "One entry per position: '-' for none, else the parents; T entries end with the query '-'.",
+  }),
+  model: engineRow('model', {
+    urlKey: 'model', label: 'Model',
+    help: "The paper's disentangled transformer, or a standard one (added embeddings, value maps, MLPs) as in its Figure 8.",
+  }),
+  mlp: engineRow('mlp', {
+    urlKey: 'mlp', label: 'MLP sublayers',
+    help: 'Disentangled transformer: add an MLP after each attention layer, its output appended to the stream.',
+  }),
+  mlp_width: engineRow('mlp_width', {
+    urlKey: 'mlpw', label: 'MLP width', help: 'Hidden units of each MLP; 0 means as wide as its input.',
   }),
   speed: {
     key: 'speed', urlKey: 'speed', label: 'Speed (steps/s)', kind: 'number', min: 0, max: 10000, default: 0,

@@ -15,7 +15,8 @@ export interface AttentionPanelData {
   heads: Float64Array[];
   /** parents[i] for positions 0..T-1 (may contain T+1 entries: entry T is ignored) */
   parents: number[][];
-  view: 'parameter' | 'batch';
+  /** 'data': the standard model's only view, the batch-averaged one under its own name. */
+  view: 'parameter' | 'batch' | 'data';
   /** per head, per parent slot */
   recovery?: number[][];
   /** The slot names (vocabulary.ts's parentSlotNames); from the parents alone when absent. */
@@ -25,6 +26,7 @@ export interface AttentionPanelData {
 // --- DOM-free helpers --------------------------------------------------------------------------
 
 export function attentionTitle(head: number, view: AttentionPanelData['view']): string {
+  if (view === 'data') return `Layer 1 · head ${head + 1} (data view: attention averaged over the test set; no position block)`;
   return `Layer 1 · head ${head + 1} (${view === 'parameter' ? 'parameter view' : 'batch-averaged view'})`;
 }
 

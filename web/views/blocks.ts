@@ -19,6 +19,11 @@ export interface BlocksData {
   A1: Float32Array[];
   /** (d_L, S) row-major */
   W: Float32Array;
+  /**
+   * 'standard': the stream x_i = wte[s_i] + wpe[i] is a sum, so A_1 has no token and position
+   * blocks and W's features no parts: both are drawn whole, unnamed. Default 'catformer'.
+   */
+  model?: 'catformer' | 'standard';
 }
 
 // --- DOM-free helpers --------------------------------------------------------------------------
@@ -158,10 +163,12 @@ export class BlocksView {
     const widths = normalizeWidths(S, T, data.widths);
     const d0 = S + T;
     const dL = widths[widths.length - 1];
-    const key = `${S}:${T}:${widths.join(',')}:${data.A1.length}`;
+    const named = data.model !== 'standard';
+    const key = `${S}:${T}:${widths.join(',')}:${data.A1.length}:${named}`;
     if (key !== this.shapeKey) {
       this.shapeKey = key;
-      this.rebuild(S, T, widths, data.A1.length);
+      if (named) this.rebuild(S, T, widths, data.A1.length);
+      else this.rebuildUnnamed(d0, dL, data.A1.length);
     }
 
     // One colour domain for all first-layer heads, so they can be compared.
@@ -194,6 +201,39 @@ export class BlocksView {
     this.a1Maps = [];
     this.readout?.destroy();
     this.readout = null;
+  }
+
+  /** The standard model: A_1 (d x d) and W^T (S x d) whole; their coordinates have no names. */
+  private rebuildUnnamed(d: number, dL: number, heads: number): void {
+    this.clear();
+    const doc = this.root.ownerDocument;
+    for (let h = 0; h < heads; h++) {
+      const item = doc.createElement('div');
+      item.className = 'blk-item';
+      this.grid.append(item);
+      const heatmap = new Heatmap(item, {
+        title: `First-layer A · head ${h + 1} (standard model: one block, d = ${d})`,
+        rowLabel: 'query side x_i',
+        colLabel: 'key side x_j',
+        scale: 'signed',
+        legendLabel: 'parameter value',
+        rowNames: (k) => `x[${k}]`,
+        colNames: (k) => `x[${k}]`,
+        ariaLabel: `First-layer attention matrix A of head ${h + 1} of the standard model: embeddings are added, so it has no token or position blocks. Arrow keys read the cells.`,
+      });
+      this.a1Maps.push({ item, heatmap });
+    }
+    this.readout = new Heatmap(this.readoutContainer, {
+      title: 'Readout W, transposed: last position’s stream → logits',
+      rowLabel: 'output',
+      colLabel: 'stream feature',
+      scale: 'signed',
+      legendLabel: 'parameter value',
+      rowNames: (r) => `tok ${r}`,
+      colNames: (c) => `x[${c}]`,
+      ticks: { cols: false },
+      ariaLabel: `Readout matrix W of the standard model, transposed: output tokens down, the ${dL} features of the summed residual stream across. Arrow keys read the cells.`,
+    });
   }
 
   private rebuild(S: number, T: number, widths: number[], heads: number): void {

@@ -331,14 +331,16 @@ export class LiveFigure {
     const graph = this.graphInfo;
     const config = this.configInfo;
     if (!snapshot || !graph || !config) return;
-    const parameterView = this.view === 'parameter';
+    // The standard model has no position block: its only first-layer map is the data view.
+    const dataOnly = config.model === 'standard';
+    const parameterView = this.view === 'parameter' && !dataOnly;
     const recovery = parameterView ? snapshot.metrics.parent_recovery : snapshot.metrics.parent_recovery_batch;
     const slotNames = parentSlotNames(graph);
     this.views.attention.update({
       T: snapshot.T,
       heads: parameterView ? snapshot.attentionParameterView : snapshot.attentionBatchView,
       parents: graph.parents,
-      view: this.view,
+      view: dataOnly ? 'data' : this.view,
       recovery,
       slotNames,
     });
@@ -364,7 +366,11 @@ export class LiveFigure {
     }
     if (this.views.blocks && (this.options.showBlocks?.() ?? true)) {
       const parameters = snapshot.parameters ?? this.history.all().at(-1)?.parameters ?? null;
-      if (parameters) this.views.blocks.update({ S: config.S, T: config.T, widths: parameters.widths, A1: parameters.A1, W: parameters.W });
+      if (parameters)
+        this.views.blocks.update({
+          S: config.S, T: config.T, widths: parameters.widths, A1: parameters.A1, W: parameters.W,
+          model: config.model === 'standard' ? 'standard' : 'catformer',
+        });
     }
   }
 }

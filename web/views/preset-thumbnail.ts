@@ -13,6 +13,7 @@ export const THUMBNAIL_PARENTS: Readonly<Record<PresetName, number[][]>> = {
   trigram: [[], [0], [0, 1], [1, 2], [2, 3], [3, 4]],
   paper2: [[], [0], [0, 1], [1, 2], [1, 3], [2, 4]],
   custom: [[], [0], [1], [0], [3], [4]],
+  standard: [[], [0], [1], [2], [3], [4]],
 };
 
 /** The pills' short names (the full title is the pill's tooltip). */
@@ -24,6 +25,7 @@ export const SHORT_TITLES: Readonly<Record<PresetName, string>> = {
   trigram: 'Trigram · 2 heads',
   paper2: 'Two-parent graph',
   custom: 'Custom graph',
+  standard: 'Standard transformer',
 };
 
 /** The thumbnail of `name` (decorative: the pill's text names it). */

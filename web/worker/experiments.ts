@@ -6,11 +6,12 @@
 // (cpp/engine/reproduce.hpp, cpp/json/reproduce_json.hpp): this file only loops over the graphs,
 // so the page's button and `cpg reproduce fig9` give the same numbers.
 import type { Engine } from '../engine/load';
-import type { Fig9Graph, Fig9Result, Fig9Setup, Paper2Recipe, Paper2Result } from './protocol';
+import type { Fig8Recipe, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, Paper2Recipe, Paper2Result } from './protocol';
 
 export type ExperimentEngine = Pick<
   Engine,
-  'configure' | 'step' | 'graph' | 'attentionParameterView' | 'metrics' | 'fig9Setup' | 'fig9GraphRun' | 'summarizeFig9'
+  | 'configure' | 'step' | 'graph' | 'attentionParameterView' | 'attentionBatchView' | 'metrics' | 'fig9Setup' | 'fig9GraphRun'
+  | 'summarizeFig9'
 >;
 
 export interface Progress {
@@ -113,6 +114,65 @@ export async function runPaper2(engine: ExperimentEngine, recipe: Paper2Recipe, 
     recovery: metrics.parent_recovery,
     test_loss: metrics.test_loss,
     bayes_loss: metrics.bayes_loss,
+    cancelled: !complete,
+  };
+}
+
+// --- Figure 8 -----------------------------------------------------------------------------------
+
+// The authors' recipe (tf_with_mlp.ipynb), as `cpg reproduce fig8` runs it (fig8_config in
+// cpp/engine/reproduce.cpp; tests/web/experiments.test.ts checks that the two agree).
+export const FIG8_RECIPE: Fig8Recipe = {
+  model: 'standard',
+  graph: 'chain',
+  S: 10,
+  T: 20,
+  alpha: 0.1,
+  heads: [1, 1],
+  optimizer: 'adamw',
+  lr: 0.01,
+  wd: 2e-4,
+  schedule: 'cosine',
+  batch: 1024,
+  steps: 4096,
+  seed: 0,
+  every: 256,
+};
+
+/** Trains the standard transformer with `recipe`, recording the data-view recovery and the loss above Bayes every `every` steps. */
+export async function runFig8(engine: ExperimentEngine, recipe: Fig8Recipe, control: RunControl): Promise<Fig8Result> {
+  const start = performance.now();
+  const { every, ...config } = recipe;
+  engine.configure({ ...config, test_size: 1024 });
+  const curve: Fig8Result['curve'] = [];
+  const record = () => {
+    const m = engine.metrics();
+    curve.push({ step: m.step, parent_recovery: m.parent_recovery_batch[0][0], loss_minus_bayes: m.test_loss - m.bayes_loss });
+    return m;
+  };
+  let metrics = record();
+  let done = 0;
+  let complete = true;
+  while (done < recipe.steps) {
+    const target = Math.min(recipe.steps, done + every);
+    complete = await train(engine, target - done, control, (ran) =>
+      control.onProgress({ fraction: (done + ran) / recipe.steps, message: `step ${done + ran} of ${recipe.steps}` }),
+    );
+    done = target;
+    metrics = record();
+    if (!complete || metrics.diverged) break;
+  }
+  return {
+    recipe,
+    parents: engine.graph().parents,
+    attention: Array.from(engine.attentionBatchView(0, 0)),
+    parent_recovery: metrics.parent_recovery_batch[0][0],
+    parent_recovery_view: 'data',
+    test_loss: metrics.test_loss,
+    bayes_loss: metrics.bayes_loss,
+    loss_minus_bayes: metrics.test_loss - metrics.bayes_loss,
+    curve,
+    seconds: (performance.now() - start) / 1000,
     cancelled: !complete,
   };
 }

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/load';
 import { inductionTargets } from '../shared/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { budgetError, type CostInput } from '../shared/step-cost';
-import { PAPER2_RECIPE, runFig9, runPaper2, type ExperimentEngine } from './experiments';
+import { FIG8_RECIPE, PAPER2_RECIPE, runFig8, runFig9, runPaper2, type ExperimentEngine } from './experiments';
 import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
 
@@ -212,13 +212,13 @@ export class TrainingHost {
       }
       case 'recipes': {
         const experiments = await this.requireExperimentEngine(engine);
-        this.port.postMessage({ type: 'recipes', id: request.id, recipes: { fig9: experiments.fig9Setup(), paper2: PAPER2_RECIPE } });
+        this.port.postMessage({ type: 'recipes', id: request.id, recipes: { fig9: experiments.fig9Setup(), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE } });
         return;
       }
       case 'reproduce': {
         if (this.experimentRunning) throw new Error(`the ${this.experimentRunning} experiment is still running: cancel it first`);
-        if (request.experiment !== 'fig9' && request.experiment !== 'paper2')
-          throw new Error(`experiment must be fig9 or paper2 (got ${JSON.stringify(request.experiment)})`);
+        if (request.experiment !== 'fig9' && request.experiment !== 'paper2' && request.experiment !== 'fig8')
+          throw new Error(`experiment must be fig9, paper2 or fig8 (got ${JSON.stringify(request.experiment)})`);
         void this.runExperiment(request.experiment, await this.requireExperimentEngine(engine));
         return this.reply(request.id, `${request.experiment} started`);
       }
@@ -342,7 +342,12 @@ export class TrainingHost {
       yieldToEvents: this.yieldToEvents,
     };
     try {
-      const result = experiment === 'fig9' ? await runFig9(engine, engine.fig9Setup(), control) : await runPaper2(engine, PAPER2_RECIPE, control);
+      const result =
+        experiment === 'fig9'
+          ? await runFig9(engine, engine.fig9Setup(), control)
+          : experiment === 'fig8'
+            ? await runFig8(engine, FIG8_RECIPE, control)
+            : await runPaper2(engine, PAPER2_RECIPE, control);
       this.port.postMessage({ type: 'reproduced', experiment, result });
     } catch (error) {
       this.port.postMessage({ type: 'error', message: `the ${experiment} experiment failed: ${describeError(error)}` });

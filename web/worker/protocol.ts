@@ -26,7 +26,7 @@ export interface ProbeRequest {
   seed: number;
 }
 
-export type Experiment = 'fig9' | 'paper2';
+export type Experiment = 'fig9' | 'paper2' | 'fig8';
 
 /** The two-parent figure's recipe: the paper's graph, one run (fields as EngineConfig's). */
 export interface Paper2Recipe {
@@ -55,10 +55,47 @@ export interface Paper2Result {
   cancelled: boolean;
 }
 
-/** What the experiments run: Figure 9's setup (as `cpg reproduce fig9` prints it) and the two-parent recipe. */
+/** Figure 8: the standard transformer on the chain, the authors' recipe (cpp/engine/reproduce.cpp fig8_config). */
+export interface Fig8Recipe {
+  model: 'standard';
+  graph: 'chain';
+  S: number;
+  T: number;
+  alpha: number;
+  heads: number[];
+  optimizer: 'adamw';
+  lr: number;
+  wd: number;
+  schedule: 'cosine';
+  batch: number;
+  steps: number;
+  seed: number;
+  /** steps between two points of the curve */
+  every: number;
+}
+
+export interface Fig8Result {
+  recipe: Fig8Recipe;
+  parents: number[][];
+  /** (T, T) first-layer attention averaged over the test set: the data view (there is no position block) */
+  attention: number[];
+  /** from the data view */
+  parent_recovery: number;
+  parent_recovery_view: 'data';
+  test_loss: number;
+  bayes_loss: number;
+  loss_minus_bayes: number;
+  curve: { step: number; parent_recovery: number; loss_minus_bayes: number }[];
+  seconds: number;
+  /** true when cancelled before the last step: a partial result */
+  cancelled: boolean;
+}
+
+/** What the experiments run: Figure 9's setup (as `cpg reproduce fig9` prints it) and the two-parent and Figure 8 recipes. */
 export interface Recipes {
   fig9: Fig9Setup;
   paper2: Paper2Recipe;
+  fig8: Fig8Recipe;
 }
 
 export type PlayState = 'idle' | 'playing' | 'paused' | 'diverged';
@@ -153,7 +190,7 @@ export type Reply =
   | { type: 'recipes'; id: number; recipes: Recipes }
   | { type: 'probe'; id: number; result: ProbeResult }
   | { type: 'progress'; experiment: Experiment; fraction: number; message: string }
-  | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result };
+  | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result | Fig8Result };
 
 /** A message with the list of buffers postMessage transfers along with it. */
 export interface Envelope<M> {

@@ -44,7 +44,7 @@ ModelShape ModelShape::make(int S, int T, const std::vector<int>& heads, ModelKi
   shape.T = T;
   shape.heads = heads;
   const int L = static_cast<int>(heads.size());
-  // Widths, counted in double first: four layers of four heads with MLPs overflow an int.
+  // Widths, counted in double first, so that no product below overflows.
   const std::string too_large = "model too large: S=" + std::to_string(S) + ", T=" + std::to_string(T) +
                                 " and these heads need more than " + std::to_string(kMaxParameters) +
                                 " parameters (use fewer layers or heads, smaller S or T, or no MLP)";
@@ -53,7 +53,9 @@ ModelShape ModelShape::make(int S, int T, const std::vector<int>& heads, ModelKi
   for (int l = 0; l < L; ++l) {
     const double n = kind == ModelKind::standard ? width : width * (1 + heads[l]);
     const double next = kind == ModelKind::standard ? width : (shape.mlp ? 2 * n : n);
-    if (next * next > static_cast<double>(kMaxParameters)) throw std::invalid_argument(too_large);
+    // Only a guard against int overflow of the widths: the total is checked below, so the last
+    // layer's wide output stream (read only by W) is allowed as before.
+    if (next > static_cast<double>(kMaxParameters)) throw std::invalid_argument(too_large);
     shape.mlp_in.push_back(static_cast<int>(n));
     shape.hidden.push_back(shape.mlp ? (mlp_width > 0 ? mlp_width : static_cast<int>(n)) : 0);
     shape.width.push_back(static_cast<int>(next));

@@ -577,7 +577,19 @@ class Playground {
       this.renderTransport();
       this.clearError();
       const last = run.snapshots[run.snapshots.length - 1].step;
-      this.cue(`Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0.`);
+      // A run exported during a comparison brings its compared runs back (from step 0: weights are not saved).
+      let vary: string | null = null;
+      try {
+        vary = new URL(run.url).searchParams.get('vary');
+      } catch {
+        vary = null;
+      }
+      const refused = vary ? await this.lab?.restoreComparison(vary) : null;
+      if (refused) this.notice(`Loaded run: ${refused}`);
+      this.cue(
+        `Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0` +
+          (vary && !refused ? ', with its compared runs.' : '.'),
+      );
     } catch (error) {
       this.showError(`Load run: ${(error as Error).message}`);
     } finally {

@@ -1,6 +1,7 @@
 // End to end: the lab. Two workers train side by side; ablating the first-layer head of a
 // trained run sends the loss up and restoring it brings it back; the out-of-distribution
 // probe beats the uniform guess; run to step N stops exactly there.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { numberIn, openPage, useSite, waitFor } from './browser';
@@ -37,6 +38,30 @@ describe('the lab', () => {
     expect(await page.getByTestId('run-panel').nth(1).textContent()).toMatch(/Seed = 3/i);
     await waitFor(async () => decodeURIComponent(page.url()).includes('vary=seed:2,3'), 20_000, 'the link to keep the comparison');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('compare: the JSON export holds every run, and loading it brings the comparison back', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${site.url}?preset=induction&vary=seed:5`);
+    await waitFor(async () => (await page.getByTestId('run-panel').count()) === 1, 30_000, 'the run panel');
+    await waitFor(async () => decodeURIComponent(page.url()).includes('vary=seed:5'), 20_000, 'the link');
+    await page.getByTestId('run-to-step').fill('60');
+    await page.getByTestId('run-to').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) === 60, 30_000, 'step 60');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    const path = await saved.path();
+    const run = JSON.parse(readFileSync(path, 'utf8'));
+    expect(run.compared_runs).toHaveLength(1);
+    expect(run.compared_runs[0]).toMatchObject({ varied: 'seed', value: '5' });
+
+    const fresh = await context.newPage();
+    await fresh.goto(site.url);
+    await waitFor(() => fresh.getByTestId('play').isEnabled(), 20_000, 'the engine');
+    await fresh.getByTestId('load-run').setInputFiles(path);
+    await waitFor(async () => (await fresh.getByTestId('run-panel').count()) === 1, 30_000, 'the compared run back');
+    expect(await fresh.getByTestId('run-panel').first().textContent()).toMatch(/Seed = 5/i);
     await context.close();
   });
 

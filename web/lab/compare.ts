@@ -134,10 +134,11 @@ export class Compare {
     return this.runs.length > 0 ? formatVary(this.varyKey, this.runs.map((run) => run.value)) : null;
   }
 
-  /** Starts the comparison a link asked for (vary=seed:1,2); the message names what is wrong. */
+  /** Starts the comparison a link asked for (vary=seed:1,2), in place of any; the message names what is wrong. */
   async restore(text: string): Promise<string | null> {
     const parsed = parseVary(text);
     if ('error' in parsed) return parsed.error;
+    if (this.runs.length > 0) this.removeAll();
     this.varyKey = parsed.key;
     this.vary.value = parsed.key;
     for (const value of parsed.values) {

@@ -27,6 +27,7 @@ export class InterventionsPanel {
   private readonly runToInput = el('input', { id: 'lab-run-to', 'data-testid': 'run-to-step', inputmode: 'numeric', value: '1000', size: '8' });
   private readonly error = el('p', { class: 'field-error', role: 'alert' });
   private readonly log = el('ol', { class: 'lab-log', 'data-testid': 'intervention-log' });
+  private readonly modelNote = el('p', { class: 'explain', text: 'Ablations and knock-outs act on the CatFormer’s blocks; the standard transformer mixes its heads through V and the MLPs, so only freezing and Run to step apply to it.' });
   private shapeKey = '';
   private config: ResolvedConfig | null = null;
   private ablated = new Map<string, 'zero' | 'uniform'>();
@@ -46,6 +47,7 @@ export class InterventionsPanel {
       el('h3', { text: 'Intervene' }),
       el('p', { class: 'explain', text: 'Ablate a head, freeze a block or edit a weight, while training or paused. Paused, the test loss is re-evaluated at once; playing, the run trains on with the change. Each intervention is marked on the loss chart.' }),
       el('div', { class: 'lab-row' }, el('label', { for: 'lab-ablate-mode', text: 'Ablation' }), this.mode),
+      this.modelNote,
       this.heads,
       this.freeze,
       el('div', { class: 'lab-row' }, knockParents, knockPosition),
@@ -101,14 +103,20 @@ export class InterventionsPanel {
       const mode = this.ablated.get(`${layer}:${head}`);
       button.setAttribute('aria-pressed', String(mode !== undefined));
       button.textContent = mode ? `head ${head}: ablated (${mode})` : `head ${head}: on`;
-      button.disabled = this.busy;
+      button.disabled = this.busy || !this.catformer();
     }
+    this.modelNote.hidden = this.catformer();
+    for (const button of this.element.querySelectorAll<HTMLButtonElement>('button[data-testid^="knockout-"]')) button.disabled = !this.catformer();
     // The engine's config follows live freezes: the boxes show what it holds (once it answered).
     if (this.busy) return;
     const frozen = new Set(this.config?.freeze ?? []);
     for (const box of this.freeze.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) {
       box.checked = frozen.has(box.dataset.testid!.replace('freeze-', ''));
     }
+  }
+
+  private catformer(): boolean {
+    return (this.config as { model?: string } | null)?.model !== 'standard';
   }
 
   private async toggleHead(layer: number, head: number): Promise<void> {

@@ -57,7 +57,8 @@ const guard = new RunGuard<Settings>({
   client,
   createWorker,
   toConfig: toEngineConfig,
-  speed: () => settings.speed,
+  // The auto pace (speed 0) starts each run slowly (views/pace.ts), then follows the climb.
+  speed: () => (settings.speed === 0 ? pace.current : settings.speed),
   onCrash: (text) => messages.showError(text),
   onRestarted: () =>
     void run(restart).then(() =>
@@ -98,9 +99,9 @@ const run = (action: () => Promise<unknown>) => messages.attempt(action);
 
 /** A new run of the settings; the previous run stays when the engine refuses them. */
 async function restart(): Promise<void> {
+  pace.reset();
   const outcome = await guard.configure(settings);
   if (outcome.ok === false) throw new Error(outcome.error);
-  pace.reset();
   if (outcome.ok === true) messages.clearError();
 }
 

@@ -86,7 +86,8 @@ class Playground {
       client: this.client,
       createWorker,
       toConfig: toEngineConfig,
-      speed: () => this.settings.speed,
+      // The auto pace (speed 0) starts each run slowly (views/pace.ts), then follows the climb.
+      speed: () => (this.settings.speed === 0 ? this.pace.current : this.settings.speed),
       onCrash: (text) => this.showError(text),
       onRestarted: (good) => void this.offerResume(good),
       onStartFailed: (text) => this.messages.showError(text, false, { label: 'Retry', run: () => void this.start(true) }),
@@ -196,13 +197,13 @@ class Playground {
   /** A new run with the current settings; on a bad config the previous run stays. */
   private async configure(): Promise<boolean> {
     this.loadedRun = false;
+    this.pace.reset();
     const outcome = await this.guard.configure(this.settings);
     if (outcome.ok === 'superseded') return true;
     if (outcome.ok === false) {
       this.refused(outcome.error);
       return false;
     }
-    this.pace.reset();
     this.newRun(outcome.status);
     this.clearError();
     for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
@@ -234,7 +235,7 @@ class Playground {
     if (key === 'view') return this.figure.setView(this.settings.view);
     if (key === 'speed') {
       this.pace.reset();
-      return void this.client.setSpeed(this.settings.speed);
+      return void this.client.setSpeed(this.settings.speed === 0 ? this.pace.current : this.settings.speed);
     }
     if (!needsReset(before, this.settings)) return;
     if (await this.configure()) {

@@ -214,7 +214,8 @@ describe('the worker always answers', () => {
   });
 
   it('a failed load of the engine can be retried without a reload', async () => {
-    const context = await site.browser.newContext();
+    // No service worker: its cache would fetch the .wasm outside the page's routes.
+    const context = await site.browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     let failures = 0;
     await page.route(/\.wasm$/, (route) => (failures++ === 0 ? route.abort() : route.continue()));

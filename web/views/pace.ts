@@ -5,6 +5,14 @@
 // seconds, and lets go again once recovery levels off (slow climbs, such as a random DAG's,
 // are barely slowed at all). Pure (no DOM): tested in Node (tests/web/pace.test.ts).
 
+/**
+ * Every run starts slowly: its first SLOW_START_STEPS steps at SLOW_START_RATE steps per second
+ * (8 s). Reacting to the measured rise alone comes too late on a fast machine, where one
+ * evaluation can be 60 steps apart and the chain's whole climb takes 40; the chain preset's
+ * climb (steps 40 to 80) falls inside the slow start, whatever the machine's speed.
+ */
+export const SLOW_START_STEPS = 120;
+export const SLOW_START_RATE = 15;
 /** The fastest rise of parent recovery the auto pace shows, per second of wall time. */
 export const RISE_PER_SECOND = 0.18;
 /** The auto pace never goes below this many steps per second. */
@@ -23,13 +31,13 @@ interface Point {
 
 export class AutoPace {
   private points: Point[] = [];
-  private limit = 0;
+  private limit = SLOW_START_RATE;
   private lastRise = 0;
 
-  /** A new run: back to full speed. */
+  /** A new run: back to the slow start. */
   reset(): void {
     this.points = [];
-    this.limit = 0;
+    this.limit = SLOW_START_RATE;
     this.lastRise = 0;
   }
 
@@ -57,6 +65,11 @@ export class AutoPace {
         from = this.points[k];
         break;
       }
+    }
+    if (step < SLOW_START_STEPS) {
+      if (this.limit === SLOW_START_RATE) return null;
+      this.limit = SLOW_START_RATE;
+      return this.limit;
     }
     if (!from) return null;
     const risePerStep = (recovery - from.recovery) / (step - from.step);

@@ -178,7 +178,7 @@ describe('the worker always answers', () => {
   }
 
   it('Pause takes effect within 200 ms at the largest allowed model', async () => {
-    // S=64, T=64, heads 2,1: the largest batch the page allows is 42 (web/shared/step-cost.ts).
+    // S=64, T=64, heads 2,1: the largest batch the page allows is 42 (web/common/step-cost.ts).
     const { page } = await openPage('?S=64&T=64&heads=2,1&batch=42');
     await controlsEnabled(page);
     expect(await page.getByTestId('error').isVisible()).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { inductionTargets } from '../../web/shared/figure-data';
+import { inductionTargets } from '../../web/common/figure-data';
 import { formatLoss, formatRate, headlineRecovery, parentSlotNames } from '../../web/views/vocabulary';
 import type { GraphInfo } from '../../web/worker/protocol';
 

@@ -7,7 +7,7 @@ import { TrainingClient, type WorkerLike } from '../../web/client';
 import { Engine, loadModule } from '../../web/engine/load';
 import { clip, collapseNotices, describeStartFailure, refusedFields, RunGuard } from '../../web/run-guard';
 import { parseSettings } from '../../web/settings';
-import { budgetError, CALL_BUDGET_MS, modelWidths } from '../../web/shared/step-cost';
+import { budgetError, CALL_BUDGET_MS, modelWidths } from '../../web/common/step-cost';
 import { Columns, SERIES_CAPACITY } from '../../web/views/loss-chart';
 import { describeError, isFatal, TrainingHost } from '../../web/worker/host';
 import type { Reply, Request } from '../../web/worker/protocol';
@@ -69,7 +69,7 @@ class Harness implements WorkerLike {
 const DEFAULTS = presetSettings('induction');
 const small = (settings: Partial<Settings>): Settings => ({ ...DEFAULTS, ...settings });
 
-describe('the step budget (web/shared/step-cost.ts)', () => {
+describe('the step budget (web/common/step-cost.ts)', () => {
   it('computes the engine’s widths', async () => {
     const { module } = await loadModule({ simd: true, wasmBinary });
     const engine = new Engine(module, true);

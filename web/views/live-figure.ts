@@ -8,7 +8,7 @@
 // one shown, the figure starts over. The worker announces each run by a status (setStatus)
 // before its first snapshot, so the run's graph is known by then.
 import type { Panel } from '../export';
-import { inductionTargets } from '../shared/figure-data';
+import { inductionTargets } from '../common/figure-data';
 import { SnapshotHistory } from '../history';
 import type { GraphInfo, ResolvedConfig, Snapshot, Status } from '../worker/protocol';
 import { AttentionPanel } from './attention-panel';

@@ -5,9 +5,9 @@
 // `pause` is handled at once. Snapshots go out at most once per animation frame; the costlier
 // test-set evaluation at most every `evaluateEveryMs`.
 import type { Engine } from '../engine/load';
-import { inductionTargets } from '../shared/figure-data';
+import { inductionTargets } from '../common/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
-import { budgetError, type CostInput } from '../shared/step-cost';
+import { budgetError, type CostInput } from '../common/step-cost';
 import { FIG8_RECIPE, PAPER2_RECIPE, runFig8, runFig9, runPaper2, type ExperimentEngine } from './experiments';
 import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
@@ -51,7 +51,7 @@ export interface HostOptions {
   evaluateEveryMs?: number;  // shortest time between two test-set evaluations while playing
   now?: () => number;
   yieldToEvents?: () => Promise<void>;
-  /** Longest a single engine call may be estimated to take (web/shared/step-cost.ts); configs above are refused. */
+  /** Longest a single engine call may be estimated to take (web/common/step-cost.ts); configs above are refused. */
   callBudgetMs?: number;
 }
 

@@ -1,49 +1,16 @@
 // The worker's instrument requests, through the real host and engine: run to an exact step,
 // intervene while paused (a fresh snapshot with re-evaluated metrics follows at once), and the
 // out-of-distribution probe.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { loadModule, Engine } from '../../web/engine/load';
-import { TrainingHost } from '../../web/worker/host';
-import type { Reply, Request, Snapshot, UnnumberedRequest } from '../../web/worker/protocol';
-import { readTestWasm } from './helpers/engine';
+import type { Reply, Snapshot } from '../../web/worker/protocol';
+import { hostHarness } from './helpers/host';
 
 const chain = { graph: 'chain', S: 5, T: 20, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 64, seed: 0 };
 
-let wasmBinary: Uint8Array;
-beforeAll(async () => {
-  wasmBinary = await readTestWasm({ simd: true });
-});
-
-function harness() {
-  const replies: Reply[] = [];
-  const host = new TrainingHost({ postMessage: (message) => replies.push(message) }, async () => {
-    const { module } = await loadModule({ simd: true, wasmBinary });
-    return new Engine(module, true);
-  });
-  let id = 0;
-  const send = async (request: UnnumberedRequest) => {
-    const from = replies.length;
-    await host.handle({ ...request, id: ++id } as Request);
-    return replies.slice(from);
-  };
-  const lastSnapshot = (): Snapshot => {
-    const snapshots = replies.filter((reply) => reply.type === 'snapshot');
-    return (snapshots.at(-1) as { snapshot: Snapshot }).snapshot;
-  };
-  const until = async (done: () => boolean, timeoutMs = 30_000) => {
-    const start = Date.now();
-    while (!done()) {
-      if (Date.now() - start > timeoutMs) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  return { send, replies, lastSnapshot, until };
-}
-
 describe('the lab requests', () => {
   it('runTo stops exactly at the step asked for, and refuses a step behind the run', async () => {
-    const { send, replies, lastSnapshot, until } = harness();
+    const { send, replies, lastSnapshot, until } = await hostHarness();
     await send({ type: 'init' });
     await send({ type: 'configure', config: chain });
     await send({ type: 'runTo', step: 137 });
@@ -56,7 +23,7 @@ describe('the lab requests', () => {
   });
 
   it('ablating while paused re-evaluates at once; the snapshot lists the intervention', async () => {
-    const { send, lastSnapshot, replies, until } = harness();
+    const { send, lastSnapshot, replies, until } = await hostHarness();
     await send({ type: 'init' });
     await send({ type: 'configure', config: chain });
     await send({ type: 'runTo', step: 600 });

@@ -1,45 +1,19 @@
 // The worker says when a new run starts: every snapshot and status carries the run's id, which
 // changes exactly on a successful configure and on a reset, and a new run is announced by a
 // status before its first snapshot. Drives web/worker/host.ts directly with the real engine.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { loadModule, Engine } from '../../web/engine/load';
-import { TrainingHost } from '../../web/worker/host';
-import type { Reply, Request } from '../../web/worker/protocol';
-import { readTestWasm } from './helpers/engine';
+import type { Reply, UnnumberedRequest } from '../../web/worker/protocol';
+import { hostHarness } from './helpers/host';
 
 const chain = { graph: 'chain', S: 5, T: 8, alpha: 0.1, heads: [1, 1], optimizer: 'adam', lr: 0.05, batch: 16, seed: 1, test_size: 32 };
-
-// A request without its id (one type per kind of request).
-type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-let wasmBinary: Uint8Array;
-beforeAll(async () => {
-  wasmBinary = await readTestWasm({ simd: true });
-});
-
-/** A host whose messages land in a list; `send` waits until the request is answered. */
-function harness() {
-  const replies: Reply[] = [];
-  const host = new TrainingHost({ postMessage: (message) => replies.push(message) }, async () => {
-    const { module } = await loadModule({ simd: true, wasmBinary });
-    return new Engine(module, true);
-  });
-  let id = 0;
-  const send = async (request: Outgoing) => {
-    const from = replies.length;
-    await host.handle({ ...request, id: ++id } as Request);
-    return replies.slice(from);
-  };
-  return { send, replies, host };
-}
 
 const runIds = (replies: Reply[]) =>
   replies.flatMap((reply) => (reply.type === 'snapshot' ? [reply.snapshot.runId] : reply.type === 'status' ? [reply.runId] : []));
 
 describe('the start of a run', () => {
   it('changes the run id exactly on configure and reset', async () => {
-    const { send } = harness();
+    const { send } = await hostHarness();
     expect(new Set(runIds(await send({ type: 'init', simd: true })))).toEqual(new Set([0]));
 
     const configured = await send({ type: 'configure', config: chain });
@@ -51,7 +25,7 @@ describe('the start of a run', () => {
       { type: 'resample' },
       { type: 'setSpeed', stepsPerSecond: 10 },
       { type: 'step', n: 2 },
-    ] as Outgoing[]) {
+    ] as UnnumberedRequest[]) {
       const replies = await send(request);
       expect(replies.length, request.type).toBeGreaterThan(0);
       expect(new Set(runIds(replies)), request.type).toEqual(new Set([1]));
@@ -62,7 +36,7 @@ describe('the start of a run', () => {
   });
 
   it('keeps the run when a configure is refused', async () => {
-    const { send } = harness();
+    const { send } = await hostHarness();
     await send({ type: 'init', simd: true });
     await send({ type: 'configure', config: chain });
     const refused = await send({ type: 'configure', config: { ...chain, S: 1 } });
@@ -71,11 +45,11 @@ describe('the start of a run', () => {
   });
 
   it('announces a new run with its graph before its first snapshot, which starts at step 0', async () => {
-    const { send } = harness();
+    const { send } = await hostHarness();
     await send({ type: 'init', simd: true });
     await send({ type: 'configure', config: chain });
     await send({ type: 'step', n: 4 });
-    for (const request of [{ type: 'reset' }, { type: 'configure', config: { ...chain, graph: 'trigram' } }] as Outgoing[]) {
+    for (const request of [{ type: 'reset' }, { type: 'configure', config: { ...chain, graph: 'trigram' } }] as UnnumberedRequest[]) {
       const replies = await send(request);
       const first = replies.findIndex((reply) => reply.type === 'snapshot');
       expect(first, request.type).toBeGreaterThan(0);

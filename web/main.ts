@@ -97,7 +97,7 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
-    this.science = new ScienceSections(this.client);
+    this.science = new ScienceSections(this.client, () => this.settings);
     this.lab = new Lab($('lab'), {
       client: this.client,
       settings: () => this.settings,
@@ -217,6 +217,7 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
     this.clearRefusals();
+    this.science.stageChanged();
   }
 
   private async changeSetting(key: SettingKey, value: Settings[SettingKey]): Promise<void> {

@@ -3,13 +3,13 @@
 // an engine of their own), so the live run and the page stay responsive.
 import type { TrainingClient } from './client';
 import { download } from './export';
-import { shown, validateSetting } from './settings';
+import { shown, validateSetting, type Settings } from './settings';
 import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
 import { PAPER2_SLOT_NAMES } from './views/vocabulary';
-import type { Experiment, Fig8Result, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
+import type { EngineConfig, Experiment, Fig8Result, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -23,6 +23,29 @@ export interface ScienceResults {
 
 const plain = (array: ArrayLike<number>) => Array.from(array);
 
+/** The largest stage graph the lemma view evaluates (about a second in the worker). */
+export const LEMMA_LIMITS = { S: 16, T: 32 };
+/** The graphs the lemma is about: one parent per position (custom specs are checked by the engine). */
+const SINGLE_PARENT_GRAPHS = new Set(['chain', 'icl', 'tree', 'dag', 'custom']);
+
+/** The graph fields of a config: what the lemma view reads of the stage. */
+type LemmaGraph = Pick<EngineConfig, 'graph' | 'S' | 'T' | 'q' | 'spec' | 'graph_seed'>;
+
+/**
+ * Which graph the lemma view shows for the stage's settings: the stage's own when it has one
+ * parent per position and fits LEMMA_LIMITS; otherwise null and the reason.
+ */
+export function stageLemmaGraph(stage: Settings): { graph: LemmaGraph } | { graph: null; reason: string } {
+  if (!SINGLE_PARENT_GRAPHS.has(stage.graph))
+    return { graph: null, reason: `the stage's graph (${stage.graph}) gives some positions more than one parent, and the lemma is about one parent per position` };
+  if (stage.S > LEMMA_LIMITS.S || stage.T > LEMMA_LIMITS.T)
+    return { graph: null, reason: `the stage's graph (S = ${stage.S}, T = ${stage.T}) is larger than the lemma view evaluates (S ≤ ${LEMMA_LIMITS.S}, T ≤ ${LEMMA_LIMITS.T})` };
+  return { graph: { graph: stage.graph, S: stage.S, T: stage.T, q: stage.q, spec: stage.spec, graph_seed: stage.graph_seed } };
+}
+
+/** The lemma's own graph, for the form's other choices and as the fallback. */
+const LEMMA_OWN = { S: 5, T: 12, q: 0.5 };
+
 export class ScienceSections {
   readonly results: ScienceResults = { lemma: null, fig9: null, paper2: null, fig8: null };
   private readonly lemmaPanel = new LemmaPanel($('lemma'));
@@ -32,8 +55,30 @@ export class ScienceSections {
   private fig8Attention: AttentionPanel | null = null;
   private running: Experiment | null = null;
 
-  constructor(private readonly client: TrainingClient) {
-    $('lemma-run').addEventListener('click', () => void this.computeLemma());
+  private enabled = false;
+  /** Whether the lemma card has been on screen: from then on it follows the stage. */
+  private lemmaSeen = false;
+  /** The graph the lemma view last computed, so a new run of the same graph does not recompute. */
+  private lemmaKey = '';
+  private lemmaBusy: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: TrainingClient,
+    private readonly stage: () => Settings,
+  ) {
+    $('lemma-run').addEventListener('click', () => void this.computeLemma(true));
+    $('lemma-graph').addEventListener('change', () => this.syncLemmaForm());
+    this.syncLemmaForm();
+    // Computed on first view, not at load: it costs about a second of the worker's time.
+    if (typeof IntersectionObserver === 'function') {
+      const observer = new IntersectionObserver((entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        this.lemmaSeen = true;
+        void this.computeLemma(false);
+      });
+      observer.observe($('lemma-card'));
+    }
     for (const experiment of ['fig9', 'paper2', 'fig8'] as const) {
       $(`${experiment}-run`).addEventListener('click', () => void this.start(experiment));
       $(`${experiment}-cancel`).addEventListener('click', () => void this.client.cancelReproduce().catch((e: Error) => this.status(experiment, e.message)));
@@ -50,6 +95,8 @@ export class ScienceSections {
 
   /** Called once the engine is ready. */
   enable(): void {
+    this.enabled = true;
+    if (this.lemmaSeen) void this.computeLemma(false);
     for (const id of ['lemma-run', 'fig9-run', 'paper2-run', 'fig8-run']) $<HTMLButtonElement>(id).disabled = false;
     this.client.recipes().then(
       (recipes) => this.showRecipes(recipes),
@@ -78,41 +125,88 @@ export class ScienceSections {
 
   // --- the key lemma ----------------------------------------------------------------------
 
-  private async computeLemma(): Promise<void> {
+  /** The stage started a new run: follow its graph if the lemma view shows the stage's. */
+  stageChanged(): void {
+    this.syncLemmaForm();
+    if (this.lemmaSeen) void this.computeLemma(false);
+  }
+
+  /** The graph seed applies to the lemma's own random graphs only. */
+  private syncLemmaForm(): void {
+    const graph = $<HTMLSelectElement>('lemma-graph').value;
+    $<HTMLInputElement>('lemma-graph-seed').disabled = graph !== 'tree' && graph !== 'dag';
+  }
+
+  /**
+   * Computes the lemma view for the form's settings. `asked` is a click on Compute: it always
+   * computes; otherwise (first view, a new stage graph) only when the graph or α changed.
+   */
+  private async computeLemma(asked: boolean): Promise<void> {
+    if (!this.enabled) return;
+    if (this.lemmaBusy) {
+      // One evaluation at a time; the latest wish runs after it.
+      await this.lemmaBusy;
+      return this.computeLemma(asked);
+    }
     const error = $('lemma-error');
-    error.hidden = true;
-    const read = (id: string, key: 'graph_seed' | 'lr', label: string, low: number, high: number) => {
+    const read = (id: string, key: 'graph_seed' | 'lr' | 'alpha', label: string, low: number, high: number) => {
       const raw = $<HTMLInputElement>(id).value.trim();
       const value = Number(raw);
       if (raw === '' || !Number.isFinite(value) || value < low || value > high) throw new Error(`${label} must be a number in [${low}, ${high}] (got '${shown(raw)}')`);
-      if (key === 'graph_seed') {
-        const checked = validateSetting('graph_seed', raw, label);
+      if (key !== 'lr') {
+        const checked = validateSetting(key, raw, label);
         if ('error' in checked) throw new Error(checked.error);
       }
       return value;
     };
     const button = $<HTMLButtonElement>('lemma-run');
+    let release = () => {};
+    this.lemmaBusy = new Promise<void>((resolve) => (release = resolve));
     try {
-      const graph = $<HTMLSelectElement>('lemma-graph').value;
+      const choice = $<HTMLSelectElement>('lemma-graph').value;
+      const alpha = read('lemma-alpha', 'alpha', 'α', 0.001, 100);
       const graphSeed = read('lemma-graph-seed', 'graph_seed', 'graph seed', 0, 4294967295);
       const beta = read('lemma-beta', 'lr', 'β', 0.001, 100);
       const w = read('lemma-w', 'lr', 'w', 0.001, 100);
+      const own = (graph: string): LemmaGraph => ({ graph, ...LEMMA_OWN, graph_seed: graphSeed });
+      let graph: LemmaGraph;
+      let source: string;
+      if (choice === 'stage') {
+        const fit = stageLemmaGraph(this.stage());
+        graph = fit.graph ?? own('tree');
+        source = fit.graph
+          ? `The graph on the stage: ${graph.graph}, S = ${graph.S}, T = ${graph.T}, α = ${alpha}.`
+          : `Showing a random tree (S = ${LEMMA_OWN.S}, T = ${LEMMA_OWN.T}, graph seed ${graphSeed}, α = ${alpha}): ${fit.reason}.`;
+      } else {
+        graph = own(choice);
+        source = `A ${choice === 'icl' ? 'graph of in-context pairs' : choice === 'dag' ? 'random DAG' : choice === 'tree' ? 'random tree' : 'chain'} with S = ${graph.S}, T = ${graph.T}, α = ${alpha}.`;
+      }
+      const key = JSON.stringify({ graph, alpha, beta, w });
+      if (!asked && key === this.lemmaKey) return;
+      error.hidden = true;
       button.disabled = true;
       button.textContent = 'Computing…';
-      const view = await this.client.lemma({ graph, S: 5, T: 12, alpha: 0.5, q: 0.5, graph_seed: graphSeed, seed: 0 }, { beta, w, batch: 8192 });
+      $('lemma-source').textContent = `Computing: ${source}`;
+      const view = await this.client.lemma({ ...graph, alpha, seed: 0 }, { beta, w, batch: 8192 });
+      this.lemmaKey = key;
       this.lemmaPanel.update({ view });
+      $('lemma-source').textContent = source;
       this.results.lemma = {
         S: view.S, T: view.T, loss: view.loss, parents: view.parents, parent_hits: view.parent_hits,
         positions_with_parent: view.positions_with_parent, pearson_row_centred: view.pearson_row_centred,
-        gradient: plain(view.gradient), mutual_information: plain(view.mutual_information), settings: { graph, graphSeed, beta, w },
+        gradient: plain(view.gradient), mutual_information: plain(view.mutual_information),
+        settings: { graph: graph.graph, spec: graph.spec, graph_seed: graph.graph_seed, alpha, beta, w },
       };
       $<HTMLButtonElement>('science-export').disabled = false;
     } catch (e) {
       error.textContent = (e as Error).message;
       error.hidden = false;
+      $('lemma-source').textContent = '';
     } finally {
       button.disabled = false;
       button.textContent = 'Compute';
+      this.lemmaBusy = null;
+      release();
     }
   }
 

@@ -1,9 +1,10 @@
 // The key lemma, drawn: the first-layer gradient at the lemma initialization next to the
 // chi-square mutual information and the true graph, a scatter of the two (row-centred), and
 // one line saying how many positions' largest gradient entry is their parent.
+import { scaleLinear } from 'd3-scale';
 import type { LemmaView } from '../engine/engine';
 import { Heatmap } from './heatmap';
-import { FONT_FAMILY } from './vocabulary';
+import { FONT_FAMILY, formatTick } from './vocabulary';
 import './views.css';
 
 export interface LemmaViewData {
@@ -87,30 +88,55 @@ export class LemmaPanel {
     const context = this.scatter.getContext('2d');
     if (!context) return;
     context.scale(ratio, ratio);
-    context.fillStyle = '#fff';
+    const style = getComputedStyle(this.scatter);
+    const ink = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    context.fillStyle = ink('--hm-bg', '#ffffff');
     context.fillRect(0, 0, width, height);
     const { gradient, information, i: rows, j: cols } = view.scatter;
     const finite = (values: Float64Array) => Array.from(values).filter(Number.isFinite);
     const gx = finite(information), gy = finite(gradient);
     if (gx.length === 0) return;
-    const [x0, x1] = [Math.min(...gx), Math.max(...gx)];
-    const [y0, y1] = [Math.min(...gy), Math.max(...gy)];
-    const pad = 34;
-    const x = (v: number) => pad + ((v - x0) / (x1 - x0 || 1)) * (width - pad - 10);
-    const y = (v: number) => height - pad - ((v - y0) / (y1 - y0 || 1)) * (height - pad - 10);
-    context.strokeStyle = '#c9ced8';
-    context.beginPath();
-    context.moveTo(pad, 10);
-    context.lineTo(pad, height - pad);
-    context.lineTo(width - 10, height - pad);
-    context.stroke();
-    context.fillStyle = '#5b6475';
+    // Room on the left for the tick labels and the rotated axis name, below for both as well.
+    const left = 62, bottom = 38, top = 12, right = 12;
+    const x = scaleLinear().domain(extent(gx)).range([left, width - right]).nice(4);
+    const y = scaleLinear().domain(extent(gy)).range([height - bottom, top]).nice(4);
+    const axis = ink('--muted', '#5b6475');
     context.font = `11px ${FONT_FAMILY}`;
-    context.fillText('information', width / 2 - 28, height - 8);
+    context.strokeStyle = ink('--line', '#c9ced8');
+    context.fillStyle = axis;
+    context.lineWidth = 1;
+    context.beginPath();
+    context.moveTo(left, top);
+    context.lineTo(left, height - bottom);
+    context.lineTo(width - right, height - bottom);
+    context.stroke();
+    context.textAlign = 'center';
+    context.textBaseline = 'top';
+    for (const tick of x.ticks(4)) {
+      const px = Math.round(x(tick)) + 0.5;
+      context.beginPath();
+      context.moveTo(px, height - bottom);
+      context.lineTo(px, height - bottom + 4);
+      context.stroke();
+      context.fillText(formatTick(tick), px, height - bottom + 6);
+    }
+    context.textAlign = 'right';
+    context.textBaseline = 'middle';
+    for (const tick of y.ticks(4)) {
+      const py = Math.round(y(tick)) + 0.5;
+      context.beginPath();
+      context.moveTo(left - 4, py);
+      context.lineTo(left, py);
+      context.stroke();
+      context.fillText(formatTick(tick), left - 6, py);
+    }
+    context.textAlign = 'center';
+    context.textBaseline = 'alphabetic';
+    context.fillText('χ² information (row-centred)', (left + width - right) / 2, height - 4);
     context.save();
-    context.translate(12, height / 2 + 24);
+    context.translate(11, (top + height - bottom) / 2);
     context.rotate(-Math.PI / 2);
-    context.fillText('gradient', 0, 0);
+    context.fillText('−gradient (row-centred)', 0, 0);
     context.restore();
     for (let k = 0; k < gradient.length; k++) {
       if (!Number.isFinite(gradient[k]) || !Number.isFinite(information[k])) continue;
@@ -121,7 +147,14 @@ export class LemmaPanel {
       context.fill();
     }
     context.fillStyle = '#e8590c';
-    context.fillText('● true parent', width - 90, 20);
+    context.textAlign = 'right';
+    context.fillText('● true parent', width - right, top + 8);
     this.scatter.setAttribute('aria-label', `Scatter of ${gradient.length} entries; ${hitsLine(view)}`);
   }
+}
+
+/** [min, max] of finite values, widened when they are all equal. */
+function extent(values: number[]): [number, number] {
+  const low = Math.min(...values), high = Math.max(...values);
+  return low === high ? [low - 1, high + 1] : [low, high];
 }

@@ -39,13 +39,13 @@ xt::xtensor<double, 2> random_law(int S, double alpha, Rng& rng) {
 }
 
 // The setting.
-TrainConfig lemma_config(const std::string& graph, uint32_t graph_seed) {
+TrainConfig lemma_config(const std::string& graph, uint32_t graph_seed, double alpha = 0.5) {
   TrainConfig config;
   config.graph = graph;
   config.graph_seed = graph_seed;
   config.S = 5;
   config.T = 12;
-  config.alpha = 0.5;
+  config.alpha = alpha;
   return config;
 }
 
@@ -216,7 +216,7 @@ TEST(TheoryLemmaInitialization, RejectsOtherShapes) {
 
 // Every position with a parent has its largest gradient entry (j < i) at that parent, and the
 // row-centred gradient correlates with the information matrix.
-void expect_lemma_holds(const TrainConfig& config) {
+void expect_lemma_holds(const TrainConfig& config, double min_correlation = 0.6) {
   const LemmaView view = lemma_view(config);  // batch 8192, 2000 draws of pi
   const int T = config.T;
   const std::string where = config.graph + " graph seed " + std::to_string(config.graph_seed) + " (" +
@@ -233,7 +233,7 @@ void expect_lemma_holds(const TrainConfig& config) {
     }
   }
   EXPECT_EQ(view.parent_hits, view.positions_with_parent) << where;
-  EXPECT_GE(view.pearson_row_centred, 0.6) << where;
+  EXPECT_GE(view.pearson_row_centred, min_correlation) << where;
 }
 
 TEST(TheoryLemma, GradientPointsAtTheParentOnChain) { expect_lemma_holds(lemma_config("chain", 0)); }
@@ -241,6 +241,13 @@ TEST(TheoryLemma, GradientPointsAtTheParentOnChain) { expect_lemma_holds(lemma_c
 // The first ten graph seeds, not a chosen few.
 TEST(TheoryLemma, GradientPointsAtTheParentOnRandomTrees) {
   for (uint32_t graph_seed = 0; graph_seed < 10; ++graph_seed) expect_lemma_holds(lemma_config("tree", graph_seed));
+}
+
+// At the paper's alpha = 0.1 the argmax still finds every parent, though the correlation with
+// the information is lower (0.37 to 0.70 over these trees, 0.60 on the chain; README, bench:lemma).
+TEST(TheoryLemma, GradientPointsAtTheParentAtThePapersAlpha) {
+  expect_lemma_holds(lemma_config("chain", 0, 0.1), 0.3);
+  for (uint32_t graph_seed = 0; graph_seed < 10; ++graph_seed) expect_lemma_holds(lemma_config("tree", graph_seed, 0.1), 0.3);
 }
 
 // Softmax ignores a shift of a row, so each row of -dL/dA_1 over j <= i sums to 0 and nothing

@@ -67,7 +67,7 @@ describe('the live figure', () => {
     figure.setStatus(status(1));
     // Both heads on the near parent (slot 1) from step 20; the far parent (slot 0) idles until step 60.
     const far = [0.1, 0.1, 0.12, 0.11, 0.12, 0.13, 0.6, 0.8];
-    const near = [0.1, 0.3, 0.7, 0.8, 0.8, 0.82, 0.85, 0.86];
+    const near = [0.1, 0.25, 0.7, 0.8, 0.8, 0.82, 0.85, 0.86];
     far.forEach((value, k) => figure.receive(snapshot(1, 10 * k, [[value, near[k]], [0.05, near[k] - 0.1]])));
     expect(calls.plateaus.at(-1)).toMatchObject({ start: 20, end: 50 });
     // A new run clears it until its own plateau shows.

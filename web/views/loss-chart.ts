@@ -588,11 +588,12 @@ export class LossChart {
         const bandWidth = Math.max(x1 - x0, 2 * ratio);
         ctx.fillStyle = PLATEAU_FILL;
         ctx.fillRect(x0, top, bandWidth, height);
-        const label = this.plateau.label;
+        // One word on the plot (the legend and the label for screen readers say the rest).
+        const label = 'plateau';
         const textWidth = ctx.measureText(label).width;
         const fitsRight = x0 + 4 * ratio + textWidth < left + width;
         ctx.textAlign = fitsRight ? 'left' : 'right';
-        withHalo(label, fitsRight ? x0 + 4 * ratio : x1 - 4 * ratio, top + 26 * ratio, PLATEAU_INK);
+        withHalo(label, fitsRight ? x0 + 4 * ratio : x1 - 4 * ratio, top + 14 * ratio, PLATEAU_INK);
       }
     }
 

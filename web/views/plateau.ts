@@ -23,8 +23,13 @@ export interface Plateau {
 }
 
 export interface PlateauOptions {
-  /** A parent is found when its best head puts at least this much attention on it. */
+  /**
+   * A parent is found when its best head puts at least this much attention on it, and at least
+   * `lead` more than on the waiting parent. (On the two-parent preset both heads level off near
+   * 0.45 on i-1 while the far parent idles near 0.1: a plateau well under the headline's 0.9.)
+   */
   found?: number;
+  lead?: number;
   /** The plateau ends when the lagging parent rises this much above its lowest value since the start. */
   rise?: number;
   /** Fewest evaluated points in a plateau (a split that comes at once is no plateau). */
@@ -48,11 +53,13 @@ export function bestPerSlot(recovery: ReadonlyArray<ReadonlyArray<number>>): num
 
 /**
  * The plateau of a multi-parent run, or null when there is none (yet): fewer than two slots,
- * no parent found while another is not, or a lagging parent that rose within `minPoints`.
+ * no parent found well ahead of another, or a lagging parent that rose within `minPoints`. It
+ * ends when the lagging parent rises (`rise` above its lowest since the start) or is found.
  * Points are in step order.
  */
 export function detectPlateau(points: readonly SlotRecoveryPoint[], options: PlateauOptions = {}): Plateau | null {
-  const found = options.found ?? 0.5;
+  const found = options.found ?? 0.3;
+  const lead = options.lead ?? 0.2;
   const rise = options.rise ?? 0.1;
   const minPoints = options.minPoints ?? 3;
   let startIndex = -1;
@@ -62,7 +69,7 @@ export function detectPlateau(points: readonly SlotRecoveryPoint[], options: Pla
     if (slots.length < 2 || !slots.every(Number.isFinite)) continue;
     const high = Math.max(...slots);
     const low = Math.min(...slots);
-    if (high >= found && low < found) {
+    if (high >= found && high - low >= lead) {
       startIndex = k;
       lagging = slots.indexOf(low);
       break;

@@ -19,13 +19,21 @@ const pillTops = (page: Page) =>
 
 describe('layout', () => {
   for (const viewport of [{ width: 1280, height: 720 }, { width: 1440, height: 900 }]) {
-    it(`at ${viewport.width}x${viewport.height} the eight preset pills share one row, chosen and modified too`, async () => {
+    it(`at ${viewport.width}x${viewport.height} the eight preset pills share one row, chosen and modified too; so does the transport bar with Replay`, async () => {
       const { page, problems, context } = await openPage(site, '?preset=standard&seed=3', viewport);
       await ready(page);
       expect(await page.getByTestId('preset-standard').textContent()).toMatch(/modified/);
       const tops = await pillTops(page);
       expect(tops).toHaveLength(8);
       expect(new Set(tops).size, `pill tops ${tops.join(', ')}`).toBe(1);
+      // Paused after a run, the Replay button joins the transport bar, which stays one row.
+      await page.getByTestId('play').click();
+      await waitFor(async () => (await numberIn(page, 'train-step')) > 30, 30_000, '30 steps');
+      await page.getByTestId('pause').click();
+      await waitFor(() => page.getByTestId('replay').isVisible(), 5_000, 'the replay button');
+      const play = (await page.locator('#play').boundingBox())!;
+      const advanced = (await page.locator('#advanced > summary').boundingBox())!;
+      expect(advanced.y).toBeLessThan(play.y + play.height);
       expect(problems).toEqual([]);
       await context.close();
     });

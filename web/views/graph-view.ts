@@ -472,7 +472,7 @@ export class GraphView {
     this.scrollNote.hidden = layout.width <= this.width + 1;
     this.scrollNote.textContent = `Scroll sideways to see all ${layout.nodes.length} positions.`;
     this.status.textContent = editable && selected !== null
-      ? `Editing position ${selected}: click an earlier position to make it the parent, Shift-click (or Shift+Enter) to add or remove a second; click ${selected} again or press Escape to finish.`
+      ? `Editing position ${selected}: click an earlier node to make it the parent, Shift-click (Shift+Enter) to add or remove one; Escape finishes.`
       : '';
   }
 

@@ -30,8 +30,61 @@ async function toImage(element: HTMLCanvasElement | SVGSVGElement): Promise<Canv
   }
 }
 
-/** Lays the panels out in rows of up to `columns`, each under its title, on white; `footnotes` go under them. */
-export async function composePng(panels: Panel[], heading: string, columns = 2, footnotes: string[] = []): Promise<Blob> {
+/** What a PNG says around its panels: the task, the settings and seed, the recovery, the link. */
+export interface Caption {
+  /** The task: the preset (modified or not) and the graph. */
+  title: string;
+  /** The settings, the seed and the step. */
+  subtitle: string;
+  /** Under the panels: the parent recovery, then the link. */
+  footnotes: string[];
+}
+
+/** The caption of the figure at `step` of a run with `settings`; `recovery` is [head][parent slot]. */
+export function figureCaption(input: {
+  settings: Settings;
+  presetTitle: string;
+  modified: boolean;
+  graphName: string | null;
+  step: number;
+  recovery: ReadonlyArray<ReadonlyArray<number>>;
+  url: string;
+}): Caption {
+  const s = input.settings;
+  const graph = input.graphName ? ` · graph ${input.graphName}` : '';
+  const recovery = input.recovery
+    .map((slots, h) => `head ${h + 1} ${slots.map((v) => (Number.isFinite(v) ? v.toFixed(2) : '—')).join(' / ')}`)
+    .join('; ');
+  return {
+    title: `${input.presetTitle}${input.modified ? ' (modified)' : ''}${graph}`,
+    subtitle:
+      `S = ${s.S}, T = ${s.T}, α = ${s.alpha}, heads ${s.heads.join(',')}, ${s.model}, ${s.optimizer} lr ${s.lr}, ` +
+      `batch ${s.batch} · seed ${s.seed} · step ${input.step.toLocaleString('en-US')}`,
+    footnotes: [`Parent recovery (layer 1, per parent): ${recovery || 'none yet'}.`, `Link: ${input.url}`],
+  };
+}
+
+/** `text` cut into lines no wider than `maxWidth` (at spaces when it can, anywhere in a long link). */
+export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && measure(rest) > maxWidth) {
+    let cut = rest.length - 1;
+    while (cut > 1 && measure(rest.slice(0, cut)) > maxWidth) cut--;
+    const space = rest.lastIndexOf(' ', cut);
+    if (space > cut / 2) cut = space + 1;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0 || lines.length === 0) lines.push(rest);
+  return lines;
+}
+
+/**
+ * Lays the panels out in rows of up to `columns`, each under its title, on white, under the
+ * caption's title and subtitle; the caption's footnotes (wrapped to the width) go under them.
+ */
+export async function composePng(panels: Panel[], caption: Caption, columns = 2): Promise<Blob> {
   const images = await Promise.all(panels.map((panel) => toImage(panel.element)));
   const scale = 1;
   const cellWidth = Math.max(...images.map((image) => image.width), 200);
@@ -42,8 +95,14 @@ export async function composePng(panels: Panel[], heading: string, columns = 2, 
   }
   const width = PADDING + columns * (cellWidth + PADDING);
   const FOOTNOTE_LINE = 17;
-  const height = PADDING * 2 + 28 + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0) + footnotes.length * FOOTNOTE_LINE;
+  const HEADER = 48;
   const canvas = document.createElement('canvas');
+  const measurer = canvas.getContext('2d');
+  const footFont = `12px ${FONT_FAMILY}`;
+  if (measurer) measurer.font = footFont;
+  const measure = (text: string) => (measurer ? measurer.measureText(text).width : text.length * 7);
+  const footnotes = caption.footnotes.flatMap((line) => wrapText(line, width - 2 * PADDING, measure));
+  const height = PADDING * 2 + HEADER + rows.reduce((sum, row) => sum + row.height + TITLE_HEIGHT + PADDING, 0) + footnotes.length * FOOTNOTE_LINE;
   canvas.width = width * scale;
   canvas.height = height * scale;
   const context = canvas.getContext('2d');
@@ -52,8 +111,11 @@ export async function composePng(panels: Panel[], heading: string, columns = 2, 
   context.fillRect(0, 0, canvas.width, canvas.height);
   context.fillStyle = '#1d2330';
   context.font = `600 18px ${FONT_FAMILY}`;
-  context.fillText(heading, PADDING, PADDING + 18);
-  let y = PADDING * 2 + 28;
+  context.fillText(caption.title, PADDING, PADDING + 18);
+  context.fillStyle = '#4b5263';
+  context.font = `13px ${FONT_FAMILY}`;
+  context.fillText(caption.subtitle, PADDING, PADDING + 40);
+  let y = PADDING * 2 + HEADER;
   for (const row of rows) {
     row.images.forEach((image, column) => {
       const x = PADDING + column * (cellWidth + PADDING);
@@ -66,7 +128,7 @@ export async function composePng(panels: Panel[], heading: string, columns = 2, 
     y += row.height + TITLE_HEIGHT + PADDING;
   }
   context.fillStyle = '#4b5263';
-  context.font = `12px ${FONT_FAMILY}`;
+  context.font = footFont;
   footnotes.forEach((line, k) => context.fillText(line, PADDING, y + k * FOOTNOTE_LINE + 10));
   return new Promise((resolve, reject) =>
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be encoded'))), 'image/png'),

@@ -4,7 +4,7 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
-import { composePng, download, runFromJson, runToJson, thin } from './export';
+import { composePng, download, figureCaption, runFromJson, runToJson, thin } from './export';
 import { Messages } from './messages';
 import { Lab } from './lab/lab';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
@@ -28,6 +28,7 @@ import {
 } from './settings';
 import { parentsToSpec, specToParents } from './views/graph-view';
 import { AutoPace } from './views/pace';
+import { showStageNote } from './views/stage-note';
 import { headlineRecovery } from './views/vocabulary';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
@@ -264,6 +265,7 @@ class Playground {
       .join('&');
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
     this.presets.render(this.settings);
+    showStageNote($('stage-note'), this.settings);
   }
 
   // --- the form --------------------------------------------------------------------------
@@ -518,17 +520,12 @@ class Playground {
     const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
       const step = this.figure.current?.step ?? 0;
-      const modified = modifiedFromPreset(this.settings).length > 0 ? ' (modified)' : '';
-      const graph = this.figure.graph?.name ? ` · graph ${this.figure.graph.name}` : '';
-      const s = this.settings;
       const recovery = this.figure.current?.metrics.parent_recovery ?? [];
-      const heads = recovery.length;
-      const footnotes = [
-        `S = ${s.S}, T = ${s.T}, α = ${s.alpha}, heads ${s.heads.join(',')}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, seed ${s.seed}.`,
-        `Parent recovery: ${recovery.map((slots, h) => `head ${h + 1} ${slots.map((v) => v.toFixed(2)).join(' / ')}`).join('; ') || 'none yet'}.`,
-        location.href,
-      ];
-      const blob = await composePng(panels, `${PRESETS[s.preset].title}${modified}${graph} · seed ${s.seed} · step ${step}`, Math.max(2, heads), footnotes);
+      const caption = figureCaption({
+        settings: this.settings, presetTitle: PRESETS[this.settings.preset].title, modified: modifiedFromPreset(this.settings).length > 0,
+        graphName: this.figure.graph?.name ?? null, step, recovery, url: location.href,
+      });
+      const blob = await composePng(panels, caption, Math.max(2, maps.length));
       download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
     } catch (error) {
       this.showError(`PNG export failed: ${(error as Error).message}`);

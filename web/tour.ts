@@ -1,6 +1,7 @@
 // The guided first visit: three numbered callouts (the hidden graph, press Play, watch the
 // outlined cells light up), placed by the elements they point at. Dismissed once, they stay
-// away (localStorage) until the "?" button brings them back.
+// away (localStorage) until the "?" button brings them back. On a phone they go beside their
+// anchors, never over each other or over the control they point at (placeCallouts).
 
 interface TourStep {
   /** The element the callout points at. */
@@ -11,6 +12,71 @@ interface TourStep {
 }
 
 const STORAGE_KEY = 'causal-playground:tour-dismissed';
+/** At or below this viewport width the page is in its phone layout (styles.css: the floating Play). */
+export const PHONE_WIDTH = 820;
+const GAP = 8;
+
+/** A box in document coordinates (css px). */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface CalloutRequest {
+  /** The anchor's box, in document coordinates. */
+  anchor: Box;
+  /** The callout's size. */
+  width: number;
+  height: number;
+  /** The anchor stays put on screen (position: fixed): so does its callout. */
+  fixed: boolean;
+  /** Where the callout would go on a wide screen (its top-left corner). */
+  preferred: { left: number; top: number };
+}
+
+export function overlaps(a: Box, b: Box): boolean {
+  return a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+}
+
+/**
+ * Where each callout goes (document coordinates). Wide screens: at its preferred corner. Phones:
+ * beside its anchor (below, above, or left of a fixed one), the first place that covers no other
+ * callout and not its own anchor, and if it can, no other anchor either. Fixed callouts are placed
+ * first (they cannot move with the page). A callout that fits nowhere goes below everything in its way.
+ */
+export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth: number, phone: boolean): Box[] {
+  const clampX = (x: number, width: number) => Math.max(GAP, Math.min(x, viewportWidth - width - GAP));
+  const placed: (Box | null)[] = requests.map(() => null);
+  const order = requests.map((_, k) => k).sort((a, b) => Number(requests[b].fixed) - Number(requests[a].fixed));
+  for (const k of order) {
+    const { anchor, width, height, fixed, preferred } = requests[k];
+    const others = placed.filter((box): box is Box => box !== null);
+    const box = (left: number, top: number): Box => ({ left: clampX(left, width), top: Math.max(0, top), width, height });
+    if (!phone) {
+      let candidate = box(preferred.left, preferred.top);
+      for (const other of others) if (overlaps(candidate, other)) candidate = { ...candidate, top: other.top + other.height + GAP };
+      placed[k] = candidate;
+      continue;
+    }
+    const candidates: Box[] = [];
+    if (fixed) candidates.push(box(anchor.left - width - GAP, anchor.top + anchor.height - height));
+    candidates.push(box(anchor.left, anchor.top + anchor.height + GAP), box(anchor.left, anchor.top - height - GAP));
+    if (fixed) candidates.push(box(anchor.left + anchor.width - width, anchor.top - height - GAP));
+    const otherAnchors = requests.filter((_, j) => j !== k).map((r) => r.anchor);
+    const free = (c: Box) => c.top >= 0 && !overlaps(c, anchor) && others.every((o) => !overlaps(c, o));
+    let chosen = candidates.find((c) => free(c) && otherAnchors.every((a) => !overlaps(c, a))) ?? candidates.find(free);
+    if (!chosen) {
+      chosen = box(anchor.left, anchor.top + anchor.height + GAP);
+      for (const other of [...others].sort((a, b) => a.top - b.top)) {
+        if (overlaps(chosen, other)) chosen = { ...chosen, top: other.top + other.height + GAP };
+      }
+    }
+    placed[k] = chosen;
+  }
+  return placed as Box[];
+}
 
 export class Tour {
   private readonly callouts: HTMLElement[] = [];
@@ -85,25 +151,36 @@ export class Tour {
     this.callouts.length = 0;
   }
 
-  /** Puts each callout on its anchor (document coordinates, so it scrolls with the page). */
+  /** Puts each callout by its anchor (document coordinates, so it scrolls with the page; a fixed anchor's stays on screen). */
   place(): void {
+    const scroll = { x: window.scrollX, y: window.scrollY };
+    const shown: { callout: HTMLElement; request: CalloutRequest }[] = [];
     this.callouts.forEach((callout, k) => {
       const anchor = this.steps[k].anchor();
-      const box = anchor?.getBoundingClientRect();
-      if (!box || box.width === 0) {
+      const rect = anchor?.getBoundingClientRect();
+      if (!anchor || !rect || rect.width === 0) {
         callout.hidden = true;
         return;
       }
       callout.hidden = false;
       const [fx, fy] = this.steps[k].at;
-      // An anchor fixed on screen (the floating Play on a phone): the callout goes just above it.
+      // An anchor fixed on screen (the floating Play on a phone): the callout stays on screen too.
       const fixed = anchor instanceof HTMLElement && getComputedStyle(anchor).position === 'fixed';
-      const x = fixed ? box.right - callout.offsetWidth : box.left + fx * box.width;
-      const y = fixed ? box.top - callout.offsetHeight - 8 : box.top + fy * box.height;
-      const left = Math.min(x, document.documentElement.clientWidth - callout.offsetWidth - 8);
-      callout.style.position = fixed ? 'fixed' : 'absolute';
-      callout.style.left = `${Math.max(8, left + (fixed ? 0 : window.scrollX))}px`;
-      callout.style.top = `${y + (fixed ? 0 : window.scrollY)}px`;
+      const box = { left: rect.left + scroll.x, top: rect.top + scroll.y, width: rect.width, height: rect.height };
+      const width = callout.offsetWidth;
+      const height = callout.offsetHeight;
+      const preferred = fixed
+        ? { left: box.left + box.width - width, top: box.top - height - GAP }
+        : { left: box.left + fx * box.width, top: box.top + fy * box.height };
+      shown.push({ callout, request: { anchor: box, width, height, fixed, preferred } });
+    });
+    const viewportWidth = document.documentElement.clientWidth;
+    const boxes = placeCallouts(shown.map((s) => s.request), viewportWidth, viewportWidth <= PHONE_WIDTH);
+    shown.forEach(({ callout, request }, k) => {
+      const box = boxes[k];
+      callout.style.position = request.fixed ? 'fixed' : 'absolute';
+      callout.style.left = `${box.left - (request.fixed ? scroll.x : 0)}px`;
+      callout.style.top = `${box.top - (request.fixed ? scroll.y : 0)}px`;
     });
   }
 }

@@ -8,23 +8,41 @@ const site = useSite();
 
 
 describe('playground features', () => {
-  it('custom graph: clicking a child then its parents edits the graph; an invalid graph is refused with a message', async () => {
+  it('custom graph: a click moves the parent, Shift-click adds a second (refused here, with a message) or removes it; keys work too', async () => {
     const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const problems = collectProblems(page);
     await page.goto(`${site.url}?preset=custom`);
     await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
     const node = (i: number) => page.locator(`#graph-view .gv-node[data-index="${i}"]`);
-    // The preset's spec is -;0;1;0;3;4;5;- : give position 6 a second parent (2), which a
-    // single-parent graph refuses, then drop its old parent (5), which makes it valid again.
+    const spec = () => decodeURIComponent(page.url()).match(/spec=([^&]*)/)?.[1] ?? '';
+    expect(await page.locator('#graph-view .gv-hint').textContent()).toMatch(/click a node to make it the parent; Shift-click to add a second/);
+    // The preset's spec is -;0;1;0;3;4;5;- : select position 6, click 2, and 2 replaces 5 as its parent.
     await node(6).click();
     await node(2).click();
+    await waitFor(async () => spec() === '-;0;1;0;3;4;2;-', 10_000, 'the moved parent in the URL');
+    expect(await page.locator('#graph-view .gv-arc[data-child="6"]').count()).toBe(1);
+    // Shift-click 5: a second parent, which a single-parent graph refuses, next to the editor.
+    await node(5).click({ modifiers: ['Shift'] });
     const message = page.locator('#graph-message');
     await waitFor(() => message.isVisible(), 10_000, 'the refusal message');
-    expect(await message.textContent()).toMatch(/several parents|parent/);
-    await node(5).click();
+    expect(await message.textContent()).toMatch(/several parents/);
+    expect(await page.locator('#graph-view .gv-arc[data-child="6"]').count()).toBe(2);
+    expect(spec()).toBe('-;0;1;0;3;4;2;-');
+    // Shift-click it again: removed, valid again.
+    await node(5).click({ modifiers: ['Shift'] });
     await waitFor(async () => !(await message.isVisible()), 10_000, 'the message to clear');
-    await waitFor(async () => decodeURIComponent(page.url()).includes('spec=-;0;1;0;3;4;2;-'), 10_000, 'the URL to hold the new graph');
+    expect(await page.locator('#graph-view .gv-arc[data-child="6"]').count()).toBe(1);
+    // The keyboard: Enter on a focused node moves the parent of the selected position (6).
+    await node(1).focus();
+    await page.keyboard.press('Enter');
+    await waitFor(async () => spec() === '-;0;1;0;3;4;1;-', 10_000, 'the parent moved by Enter');
+    await node(3).focus();
+    await page.keyboard.press('Shift+Enter');
+    await waitFor(() => message.isVisible(), 10_000, 'Shift+Enter to add a (refused) second parent');
+    await page.keyboard.press('Shift+Enter');
+    await waitFor(async () => !(await message.isVisible()), 10_000, 'Shift+Enter to remove it');
+    expect(spec()).toBe('-;0;1;0;3;4;1;-');
     await page.getByTestId('play').click();
     await waitFor(async () => (await numberIn(page, 'train-step')) > 20, 30_000, 'training on the edited graph');
     expect(problems).toEqual([]);

@@ -193,11 +193,11 @@ describe('the stage', () => {
     const node = (i: number) => page.locator(`#graph-view .gv-node[data-index="${i}"]`);
     const svg = page.locator('#graph-view svg');
     await node(6).click();
-    await node(2).click();
+    await node(2).click({ modifiers: ['Shift'] });
     await waitFor(() => page.locator('#graph-message').isVisible(), 10_000, 'the refusal');
     expect(await svg.getAttribute('class')).toMatch(/gv-draft/);
     expect(await svg.getAttribute('aria-label')).toMatch(/^Draft, not training/);
-    await node(5).click();
+    await node(5).click({ modifiers: ['Shift'] });
     await waitFor(async () => !/gv-draft/.test((await svg.getAttribute('class')) ?? ''), 10_000, 'the accepted graph');
     // + position / − position keep T and the spec in step.
     await page.getByTestId('add-position').click();

@@ -2,7 +2,7 @@
 // clear refusal, naming the field, for a file that is not an exported run.
 import { describe, expect, it } from 'vitest';
 
-import { runFromJson, runToJson, thin } from '../../web/export';
+import { figureCaption, runFromJson, runToJson, thin, wrapText } from '../../web/export';
 import { DEFAULT_SETTINGS } from '../../web/settings';
 import type { GraphInfo, ResolvedConfig, Snapshot } from '../../web/worker/protocol';
 
@@ -62,5 +62,36 @@ describe('the run export', () => {
     expect(() => runFromJson(JSON.stringify({ ...good, snapshots: [] }))).toThrow(/snapshots must be a non-empty array/);
     const bad = { ...good, snapshots: [{ ...good.snapshots[0], sample_tokens: ['a'] }] };
     expect(() => runFromJson(JSON.stringify(bad))).toThrow(/snapshots\[0\]\.sample_tokens must be an array of numbers/);
+  });
+});
+
+describe('the PNG caption', () => {
+  it('names the task, the settings with the seed and step, the recovery per head, and the link', () => {
+    const caption = figureCaption({
+      settings: { ...DEFAULT_SETTINGS, seed: 7 },
+      presetTitle: 'Trigram',
+      modified: true,
+      graphName: 'trigram',
+      step: 1234,
+      recovery: [[0.91, 0.12], [0.05, NaN]],
+      url: 'http://x/?preset=trigram&seed=7',
+    });
+    expect(caption.title).toBe('Trigram (modified) · graph trigram');
+    expect(caption.subtitle).toMatch(/^S = \d+, T = \d+, α = [\d.]+, heads [\d,]+, .* · seed 7 · step 1,234$/);
+    expect(caption.footnotes).toEqual([
+      'Parent recovery (layer 1, per parent): head 1 0.91 / 0.12; head 2 0.05 / —.',
+      'Link: http://x/?preset=trigram&seed=7',
+    ]);
+  });
+
+  it('wraps a footnote to the width, at spaces, and a long link anywhere', () => {
+    const width = (text: string) => text.length * 10;
+    expect(wrapText('short', 100, width)).toEqual(['short']);
+    expect(wrapText('one two three four', 100, width)).toEqual(['one two', 'three four']);
+    const link = `Link: http://x/${'a'.repeat(30)}`;
+    const lines = wrapText(link, 100, width);
+    expect(lines.every((line) => width(line) <= 100)).toBe(true);
+    expect(lines.join('').replace(/ /g, '')).toBe(link.replace(/ /g, ''));
+    expect(lines.length).toBeGreaterThan(2);
   });
 });

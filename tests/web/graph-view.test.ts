@@ -51,22 +51,40 @@ describe('editGraph', () => {
   const none: GraphEditState = { selected: null };
   const parents = () => [[], [0], [1], [2], []];
 
-  it('selects a position, then toggles earlier positions as its parents', () => {
+  it('selects a position; a click on an earlier node moves its one parent there', () => {
     let step = editGraph(none, parents(), 3);
     expect(step).toMatchObject({ state: { selected: 3 }, changed: false });
     step = editGraph(step.state, step.parents, 0);
     expect(step.changed).toBe(true);
-    expect(step.parents[3]).toEqual([0, 2]);
-    expect(step.state.selected).toBe(3);
-    step = editGraph(step.state, step.parents, 2);
     expect(step.parents[3]).toEqual([0]);
+    expect(step.state.selected).toBe(3);
     expect(parentsToSpec(step.parents)).toBe('-;0;1;0;-');
+    // Clicking the parent it already has changes nothing.
+    const again = editGraph(step.state, step.parents, 0);
+    expect(again.changed).toBe(false);
+    expect(again.parents).toBe(step.parents);
+  });
+
+  it('Shift-click adds a second parent, and removes it when it already is one', () => {
+    let step = editGraph({ selected: 3 }, parents(), 0, true);
+    expect(step.changed).toBe(true);
+    expect(step.parents[3]).toEqual([0, 2]);
+    step = editGraph(step.state, step.parents, 2, true);
+    expect(step.parents[3]).toEqual([0]);
+    // A plain click on a two-parent position leaves it with the clicked one only.
+    step = editGraph(step.state, step.parents, 1, true);
+    expect(step.parents[3]).toEqual([0, 1]);
+    step = editGraph(step.state, step.parents, 1);
+    expect(step.parents[3]).toEqual([1]);
+    // Shift-click on the only parent leaves a root.
+    step = editGraph(step.state, step.parents, 1, true);
+    expect(step.parents[3]).toEqual([]);
   });
 
   it('keeps parents ascending and does not touch the input', () => {
     const before = parents();
-    const step = editGraph({ selected: 4 }, before, 3);
-    const after = editGraph(step.state, step.parents, 1);
+    const step = editGraph({ selected: 4 }, before, 3, true);
+    const after = editGraph(step.state, step.parents, 1, true);
     expect(after.parents[4]).toEqual([1, 3]);
     expect(before).toEqual(parents());
   });
@@ -86,8 +104,8 @@ describe('editGraph', () => {
   it('never makes a node its own parent, and ignores positions out of range', () => {
     let state: GraphEditState = none;
     let current = parents();
-    for (const click of [0, 0, 0, 4, 4, 4, 5, -1, 2.5]) {
-      const step = editGraph(state, current, click);
+    for (const [k, click] of [0, 0, 0, 4, 4, 4, 5, -1, 2.5, 4, 3, 2, 1].entries()) {
+      const step = editGraph(state, current, click, k % 2 === 1);
       state = step.state;
       current = step.parents;
       current.forEach((list, i) => expect(list.every((p) => p < i)).toBe(true));

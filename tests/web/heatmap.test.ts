@@ -170,6 +170,19 @@ describe('Heatmap ticks and layout', () => {
     expect(layout.colTicks).toEqual([]);
   });
 
+  it('with a smallest cell, keeps the readout legible on a phone and lays it out wider, to scroll', () => {
+    const input = layoutInput({ width: 375, rows: 10, cols: 120, rowNames: ['tok 0'], colNames: [], showColTicks: false, dpr: 2 });
+    const fitted = computeLayout(input, measure);
+    const legible = computeLayout({ ...input, minCell: 6 }, measure);
+    expect(fitted.plotHeight).toBeLessThan(30);
+    expect(legible.cell).toBeGreaterThanOrEqual(6);
+    expect(legible.plotHeight).toBeGreaterThanOrEqual(60);
+    expect(legible.width).toBeGreaterThanOrEqual(legible.plotX + 120 * 6);
+    // Where the width is enough, the smallest cell changes nothing.
+    const wide = computeLayout({ ...input, width: 1400 }, measure);
+    expect(computeLayout({ ...input, width: 1400, minCell: 6 }, measure)).toEqual(wide);
+  });
+
   it('thins tick names so they never overlap', () => {
     const layout = computeLayout(layoutInput({ width: 280 }), measure);
     const gaps = layout.colTicks.slice(1).map((c, i) => (c - layout.colTicks[i]) * layout.cell);

@@ -40,6 +40,7 @@ function harness() {
     resets: [] as unknown[], tests: [] as number[], markers: [] as (number | null)[], bars: [] as { recovery: number[][]; names: string[] }[],
     attention: [] as { view: string; slotNames?: string[] }[], graphs: 0,
     interventions: [] as { step: number; label: string }[][],
+    plateaus: [] as ({ start: number; end: number; label: string } | null)[],
   };
   const views: FigureViews = {
     attention: { update: (data) => void calls.attention.push({ view: data.view, slotNames: data.slotNames }), canvases: () => [] },
@@ -52,6 +53,7 @@ function harness() {
       setPhaseMarker: (step) => void calls.markers.push(step),
       setCursorStep: () => undefined,
       setInterventions: (markers) => void calls.interventions.push([...markers]),
+      setPlateau: (band) => void calls.plateaus.push(band),
     },
     graph: { update: () => void calls.graphs++ },
   };
@@ -60,6 +62,20 @@ function harness() {
 }
 
 describe('the live figure', () => {
+  it('shades the plateau of a multi-parent run from its own recovery: one parent found, the other flat', () => {
+    const { figure, calls } = harness();
+    figure.setStatus(status(1));
+    // Both heads on the near parent (slot 1) from step 20; the far parent (slot 0) idles until step 60.
+    const far = [0.1, 0.1, 0.12, 0.11, 0.12, 0.13, 0.6, 0.8];
+    const near = [0.1, 0.25, 0.7, 0.8, 0.8, 0.82, 0.85, 0.86];
+    far.forEach((value, k) => figure.receive(snapshot(1, 10 * k, [[value, near[k]], [0.05, near[k] - 0.1]])));
+    expect(calls.plateaus.at(-1)).toMatchObject({ start: 20, end: 50 });
+    // A new run clears it until its own plateau shows.
+    figure.setStatus(status(2));
+    figure.receive(snapshot(2, 0, [[0.1, 0.1], [0.1, 0.1]]));
+    expect(calls.plateaus.at(-1)).toBeNull();
+  });
+
   it('marks every intervention of the run on the loss chart', () => {
     const { figure, calls } = harness();
     const first = snapshot(1, 10, [[0.5]]);

@@ -2,7 +2,7 @@
 // long series. Node environment (no DOM): the chart itself is checked in the browser suite.
 import { describe, expect, it } from 'vitest';
 
-import { detectPhaseTransition, MinMaxDecimator } from '../../web/views/loss-chart';
+import { detectPhaseTransition, legendRows, MinMaxDecimator } from '../../web/views/loss-chart';
 
 describe('detectPhaseTransition', () => {
   const points = (values: number[], every = 10) => values.map((recovery, k) => ({ step: k * every, recovery }));
@@ -93,5 +93,14 @@ describe('MinMaxDecimator', () => {
     expect(decimator.indices([5, 6, 7], 3)).toEqual([0, 1, 2]);
     decimator.reset();
     expect(decimator.indices([1, 2], 2)).toEqual([0, 1]);
+  });
+});
+
+describe('legendRows (the legend drawn into an exported PNG)', () => {
+  it('fills a row, then wraps, and never starts a row with a gap', () => {
+    expect(legendRows([40, 40, 40], 200, 10)).toEqual([{ x: 0, row: 0 }, { x: 50, row: 0 }, { x: 100, row: 0 }]);
+    expect(legendRows([90, 90, 90], 200, 10)).toEqual([{ x: 0, row: 0 }, { x: 100, row: 0 }, { x: 0, row: 1 }]);
+    // An entry wider than the row still gets a row of its own.
+    expect(legendRows([300, 20], 200, 10)).toEqual([{ x: 0, row: 0 }, { x: 0, row: 1 }]);
   });
 });

@@ -96,7 +96,7 @@ export const PRESETS: { readonly [N in PresetName]: Preset & { name: N } } = {
     name: 'custom',
     title: 'Custom graph',
     description:
-      'Build your own causal graph by clicking a position and then the earlier position it depends on. ' +
+      'Build your own causal graph: click a position, then the earlier position it depends on (Shift-click adds a second parent). ' +
       'The model then has to discover your graph from the data alone, just as it does for the built-in ones.',
     // One entry per position: '-' is a root, a number is the parent; the last '-' is the query.
     settings: { graph: 'custom', ...SINGLE_PARENT, S: 5, T: 8, spec: '-;0;1;0;3;4;5;-' },

@@ -137,6 +137,9 @@ export function largestMagnitude(arrays: ReadonlyArray<ArrayLike<number>>): numb
 
 // --- The view ----------------------------------------------------------------------------------
 
+/** css px: the readout's smallest cell (its 10 x 120 cells stay readable on a 375 px phone). */
+export const READOUT_MIN_CELL = 6;
+
 export class BlocksView {
   private readonly root: HTMLElement;
   private readonly grid: HTMLElement;
@@ -232,6 +235,7 @@ export class BlocksView {
       rowNames: (r) => `tok ${r}`,
       colNames: (c) => `x[${c}]`,
       ticks: { cols: false },
+      minCell: READOUT_MIN_CELL,
       ariaLabel: `Readout matrix W of the standard model, transposed: output tokens down, the ${dL} features of the summed residual stream across. Arrow keys read the cells.`,
     });
   }
@@ -276,6 +280,8 @@ export class BlocksView {
       separators: { cols: parts.slice(1).map((part) => part.start) },
       colGroups: parts,
       ticks: { cols: false },
+      // S rows by d_L columns is long and flat: on a phone it scrolls rather than becoming a hairline.
+      minCell: READOUT_MIN_CELL,
       ariaLabel: 'Readout matrix W, transposed: output tokens down, features of the residual stream across, grouped by the part of the stream they come from. Arrow keys read the cells.',
     });
   }

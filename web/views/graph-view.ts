@@ -1,5 +1,6 @@
 // The causal graph as arcs over a row of positions, each holding one sampled token; for the
-// custom preset the visitor edits it by clicking a child and then its parents.
+// custom preset the visitor edits it by clicking a child, then the earlier node that becomes its
+// parent (Shift-click adds a second one, or removes it).
 //
 // Positions 0..T-1 sit in a row; an arc runs above from each parent to its child and ends in
 // an arrowhead on the child. Single-parent tasks mark position T-1 as the query; multi-parent
@@ -64,22 +65,27 @@ export interface GraphEditResult {
 }
 
 /**
- * One click on position `clicked`:
+ * One click on position `clicked` (`add`: the Shift key was held):
  *  - nothing selected, or a later position than the selected child: select it;
  *  - the selected child itself: finish (deselect);
- *  - an earlier position: toggle it as a parent of the selected child (kept ascending).
- * A node never becomes its own parent, and parents are always earlier positions.
+ *  - an earlier position, plain click: it becomes the child's one parent (the parent moves);
+ *  - an earlier position, Shift-click: add it as another parent, or remove it if it is one.
+ * A node never becomes its own parent, and parents are always earlier positions (ascending).
  */
-export function editGraph(state: GraphEditState, parents: number[][], clicked: number): GraphEditResult {
+export function editGraph(state: GraphEditState, parents: number[][], clicked: number, add = false): GraphEditResult {
   const unchanged = (next: GraphEditState): GraphEditResult => ({ state: next, parents, changed: false });
   if (!Number.isInteger(clicked) || clicked < 0 || clicked >= parents.length) return unchanged(state);
   const child = state.selected;
   if (child === null || child >= parents.length || clicked > child) return unchanged({ selected: clicked });
   if (clicked === child) return unchanged({ selected: null });
   const current = parents[child];
-  const next = current.includes(clicked)
-    ? current.filter((p) => p !== clicked)
-    : [...current, clicked].sort((a, b) => a - b);
+  let next: number[];
+  if (add) {
+    next = current.includes(clicked) ? current.filter((p) => p !== clicked) : [...current, clicked].sort((a, b) => a - b);
+  } else {
+    if (current.length === 1 && current[0] === clicked) return unchanged(state);
+    next = [clicked];
+  }
   const updated = parents.map((list, i) => (i === child ? next : list.slice()));
   return { state, parents: updated, changed: true };
 }
@@ -250,7 +256,8 @@ const LEGEND_CHAR = 6.2; // average advance of an 11px system-font character
 const LEGEND_GAP = 16;
 const LEGEND_ROW = 17;
 
-export const EDIT_HINT = 'Click a position, then click its parents. Click it again to finish.';
+export const EDIT_HINT =
+  'Click a position to edit it, then click a node to make it the parent; Shift-click to add a second (or remove one).';
 
 // --- the view --------------------------------------------------------------------------------
 
@@ -315,7 +322,7 @@ export class GraphView {
 
     this.svg.addEventListener('click', (event) => {
       const index = this.nodeIndexOf(event.target);
-      if (index !== null) this.activate(index);
+      if (index !== null) this.activate(index, event.shiftKey);
     });
     this.svg.addEventListener('keydown', (event) => {
       if (!this.data?.editable) return;
@@ -330,7 +337,7 @@ export class GraphView {
       const index = this.nodeIndexOf(event.target);
       if (index === null) return;
       event.preventDefault();
-      this.activate(index);
+      this.activate(index, event.shiftKey);
     });
 
     const hover = (event: Event) => this.onHoverPosition?.(this.nodeIndexOf(event.target));
@@ -404,10 +411,10 @@ export class GraphView {
     return Number.isInteger(index) ? index : null;
   }
 
-  private activate(index: number): void {
+  private activate(index: number, add: boolean): void {
     const data = this.data;
     if (!data?.editable) return;
-    const result = editGraph(this.editState, data.graph.parents, index);
+    const result = editGraph(this.editState, data.graph.parents, index, add);
     this.editState = result.state;
     if (result.changed) this.data = { ...data, graph: { ...data.graph, parents: result.parents } };
     this.render(true);
@@ -465,7 +472,7 @@ export class GraphView {
     this.scrollNote.hidden = layout.width <= this.width + 1;
     this.scrollNote.textContent = `Scroll sideways to see all ${layout.nodes.length} positions.`;
     this.status.textContent = editable && selected !== null
-      ? `Editing position ${selected}: click earlier positions to toggle them as its parents; click ${selected} again or press Escape to finish.`
+      ? `Editing position ${selected}: click an earlier node to make it the parent, Shift-click (Shift+Enter) to add or remove one; Escape finishes.`
       : '';
   }
 
@@ -542,7 +549,11 @@ export class GraphView {
         g.setAttribute('role', 'button');
         const action = selected === null || i > selected
           ? 'select to edit its parents'
-          : i === selected ? 'selected; press to finish' : `${selectedParents.includes(i) ? 'remove as' : 'make'} a parent of ${selected}`;
+          : i === selected
+            ? 'selected; press to finish'
+            : selectedParents.includes(i)
+              ? `a parent of ${selected}; Shift+Enter removes it`
+              : `press to make it the parent of ${selected}; Shift+Enter adds it as another parent`;
         g.setAttribute('aria-label', `Position ${i}${kindText}${tokenText}, ${parentText}: ${action}`);
         g.setAttribute('aria-pressed', String(i === selected));
       } else {

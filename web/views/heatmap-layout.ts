@@ -74,6 +74,8 @@ export interface LayoutInput {
   showRowTicks: boolean;
   showColTicks: boolean;
   legendLabel: string;
+  /** css px: cells never get smaller than this; a wider map scrolls sideways (a long, flat matrix on a phone). */
+  minCell?: number;
 }
 
 export interface HeatmapLayout {
@@ -127,7 +129,8 @@ export function wrapText(text: string, maxWidth: number, measure: (text: string)
 /**
  * Where everything goes, in css px. `measure(text, font)` is the text width (a canvas's
  * measureText in the browser, anything in tests). The plot keeps square cells of a whole
- * number of device pixels and fits the width; past MAX_PLOT_HEIGHT it stops growing.
+ * number of device pixels and fits the width; past MAX_PLOT_HEIGHT it stops growing. With
+ * `minCell` it never shrinks below that, and the layout comes out wider than `width`.
  */
 export function computeLayout(input: LayoutInput, measure: (text: string, font: string) => number): HeatmapLayout {
   const { width, dpr, rows, cols } = input;
@@ -149,7 +152,8 @@ export function computeLayout(input: LayoutInput, measure: (text: string, font: 
   const plotX = plotXDevice / dpr;
   const rightMargin = PAD + (input.showColTicks ? Math.ceil(colTickWidth / 2) : 0);
   const available = Math.max(1, width - plotX - rightMargin);
-  const cellCss = Math.min(cols > 0 ? available / cols : 0, rows > 0 ? MAX_PLOT_HEIGHT / rows : 0, MAX_CELL);
+  const fitted = Math.min(cols > 0 ? available / cols : 0, rows > 0 ? MAX_PLOT_HEIGHT / rows : 0, MAX_CELL);
+  const cellCss = Math.max(fitted, input.minCell ?? 0);
   const cellDevice = Math.max(1, Math.floor(cellCss * dpr));
   const cell = cellDevice / dpr;
   const plotWidth = cols * cell;

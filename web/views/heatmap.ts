@@ -89,6 +89,8 @@ export interface HeatmapSpec {
   ticks?: { rows?: boolean; cols?: boolean };
   /** false leaves the colour legend out (small multiples share one). */
   legend?: boolean;
+  /** css px: the smallest cell; a map that would need smaller ones scrolls sideways instead. */
+  minCell?: number;
   /** Told when the pointer or keyboard focus enters a cell, and null when it leaves (linked views). */
   onActiveCell?: (cell: Cell | null) => void;
 }
@@ -296,6 +298,7 @@ export class Heatmap {
         showRowTicks: spec.ticks?.rows !== false,
         showColTicks: spec.ticks?.cols !== false,
         legendLabel: this.legendLabel(),
+        minCell: spec.minCell,
       },
       measure,
     );

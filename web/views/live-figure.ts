@@ -15,6 +15,7 @@ import { AttentionPanel } from './attention-panel';
 import { BlocksView } from './blocks';
 import { GraphView } from './graph-view';
 import { detectPhaseTransition, LossChart } from './loss-chart';
+import { bestPerSlot, detectPlateau } from './plateau';
 import { QueryStrip } from './query-strip';
 import { RecoveryBars } from './recovery-bars';
 import { formatLoss, formatRate, headlineRecovery, parentSlotNames } from './vocabulary';
@@ -26,7 +27,8 @@ export interface FigureViews {
   attention: Pick<AttentionPanel, 'update' | 'canvases'>;
   recovery: Pick<RecoveryBars, 'update'>;
   queryStrip: Pick<QueryStrip, 'update'>;
-  lossChart: Pick<LossChart, 'reset' | 'appendTrain' | 'addTest' | 'setPhaseMarker' | 'setCursorStep' | 'setInterventions'> & { element?: HTMLElement };
+  lossChart: Pick<LossChart, 'reset' | 'appendTrain' | 'addTest' | 'setPhaseMarker' | 'setCursorStep' | 'setInterventions'> &
+    Partial<Pick<LossChart, 'setPlateau' | 'exportCanvas'>> & { element?: HTMLElement };
   /** The causal graph (the embed page has none). */
   graph?: Pick<GraphView, 'update'> & { svg?: SVGSVGElement };
   /** The first layer's blocks (the playground's "inside the model" card). */
@@ -97,12 +99,18 @@ export interface LiveFigureOptions {
   now?: () => number;
 }
 
-/** One point behind the phase marker: the headline recovery of both views at a step. */
+/** One point behind the phase marker and the plateau: the recovery of both views at a step. */
 interface RecoveryPoint {
   step: number;
   parameter: number;
   batch: number;
+  /** Each parent slot's best head (the plateau of a multi-parent run). */
+  parameterSlots: number[];
+  batchSlots: number[];
 }
+
+/** The plateau's label on the loss chart. */
+export const PLATEAU_LABEL = 'plateau: one parent found, the other flat';
 
 /** Most recovery points kept for the phase marker. */
 export const MAX_RECOVERY_POINTS = 4096;
@@ -198,6 +206,8 @@ export class LiveFigure {
         step: metrics.step,
         parameter: headlineRecovery(metrics.parent_recovery),
         batch: headlineRecovery(metrics.parent_recovery_batch),
+        parameterSlots: bestPerSlot(metrics.parent_recovery),
+        batchSlots: bestPerSlot(metrics.parent_recovery_batch),
       });
       // Bounded whatever the run's length: when full, keep every other point (and the last).
       if (this.points.length > MAX_RECOVERY_POINTS) {
@@ -273,7 +283,8 @@ export class LiveFigure {
     const panels: Panel[] = [];
     if (this.views.graph?.svg) panels.push({ title: 'Causal graph', element: this.views.graph.svg });
     for (const canvas of this.views.attention.canvases()) panels.push({ title: '', element: canvas });
-    const chartCanvas = this.views.lossChart.element?.querySelector('canvas');
+    // The chart with its legend drawn under it (the page's legend is HTML, not on the canvas).
+    const chartCanvas = this.views.lossChart.exportCanvas?.() ?? this.views.lossChart.element?.querySelector('canvas');
     if (chartCanvas) panels.push({ title: 'Loss', element: chartCanvas });
     return panels;
   }
@@ -309,6 +320,12 @@ export class LiveFigure {
   private updatePhaseMarker(): void {
     const points = this.points.map((point) => ({ step: point.step, recovery: point[this.view] }));
     this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'layer 1 found the graph');
+    // Multi-parent runs: the stretch where one parent is found and the other waits, if any.
+    if (this.views.lossChart.setPlateau) {
+      const key = this.view === 'parameter' ? 'parameterSlots' : 'batchSlots';
+      const plateau = this.graphInfo?.multi_parent ? detectPlateau(this.points.map((p) => ({ step: p.step, slots: p[key] }))) : null;
+      this.views.lossChart.setPlateau(plateau ? { start: plateau.start, end: plateau.end, label: PLATEAU_LABEL } : null);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 // The live loss curve: test loss (the main line), training-batch losses (light, min/max
 // decimated) with their smoothed trend, the four baselines of docs/science.md as horizontal
-// lines, a phase-transition marker and the history scrubber's cursor. Drawn with uPlot.
+// lines, a phase-transition marker, a shaded two-parent plateau (views/plateau.ts) and the
+// history scrubber's cursor. Drawn with uPlot; exportCanvas() adds the legend for a PNG.
 //
 // Draws what it is given and no more: the controller appends series and sets markers; the
 // chart keeps only the raw points it needs to redraw, and redraws at most once per frame.
@@ -207,6 +208,39 @@ const BASELINE_LINES: BaselineLine[] = [
   { key: 'uniform', label: 'uniform (log S)', color: COLOR.uniform, dash: [2, 3] },
 ];
 
+/** One legend entry: what the page lists under the chart and the PNG export draws. */
+export interface LegendItem {
+  label: string;
+  value?: number;
+  color: string;
+  style: 'solid' | 'thin' | 'dashed' | 'dotted' | 'marker' | 'band';
+}
+
+/** The shaded plateau: a band from `start` to `end` with its label. */
+export interface PlateauBand {
+  start: number;
+  end: number;
+  label: string;
+}
+
+const PLATEAU_FILL = 'rgba(230, 159, 0, 0.16)';
+const PLATEAU_INK = '#8a5a00';
+
+/** Where each legend entry of an exported chart goes (rows that wrap within `maxWidth`). */
+export function legendRows(widths: readonly number[], maxWidth: number, gap = 14): { x: number; row: number }[] {
+  let x = 0;
+  let row = 0;
+  return widths.map((width) => {
+    if (x > 0 && x + width > maxWidth) {
+      x = 0;
+      row++;
+    }
+    const place = { x, row };
+    x += width + gap;
+    return place;
+  });
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   e.className = className;
@@ -236,6 +270,7 @@ export class LossChart {
   private phaseStep: number | null = null;
   private phaseLabel = 'phase transition';
   private cursorStep: number | null = null;
+  private plateau: PlateauBand | null = null;
   private interventions: { step: number; label: string }[] = [];
 
   private xRange: [number, number] = [0, 1];
@@ -327,6 +362,7 @@ export class LossChart {
     this.emaSum = 0;
     this.emaCount = 0;
     this.phaseStep = null;
+    this.plateau = null;
     this.cursorStep = null;
     this.renderLegend();
     this.schedule(true);
@@ -363,6 +399,22 @@ export class LossChart {
     this.phaseLabel = label;
     this.renderLegend();
     this.schedule(false);
+  }
+
+  /** The two-parent plateau as a shaded band (null: none). */
+  setPlateau(band: PlateauBand | null): void {
+    const next = band && Number.isFinite(band.start) && Number.isFinite(band.end) && band.end >= band.start ? { ...band } : null;
+    const same = next === this.plateau || (!!next && !!this.plateau &&
+      next.start === this.plateau.start && next.end === this.plateau.end && next.label === this.plateau.label);
+    if (same) return;
+    this.plateau = next;
+    this.renderLegend();
+    this.schedule(false);
+  }
+
+  /** The plateau drawn now (for tests and exports). */
+  get plateauBand(): PlateauBand | null {
+    return this.plateau;
   }
 
   /** Interventions (ablate, restore, freeze, knockout) as labelled vertical lines. */
@@ -528,6 +580,23 @@ export class LossChart {
       ctx.fillText(text, x, y);
     };
 
+    // The plateau: a shaded band under everything else, labelled at its top.
+    if (this.plateau) {
+      const x0 = Math.max(left, u.valToPos(this.plateau.start, 'x', true));
+      const x1 = Math.min(left + width, u.valToPos(this.plateau.end, 'x', true));
+      if (x1 >= x0) {
+        const bandWidth = Math.max(x1 - x0, 2 * ratio);
+        ctx.fillStyle = PLATEAU_FILL;
+        ctx.fillRect(x0, top, bandWidth, height);
+        // One word on the plot (the legend and the label for screen readers say the rest).
+        const label = 'plateau';
+        const textWidth = ctx.measureText(label).width;
+        const fitsRight = x0 + 4 * ratio + textWidth < left + width;
+        ctx.textAlign = fitsRight ? 'left' : 'right';
+        withHalo(label, fitsRight ? x0 + 4 * ratio : x1 - 4 * ratio, top + 14 * ratio, PLATEAU_INK);
+      }
+    }
+
     // Baselines, labelled at the right end unless a label would collide with the one above.
     const placedLabels: number[] = [];
     for (const line of this.visibleBaselines()) {
@@ -607,8 +676,9 @@ export class LossChart {
 
   // --- legend and readout ----------------------------------------------------------------------
 
-  private renderLegend(): void {
-    const items: { label: string; value?: number; color: string; style: 'solid' | 'thin' | 'dashed' | 'dotted' | 'marker' }[] = [
+  /** The legend's entries, as listed under the chart (and drawn into an exported PNG). */
+  legendItems(): LegendItem[] {
+    const items: LegendItem[] = [
       { label: 'test loss', color: COLOR.test, style: 'solid' },
       { label: 'training batch', color: COLOR.trainRaw, style: 'thin' },
       { label: 'training (smoothed)', color: COLOR.trainSmooth, style: 'thin' },
@@ -622,7 +692,14 @@ export class LossChart {
       });
     }
     if (this.phaseStep !== null) items.push({ label: `${this.phaseLabel} (step ${formatStep(this.phaseStep)})`, color: COLOR.marker, style: 'marker' });
+    if (this.plateau) {
+      items.push({ label: `${this.plateau.label} (steps ${formatStep(this.plateau.start)}–${formatStep(this.plateau.end)})`, color: PLATEAU_FILL, style: 'band' });
+    }
+    return items;
+  }
 
+  private renderLegend(): void {
+    const items = this.legendItems();
     const list = element('ul', 'lc-legend-list');
     list.setAttribute('aria-label', 'Loss chart legend');
     for (const item of items) {
@@ -636,6 +713,64 @@ export class LossChart {
     }
     this.legend.replaceChildren(list);
     this.updateLabel();
+  }
+
+  /**
+   * The chart for a PNG export: the plot's canvas (with its baselines, markers and plateau)
+   * and, under it, the legend drawn as the page lists it, so the picture explains its lines.
+   */
+  exportCanvas(): HTMLCanvasElement {
+    const plotCanvas = this.plot.ctx.canvas;
+    const ratio = plotCanvas.width / Math.max(1, this.plot.width);
+    const items = this.legendItems();
+    const measure = document.createElement('canvas').getContext('2d');
+    const font = `${12 * ratio}px ${FONT_FAMILY}`;
+    const swatch = 24 * ratio;
+    const texts = items.map((item) => (item.value !== undefined ? `${item.label} ${formatLoss(item.value)}` : item.label));
+    if (measure) measure.font = font;
+    const widths = texts.map((text) => swatch + (measure ? measure.measureText(text).width : text.length * 6.5 * ratio));
+    const inset = 8 * ratio;
+    const places = legendRows(widths, plotCanvas.width - 2 * inset, 14 * ratio);
+    const rowHeight = 18 * ratio;
+    const rows = places.length ? places[places.length - 1].row + 1 : 0;
+    const canvas = document.createElement('canvas');
+    canvas.width = plotCanvas.width;
+    canvas.height = plotCanvas.height + rows * rowHeight + 8 * ratio;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return plotCanvas;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(plotCanvas, 0, 0);
+    ctx.font = font;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    items.forEach((item, k) => {
+      const x = inset + places[k].x;
+      const y = plotCanvas.height + 4 * ratio + places[k].row * rowHeight + rowHeight / 2;
+      ctx.strokeStyle = item.color;
+      ctx.fillStyle = item.color;
+      ctx.setLineDash(item.style === 'dashed' ? [5 * ratio, 3 * ratio] : item.style === 'dotted' ? [2 * ratio, 2 * ratio] : []);
+      if (item.style === 'band') {
+        ctx.fillRect(x, y - 6 * ratio, 18 * ratio, 12 * ratio);
+      } else if (item.style === 'marker') {
+        ctx.lineWidth = 2 * ratio;
+        ctx.setLineDash([3 * ratio, 2 * ratio]);
+        ctx.beginPath();
+        ctx.moveTo(x + 9 * ratio, y - 6 * ratio);
+        ctx.lineTo(x + 9 * ratio, y + 6 * ratio);
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = (item.style === 'solid' ? 3 : 2) * ratio;
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + 18 * ratio, y);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#333333';
+      ctx.fillText(texts[k], x + swatch, y);
+    });
+    return canvas;
   }
 
   /** The values under the pointer, or the latest ones when it is elsewhere. */
@@ -672,6 +807,7 @@ export class LossChart {
     if (Number.isFinite(lastTest)) parts.push(`Test loss ${formatLoss(lastTest)} at step ${formatStep(lastStep)}.`);
     for (const line of this.visibleBaselines()) parts.push(`${line.label}: ${formatLoss(this.baselines[line.key])}.`);
     if (this.phaseStep !== null) parts.push(`${this.phaseLabel} at step ${formatStep(this.phaseStep)}.`);
+    if (this.plateau) parts.push(`Shaded: ${this.plateau.label}, steps ${formatStep(this.plateau.start)} to ${formatStep(this.plateau.end)}.`);
     this.plotBox.setAttribute('aria-label', parts.join(' '));
   }
 }

@@ -30,7 +30,8 @@ export const SHORT_TITLES: Readonly<Record<PresetName, string>> = {
 
 /** The thumbnail of `name` (decorative: the pill's text names it). */
 export function presetThumbnail(name: PresetName): SVGSVGElement {
-  const width = 36;
+  // Narrow enough for all eight pills to share one row at 1280 px.
+  const width = 28;
   const height = 16;
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('class', 'preset-thumb');
@@ -38,13 +39,13 @@ export function presetThumbnail(name: PresetName): SVGSVGElement {
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
   svg.setAttribute('aria-hidden', 'true');
-  const x = (i: number) => 3 + i * 6;
+  const x = (i: number) => 2.5 + i * 4.6;
   const y = 12.5;
   for (const [child, parents] of THUMBNAIL_PARENTS[name].entries()) {
     for (const parent of parents) {
       const path = document.createElementNS(SVG_NS, 'path');
       const rx = (x(child) - x(parent)) / 2;
-      path.setAttribute('d', `M${x(parent)},${y - 1.5} A${rx},${Math.min(9, 2.5 + rx)} 0 0 1 ${x(child)},${y - 1.5}`);
+      path.setAttribute('d', `M${x(parent)},${y - 1.5} A${rx},${Math.min(9, 2.5 + 1.3 * rx)} 0 0 1 ${x(child)},${y - 1.5}`);
       path.setAttribute('class', 'preset-thumb-arc');
       svg.append(path);
     }
@@ -53,7 +54,7 @@ export function presetThumbnail(name: PresetName): SVGSVGElement {
     const dot = document.createElementNS(SVG_NS, 'circle');
     dot.setAttribute('cx', String(x(i)));
     dot.setAttribute('cy', String(y));
-    dot.setAttribute('r', '1.9');
+    dot.setAttribute('r', '1.7');
     dot.setAttribute('class', 'preset-thumb-dot');
     svg.append(dot);
   }

@@ -26,7 +26,7 @@ import {
   type SettingKey,
   type Settings,
 } from './settings';
-import { parentsToSpec, specToParents } from './views/graph-view';
+import { editedSpec, parentsToSpec, specToParents } from './views/graph-view';
 import { AutoPace } from './views/pace';
 import { showStageNote } from './views/stage-note';
 import { headlineRecovery } from './views/vocabulary';
@@ -474,7 +474,7 @@ class Playground {
 
   private async editGraph(parents: number[][]): Promise<void> {
     this.figure.showEditedGraph(parents);
-    const spec = parentsToSpec(parents);
+    const spec = editedSpec(parents, this.settings.T);
     const message = $('graph-message');
     const before = this.settings;
     this.settings = { ...this.settings, spec };

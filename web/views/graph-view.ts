@@ -28,6 +28,21 @@ export function parentsToSpec(parents: number[][]): string {
 }
 
 /**
+ * The spec the engine takes for edited parents of a T-token graph. While every position has at
+ * most one parent it is the single-parent form: T entries, the last (the query) '-'. Once a
+ * position has two it is the multi-parent form the engine's two-parent graphs use: T+1 entries,
+ * the last for the predicted token, whose parent is the query (as in the single-parent form).
+ * A multi-parent spec that no longer needs that form goes back to the single-parent one.
+ */
+export function editedSpec(parents: number[][], T: number): string {
+  const rows = parents.slice(0, T);
+  while (rows.length < T) rows.push([]);
+  const target = parents.length > T ? parents[T] : [T - 1];
+  const single = rows.every((list) => list.length <= 1) && rows[T - 1].length === 0 && target.length === 1 && target[0] === T - 1;
+  return parentsToSpec(single ? rows : [...rows, target]);
+}
+
+/**
  * Parses a spec (spaces ignored). Returns null when it is not one: an empty entry, a trailing
  * ';' or ',', something other than a position number, or a parent listed twice. Parents come
  * back ascending. Whether they are earlier positions, and the entry count, the engine checks.

@@ -29,15 +29,18 @@ double seconds_since(Clock::time_point start) {
 }
 
 // Prints "task 2/3 step 40000/131072, 85 s, ETA 310 s" at most every 10 s and a line when a
-// model is done. The ETA assumes every planned step costs the same (models of different T do
-// not, so the rate's ETA is rough). Calls come one at a time (run_models serializes them).
+// model is done. The ETA weighs each model's steps by batch x T x (S + T), a rough cost of a step
+// (the first layer's attention and readout), so it is rough across T. Calls come one at a time
+// (run_models serializes them).
 class ProgressPrinter {
  public:
   ProgressPrinter(const std::vector<TrainConfig>& configs, const std::vector<std::string>& labels, std::string what)
-      : labels_(labels), what_(std::move(what)), done_(configs.size(), 0), planned_(configs.size(), 0) {
+      : labels_(labels), what_(std::move(what)), done_(configs.size(), 0), planned_(configs.size(), 0),
+        weight_(configs.size(), 0) {
     for (size_t k = 0; k < configs.size(); ++k) {
       planned_[k] = configs[k].steps;
-      total_ += configs[k].steps;
+      weight_[k] = static_cast<double>(configs[k].batch) * configs[k].T * (configs[k].S + configs[k].T);
+      total_ += weight_[k] * static_cast<double>(configs[k].steps);
     }
   }
 
@@ -47,14 +50,14 @@ class ProgressPrinter {
     const bool finished = step >= planned_[run];
     if (!finished && seconds_since(last_) < 10.0) return;
     last_ = Clock::now();
-    int64_t done = 0;
-    for (int64_t d : done_) done += d;
+    double done = 0;
+    for (size_t k = 0; k < done_.size(); ++k) done += weight_[k] * static_cast<double>(done_[k]);
     std::ostringstream line;
     line << what_ << " " << run + 1 << "/" << runs << " (" << labels_[run] << ") "
          << (finished ? "done" : "step " + std::to_string(step) + "/" + std::to_string(planned_[run])) << ", "
          << text::number(elapsed) << " s";
     if (done > 0 && done < total_)
-      line << ", ETA " << text::number(elapsed * static_cast<double>(total_ - done) / static_cast<double>(done))
+      line << ", ETA " << text::number(elapsed * (total_ - done) / done)
            << " s";
     std::cerr << line.str() << "\n";
   }
@@ -67,7 +70,8 @@ class ProgressPrinter {
   std::vector<std::string> labels_;
   std::string what_;
   std::vector<int64_t> done_, planned_;
-  int64_t total_ = 0;
+  std::vector<double> weight_;
+  double total_ = 0;
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
 };
 

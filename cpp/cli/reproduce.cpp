@@ -224,7 +224,7 @@ Command add_reproduce_command(CLI::App& app) {
   command->add_option("--q", s.q, "fig9: probability that a position has a parent; allowed: [0, 1]")
       ->capture_default_str();
   options->task_options = {
-      command->add_option("--S", s.S, "vocabulary size (default: fig2 10, fig5 5, rate 5, fig9 3); allowed: [2, 64]"),
+      command->add_option("--S", s.S, "vocabulary size (default: fig2 10, fig5 5, rate 10, fig9 3); allowed: [2, 64]"),
       command->add_option("--T", s.T, "input tokens (default: fig2 20, fig5 32, fig9 20); allowed: [3, 64]"),
       command->add_option("--alpha", s.alpha, "Dirichlet concentration (default 0.1); allowed: [0.001, 100]"),
       command->add_option("--heads", options->heads,

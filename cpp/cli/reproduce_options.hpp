@@ -21,7 +21,7 @@ struct ReproduceOptions {
   std::string heads = "1,1";
   std::string task = "all";         // fig2: chain | icl | tree | all
   std::string Ts = "8,16,32,64";    // rate: the lengths
-  int seeds = 4;                    // rate: models per T
+  int seeds = 3;                    // rate: models per T
   bool maps = false;
   int jobs = 1;
   std::vector<CLI::Option*> recipe_options;

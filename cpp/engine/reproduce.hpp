@@ -171,4 +171,143 @@ Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress =
 // its parent recovery is the mean weight of each position's row on its parent.
 TrainConfig fig8_config();
 
+// --- Figures 2/6 and 5/7, and the theorem's rate ----------------------------------------------
+// One model per task, trained with a named recipe and read from the parameter view: the first
+// layer's position block soft-maxed per row (position_attention), as the paper's heat maps.
+//
+// Figures 2 and 6 (single_parent.py): chain, icl and random tree; S = 10, T = 20, alpha = 0.1,
+// heads [1, 1]. Parent recovery is the mean weight of each row that has a parent on it.
+// Figures 5 and 7 (multi_parent.ipynb): the two-parent graph paper2 (parents (i-1) div 2 and
+// i-1); S = 5, T = 32, alpha = 0.1, heads [2, 1]. Each first-layer head's recovery of each parent
+// says which head took which parent.
+// The rate: the chain at several T; the error of the position block against the adjacency
+// should shrink like 1/T (the paper's theorem). See rate_error for the norm.
+
+// Every figure's recipe has Fig9Recipe's fields; Recipe is its general name.
+using Recipe = Fig9Recipe;
+
+// "paper": single_parent.py (SGD lr 1, cosine, batch 1024, 2^17 steps, A = W = 0). "fast": Adam
+// lr 0.02 cosine, batch 128, 3000 steps, A = W = 0; see reproduce.cpp for how it was chosen. Throws std::invalid_argument naming `recipe` for another name.
+Recipe fig2_recipe(const std::string& name);
+// "paper": multi_parent.ipynb (AdamW lr 1e-2 cosine, wd 1e-4, batch 1024, 2^16 steps,
+// A ~ 1e-4 N(0, 1)). "fast": the page's recipe (Adam lr 0.02, batch 128, 8000 steps,
+// init std 0.1). Throws std::invalid_argument naming `recipe` for another name.
+Recipe fig5_recipe(const std::string& name);
+// "fast" only (the paper has no such experiment): Adam lr 0.02 constant, batch 64, 3000 steps,
+// A = W = 0; see reproduce.cpp for how it was chosen.
+Recipe rate_recipe(const std::string& name);
+
+// The test loss and the parameter-view parent recovery at one step of a run.
+struct CurvePoint {
+  int64_t step = 0;
+  double test_loss = 0;
+  double bayes_loss = 0;
+  std::vector<std::vector<double>> recovery;  // [first-layer head][parent slot]
+};
+
+// One trained model, measured at its last step.
+struct ModelRun {
+  std::string label;                            // the task ("chain") or "T=16 seed 2"
+  TrainConfig config;
+  std::vector<std::vector<int>> parents;        // the graph's parents per node
+  std::vector<std::vector<double>> recovery;    // [first-layer head][parent slot], parameter view
+  std::vector<std::vector<double>> attention;   // [first-layer head] (T, T) position_attention
+  double test_loss = 0;
+  double bayes_loss = 0;
+  int64_t steps = 0;
+  bool diverged = false;
+  std::vector<CurvePoint> curve;                // step 0, evenly spaced points, the last step
+  double seconds = 0;                           // wall time of this run (differs between jobs)
+};
+
+// (run index from 0, runs, step): called about every progress_every steps from the training
+// thread, one call at a time; step = the planned steps once a run is done.
+using RunProgress = std::function<void(int run, int runs, int64_t step)>;
+
+// Trains each config (labels[i] names configs[i]) and measures it, with `curve_points`
+// evaluations after step 0 spread evenly over the run. jobs > 1 trains that many at once on
+// threads of their own; each result depends only on its config, so it is the same as with
+// jobs = 1 (but for `seconds`). Throws std::invalid_argument for a bad config, curve_points
+// outside [1, 1000] or jobs outside [1, kMaxFig9Jobs].
+std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const std::vector<std::string>& labels,
+                                 int curve_points, const RunProgress& progress = nullptr, int jobs = 1,
+                                 int64_t progress_every = 100);
+
+struct Fig2Settings {
+  std::vector<std::string> tasks = {"chain", "icl", "tree"};  // each of chain | icl | tree
+  int S = 10;
+  int T = 20;
+  double alpha = 0.1;
+  std::vector<int> heads = {1, 1};
+  Recipe recipe = fig2_recipe("fast");
+  uint32_t seed = 0;                // data and init seed of every task
+  uint32_t graph_seed = 0;          // the random tree's seed
+  int curve_points = 32;
+  int test_size = 1024;
+};
+// Empty when valid; otherwise one message naming the field and its allowed range.
+std::string validation_error(const Fig2Settings& settings);
+// One TrainConfig per task, in the order of `tasks`.
+std::vector<TrainConfig> fig2_configs(const Fig2Settings& settings);
+
+struct Fig5Settings {
+  int S = 5;
+  int T = 32;
+  double alpha = 0.1;
+  std::vector<int> heads = {2, 1};
+  Recipe recipe = fig5_recipe("fast");
+  uint32_t seed = 1;                // the page's seed
+  int curve_points = 32;
+  int test_size = 1024;
+};
+std::string validation_error(const Fig5Settings& settings);
+TrainConfig fig5_config(const Fig5Settings& settings);
+
+struct RateSettings {
+  std::vector<int> Ts = {8, 16, 32, 64};  // increasing, each in [4, 64]
+  int seeds = 3;                    // models per T, seeds seed .. seed + seeds - 1
+  int S = 10;
+  double alpha = 0.1;
+  Recipe recipe = rate_recipe("fast");
+  uint32_t seed = 0;
+  int test_size = 256;
+};
+std::string validation_error(const RateSettings& settings);
+// T-major: config k is T = Ts[k / seeds] with seed `seed + k % seeds`.
+std::vector<TrainConfig> rate_configs(const RateSettings& settings);
+
+// The theorem's error of one single-parent model's (T, T) position block A against the graph's
+// adjacency G, over the rows that have a parent (position 0 and the query T-1 have none, so G has
+// no target row for them and they are left out):
+//  - inf_norm: the matrix infinity norm of A - G, the max over rows of the row's L1 error. A row
+//    sums to 1, so that is 2 max_i (1 - A[i][p(i)]): the worst row's attention off its parent.
+//    (The entrywise max |A - G| is exactly half of it for one parent, so it adds nothing.)
+//  - off_parent_max: the largest single weight off the parent, max_{i, j != p(i)} A[i][j].
+// {-1, -1} when no row has a parent.
+struct RateError {
+  double inf_norm = -1;
+  double off_parent_max = -1;
+};
+RateError rate_error(const Graph& graph, const std::vector<double>& attention);
+
+struct RatePoint {
+  int T = 0;
+  std::vector<double> inf_norm;     // per seed
+  std::vector<double> off_parent_max;  // per seed
+  double inf_norm_mean = 0, inf_norm_std = 0;  // over seeds (population std)
+  double off_parent_max_mean = 0, off_parent_max_std = 0;
+  double loss_minus_bayes_max = 0;  // over the seeds
+  int diverged = 0;
+};
+struct RateResult {
+  RateSettings settings;
+  std::vector<RatePoint> points;    // one per T
+  double slope = 0;                 // least-squares slope of log inf_norm_mean against log T
+  double off_parent_slope = 0;      // the same for off_parent_max_mean
+};
+// The rate from measured runs (rate_configs' order).
+RateResult rate_result(const RateSettings& settings, const std::vector<ModelRun>& runs);
+// Least-squares slope of log y against log x (x, y > 0, at least two distinct x).
+double log_log_slope(const std::vector<double>& x, const std::vector<double>& y);
+
 }  // namespace cpg

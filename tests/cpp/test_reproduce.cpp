@@ -435,7 +435,7 @@ TEST(ReproduceCli, PaperRecipeIsSelectableAndOverridable) {
 TEST(ReproduceCli, BadInputNamesTheFieldAndExitsWith2) {
   ASSERT_TRUE(binary_exists()) << CPG_BINARY << " is missing: build the cpg target first";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"reproduce", "fig10"}, "figure must be one of fig8|fig9"},
+      {{"reproduce", "fig10"}, "figure must be one of fig2|fig5|rate|fig8|fig9"},
       {{"reproduce"}, "figure"},
       {{"reproduce", "fig9", "--graphs", "0"}, "graphs must be in [1, 1000]"},
       {{"reproduce", "fig9", "--lr", "0"}, "lr must be in (0, 10000]"},

@@ -140,6 +140,11 @@ export class ExperimentPool {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** Workers an experiment starts (Figure 9: at most one per graph). */
+  get size(): number {
+    return this.options.size;
+  }
+
   /** The experiment running now, if any. */
   get running(): string | null {
     return this.active;
@@ -258,7 +263,7 @@ export class ExperimentPool {
     for (const member of members) member.cancel();
     setTimeout(() => {
       for (const member of members) if (member.training()) member.terminate();
-    }, this.options.cancelGraceMs ?? 2000);
+    }, this.options.cancelGraceMs ?? 5000);
   }
 
   private begin(experiment: string): void {

@@ -26,6 +26,9 @@ export interface ScienceResults {
   fig8: Fig8Result | null;
 }
 
+/** One step of the authors' Figure 9 recipe in the WASM engine, CPU ms on a free core (bench/fig9-wasm-step.mjs, a 2-core AMD EPYC test machine). */
+const AUTHORS_MS_PER_STEP = 10;
+
 const plain = (array: ArrayLike<number>) => Array.from(array);
 
 export class ScienceSections {
@@ -79,9 +82,14 @@ export class ScienceSections {
     $('fig9-recipe').textContent =
       `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}. ` +
       `The fast recipe: ${describeRecipe(fig9.recipe)} per graph (cpg reproduce fig9). ` +
-      `The authors' recipe: ${describeRecipe(fig9Paper.recipe)} per graph (cpg reproduce fig9 --recipe paper), ` +
+      `The authors’ recipe: ${describeRecipe(fig9Paper.recipe)} per graph (cpg reproduce fig9 --recipe paper), ` +
       `${(fig9Paper.recipe.steps * fig9Paper.recipe.batch / (fig9.recipe.steps * fig9.recipe.batch)).toFixed(0)} times the sequences of the fast one. ` +
-      'The paper reports a mean attention on the parent of 0.837 ± 0.054. Each graph runs on one of the page’s experiment workers; the live run keeps its own.';
+      'The paper reports a mean attention on the parent of 0.837 ± 0.054. ' +
+      `The graphs are shared among this page’s experiment workers (${this.pool.size} here: one per core but one); the live run keeps its own. ` +
+      `The authors’ recipe takes about ${AUTHORS_MS_PER_STEP} ms per step in WebAssembly on a free core (node bench/fig9-wasm-step.mjs), ` +
+      `so about ${formatDuration((AUTHORS_MS_PER_STEP * fig9Paper.recipe.steps) / 1000)} per graph and ` +
+      `${formatDuration((Math.ceil(settings.graphs / this.pool.size) * AUTHORS_MS_PER_STEP * fig9Paper.recipe.steps) / 1000)} for the sweep here; ` +
+      'the estimate while it runs is measured on this machine.';
     $('paper2-recipe').textContent =
       `Recipe: the paper's graph (parents (i−1) div 2 and i−1) with S = ${paper2.S}, T = ${paper2.T}, heads 2,1; ` +
       `Adam, learning rate ${paper2.lr}, init scale ${paper2.init_std}, batch ${paper2.batch}, ${paper2.steps} steps. ` +
@@ -209,7 +217,7 @@ export class ScienceSections {
     for (const key of ['fast', 'paper']) {
       const result = this.results.fig9_by_recipe[key];
       const setup = key === 'paper' ? this.recipes?.fig9Paper : this.recipes?.fig9;
-      const label = setup ? `${recipeName(setup.recipe)}: ${describeRecipe(setup.recipe)}` : key;
+      const label = setup ? `${recipeName(setup.recipe)}: ${describeRecipe(result?.recipe ?? setup.recipe)}` : key;
       if (!result) {
         rows.push(cells(label, 'not run yet', '', '', '', ''));
         continue;

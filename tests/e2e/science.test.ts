@@ -50,7 +50,7 @@ describe('the science sections', () => {
     const drawn = async () => Number(await page.locator('.fig9-chart').getAttribute('data-graphs'));
     await waitFor(async () => (await drawn()) >= 1, 60_000, 'the first graph');
     expect(await page.locator('.fig9-chart .lc-legend-list').textContent()).toMatch(/the paper: 0\.837 ± 0\.054/);
-    await waitFor(async () => /done/.test((await status.textContent()) ?? ''), 120_000, 'the sweep');
+    await waitFor(async () => (await status.textContent()) === 'done', 120_000, 'the sweep');
     expect(await drawn()).toBe(4);
     expect(await page.getByTestId('fig9-result').textContent()).toMatch(/^The fast recipe: mean attention on the parent 0\.\d{3} ± 0\.\d{3} over 4 graphs, in \d+ s/);
     const row = page.locator('[data-testid="fig9-compare"] tr[data-recipe="fast"]');

@@ -19,7 +19,9 @@ export interface Fig9ChartData {
 }
 
 const COLOUR = {
-  graph: 'rgba(0, 114, 178, 0.3)',
+  graph: 'rgba(0, 114, 178, 0.38)',
+  /** the graph lines' colour as it shows on white, for the legend (which may sit on a dark page) */
+  graphSwatch: '#9dc3e1',
   mean: LOSS_COLOURS.test,
   paper: LOSS_COLOURS.bayes,
   paperBand: 'rgba(0, 158, 115, 0.13)',
@@ -100,8 +102,12 @@ export class Fig9Chart {
         ],
         series: [
           {},
-          ...Array.from({ length: slots }, (_, g) => ({ label: `graph ${g + 1}`, stroke: COLOUR.graph, width: 1, points: { show: false } })),
-          { label: 'mean over graphs', stroke: COLOUR.mean, width: 2.5, points: { show: false } },
+          // A random DAG leaves about half the positions without a parent: the lines join the
+          // positions that have one, and each measured point is marked.
+          ...Array.from({ length: slots }, (_, g) => ({
+            label: `graph ${g + 1}`, stroke: COLOUR.graph, width: 1.25, spanGaps: true, points: { show: true, size: 4, width: 1, fill: COLOUR.graph, stroke: COLOUR.graph },
+          })),
+          { label: 'mean over graphs', stroke: COLOUR.mean, width: 2.5, spanGaps: true, points: { show: true, size: 5, fill: COLOUR.mean, stroke: COLOUR.mean } },
         ],
         hooks: { drawClear: [(u) => this.drawPaperBand(u)] },
       },
@@ -131,11 +137,17 @@ export class Fig9Chart {
     ctx.lineTo(left + width, y(this.paper.mean));
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.fillStyle = COLOUR.paper;
     ctx.font = `${11 * devicePixelRatio}px ${FONT_FAMILY}`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
-    ctx.fillText(`paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)}`, left + width - 6 * devicePixelRatio, low + 3 * devicePixelRatio);
+    const label = `paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)}`;
+    const x = left + width - 6 * devicePixelRatio;
+    const labelTop = low + 3 * devicePixelRatio;
+    // A backing so the label stays legible where a curve passes under it.
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(x - ctx.measureText(label).width - 3 * devicePixelRatio, labelTop - devicePixelRatio, ctx.measureText(label).width + 6 * devicePixelRatio, 14 * devicePixelRatio);
+    ctx.fillStyle = COLOUR.paper;
+    ctx.fillText(label, x, labelTop);
     ctx.restore();
   }
 
@@ -150,7 +162,7 @@ export class Fig9Chart {
       return li;
     };
     this.legend.replaceChildren(
-      item('lc-swatch-thin', COLOUR.graph, `each graph (${done} of ${slots})`),
+      item('lc-swatch-thin', COLOUR.graphSwatch, `each graph (${done} of ${slots})`),
       item('lc-swatch-solid', COLOUR.mean, 'mean over the graphs'),
       item('lc-swatch-dashed', COLOUR.paper, `the paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)} (band: ± std)`),
     );

@@ -27,13 +27,16 @@ export interface RunControl {
   yieldToEvents(): Promise<void>;
 }
 
-/** Steps trained between two progress reports (and chances to cancel). */
-const CHUNK = 50;
+/** Longest a chunk of steps should take, so progress flows and a cancel is honoured soon. */
+const CHUNK_MS = 100;
+
+/** The next chunk: as many steps as take about CHUNK_MS at the rate just measured, growing at most 4-fold. */
+function nextChunk(chunk: number, ran: number, elapsedMs: number): number {
+  if (ran === 0) return chunk;
+  return Math.max(1, Math.min(4 * chunk, Math.floor((CHUNK_MS * ran) / Math.max(elapsedMs, 1e-3))));
+}
 
 // --- Figure 9 ----------------------------------------------------------------------------------
-
-/** Longest a chunk of Figure 9's steps should take, so progress flows and a cancel is honoured soon. */
-const CHUNK_MS = 100;
 
 export interface GraphControl {
   /** Steps done of the graph so far (a diverged graph counts as done). */
@@ -60,7 +63,7 @@ export async function runFig9Graph(engine: ExperimentEngine, setup: Fig9Setup, i
       const start = now();
       const ran = run.advance(chunk);
       const elapsed = now() - start;
-      if (ran > 0) chunk = Math.max(1, Math.min(4 * chunk, Math.floor((CHUNK_MS * ran) / Math.max(elapsed, 1e-3))));
+      chunk = nextChunk(chunk, ran, elapsed);
       control.onSteps(run.done() ? planned : run.step(), planned);
       if (ran === 0) break;
       await control.yieldToEvents();
@@ -111,13 +114,15 @@ export const PAPER2_RECIPE: Paper2Recipe = {
   seed: 1,
 };
 
-/** Trains `steps` steps in chunks, reporting progress; returns false when cancelled. */
-async function train(engine: ExperimentEngine, steps: number, control: RunControl, report: (done: number) => void): Promise<boolean> {
+/** Trains `steps` steps in chunks of about CHUNK_MS (`pace` carries the chunk size from call to call), reporting progress; returns false when cancelled. */
+async function train(engine: ExperimentEngine, steps: number, control: RunControl, report: (done: number) => void, pace = { chunk: 1 }): Promise<boolean> {
   let done = 0;
   while (done < steps) {
     if (control.cancelled()) return false;
-    const chunk = Math.min(CHUNK, steps - done);
+    const chunk = Math.min(pace.chunk, steps - done);
+    const start = performance.now();
     const ran = engine.step(chunk);
+    pace.chunk = nextChunk(pace.chunk, ran, performance.now() - start);
     done += chunk;
     report(done);
     if (ran < chunk) break;  // diverged: keep what it learned
@@ -181,10 +186,12 @@ export async function runFig8(engine: ExperimentEngine, recipe: Fig8Recipe, cont
   let metrics = record();
   let done = 0;
   let complete = true;
+  const pace = { chunk: 1 };
   while (done < recipe.steps) {
     const target = Math.min(recipe.steps, done + every);
     complete = await train(engine, target - done, control, (ran) =>
       control.onProgress({ fraction: (done + ran) / recipe.steps, message: `step ${done + ran} of ${recipe.steps}` }),
+      pace,
     );
     done = target;
     metrics = record();

@@ -2,12 +2,8 @@
 // snapshots, status changes and errors.
 import type {
   EngineConfig,
-  Experiment,
-  Fig9Result,
   LemmaSettings,
   LemmaView,
-  Paper2Result,
-  Fig8Result,
   ProbeRequest,
   ProbeResult,
   Recipes,
@@ -17,16 +13,6 @@ import type {
   UnnumberedRequest,
 } from './worker/protocol';
 import { requestMessage } from './worker/protocol';
-
-export interface ExperimentProgress {
-  experiment: Experiment;
-  fraction: number;
-  message: string;
-}
-export interface ExperimentResult {
-  experiment: Experiment;
-  result: Fig9Result | Paper2Result | Fig8Result;
-}
 
 /** The part of a Worker the client uses (a real Worker, or a test harness). */
 export interface WorkerLike {
@@ -50,8 +36,6 @@ export class TrainingClient {
     error: new Set<Listener<Error>>(),
     /** The engine or the worker broke: start a new worker (replaceWorker) to go on. */
     fatal: new Set<Listener<Error>>(),
-    progress: new Set<Listener<ExperimentProgress>>(),
-    reproduced: new Set<Listener<ExperimentResult>>(),
   };
   /** The last status seen, so a late subscriber can read the current state. */
   lastStatus: Status | null = null;
@@ -144,14 +128,7 @@ export class TrainingClient {
     const reply = await this.request<{ type: 'lemma'; view: LemmaView }>({ type: 'lemma', config, settings });
     return reply.view;
   }
-  /** Starts one of the paper's experiments; listen to 'progress' and 'reproduced'. */
-  reproduce(experiment: Experiment): Promise<Status> {
-    return this.request({ type: 'reproduce', experiment });
-  }
-  cancelReproduce(): Promise<Status> {
-    return this.request({ type: 'cancelReproduce' });
-  }
-  /** What the experiments run (Figure 9's setup is the engine's, as `cpg reproduce fig9` uses). */
+  /** What the experiments run (Figure 9's setups are the engine's, as `cpg reproduce fig9` uses); they run on web/experiment-pool.ts. */
   async recipes(): Promise<Recipes> {
     const reply = await this.request<{ type: 'recipes'; recipes: Recipes }>({ type: 'recipes' });
     return reply.recipes;
@@ -161,8 +138,6 @@ export class TrainingClient {
   on(type: 'status', listener: Listener<Status>): () => void;
   on(type: 'error', listener: Listener<Error>): () => void;
   on(type: 'fatal', listener: Listener<Error>): () => void;
-  on(type: 'progress', listener: Listener<ExperimentProgress>): () => void;
-  on(type: 'reproduced', listener: Listener<ExperimentResult>): () => void;
   on(type: keyof TrainingClient['listeners'], listener: Listener<never>): () => void {
     const set = this.listeners[type] as Set<Listener<never>>;
     set.add(listener);
@@ -185,8 +160,6 @@ export class TrainingClient {
 
   private receive(reply: Reply): void {
     if (reply.type === 'snapshot') return this.emit('snapshot', reply.snapshot);
-    if (reply.type === 'progress') return this.emit('progress', reply);
-    if (reply.type === 'reproduced') return this.emit('reproduced', reply);
     const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
     if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
     if (reply.type === 'lemma' || reply.type === 'recipes' || reply.type === 'probe') {
@@ -211,7 +184,7 @@ export class TrainingClient {
 
   private emit<K extends keyof TrainingClient['listeners']>(
     type: K,
-    value: Snapshot | Status | Error | ExperimentProgress | ExperimentResult,
+    value: Snapshot | Status | Error,
   ): void {
     for (const listener of this.listeners[type]) (listener as Listener<typeof value>)(value);
   }

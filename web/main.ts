@@ -10,6 +10,7 @@ import { Lab } from './lab/lab';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
+import { ExperimentPool, poolSize } from './experiment-pool';
 import { ScienceSections } from './science';
 import { FORM_FIELDS, modifiedFromPreset, PresetPills, SettingsForm } from './settings-form';
 import {
@@ -98,7 +99,15 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
-    this.science = new ScienceSections(this.client, () => this.settings);
+    this.science = new ScienceSections(
+      this.client,
+      new ExperimentPool({
+        createWorker: () => new Worker(new URL('./worker/experiment.worker.ts', import.meta.url), { type: 'module' }),
+        size: poolSize(navigator.hardwareConcurrency),
+        simd: () => this.client.lastStatus?.simd ?? undefined,
+      }),
+      () => this.settings,
+    );
     this.lab = new Lab($('lab'), {
       client: this.client,
       settings: () => this.settings,

@@ -1,7 +1,9 @@
 // The science sections of the page: the key-lemma view and the one-click reproductions of the
-// paper's figures. Both run in the worker (the lemma's gradient evaluation, the experiments on
-// an engine of their own), so the live run and the page stay responsive.
+// paper's figures. The lemma's gradient evaluation runs in the training worker; the experiments
+// run on the pool of experiment workers (web/experiment-pool.ts), so the live run and the page
+// stay responsive.
 import type { TrainingClient } from './client';
+import type { ExperimentPool, Fig9Progress } from './experiment-pool';
 import { download } from './export';
 import { shown, validateSetting, type Settings } from './settings';
 import { AttentionPanel } from './views/attention-panel';
@@ -9,17 +11,23 @@ import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
 import { PAPER2_SLOT_NAMES } from './views/vocabulary';
-import type { EngineConfig, Experiment, Fig8Result, Fig9Result, LemmaView, Paper2Result, Recipes } from './worker/protocol';
+import type { EngineConfig, Experiment, Fig8Result, Fig9Recipe, Fig9Result, Fig9Setup, LemmaView, Paper2Result, Recipes, SingleExperiment } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Everything the sections computed, kept for the JSON export. */
 export interface ScienceResults {
   lemma: (Omit<LemmaView, 'gradient' | 'mutual_information' | 'parent' | 'gradient_argmax' | 'scatter'> & Record<string, unknown>) | null;
+  /** the last Figure 9 run */
   fig9: Fig9Result | null;
+  /** the last Figure 9 run of each recipe (fast, paper) */
+  fig9_by_recipe: Record<string, Fig9Result>;
   paper2: Paper2Result | null;
   fig8: Fig8Result | null;
 }
+
+/** One step of the authors' Figure 9 recipe in the WASM engine, CPU ms on a free core: two runs of bench/fig9-wasm-step.mjs on a 2-core AMD EPYC test machine. */
+const AUTHORS_MS_PER_STEP = [7, 10];
 
 const plain = (array: ArrayLike<number>) => Array.from(array);
 
@@ -47,13 +55,14 @@ export function stageLemmaGraph(stage: Settings): { graph: LemmaGraph } | { grap
 const LEMMA_OWN = { S: 5, T: 12, q: 0.5 };
 
 export class ScienceSections {
-  readonly results: ScienceResults = { lemma: null, fig9: null, paper2: null, fig8: null };
+  readonly results: ScienceResults = { lemma: null, fig9: null, fig9_by_recipe: {}, paper2: null, fig8: null };
   private readonly lemmaPanel = new LemmaPanel($('lemma'));
   private fig9Chart: Fig9Chart | null = null;
   private paper2Graph: GraphView | null = null;
   private paper2Attention: AttentionPanel | null = null;
   private fig8Attention: AttentionPanel | null = null;
   private running: Experiment | null = null;
+  private recipes: Recipes | null = null;
 
   private enabled = false;
   /** Whether the lemma card has been on screen: from then on it follows the stage. */
@@ -64,9 +73,13 @@ export class ScienceSections {
 
   constructor(
     private readonly client: TrainingClient,
+    private readonly pool: ExperimentPool,
     private readonly stage: () => Settings,
   ) {
     $('lemma-run').addEventListener('click', () => void this.computeLemma(true));
+    $('fig9-run').addEventListener('click', () => void this.runFig9('fast'));
+    $('fig9-run-paper').addEventListener('click', () => void this.runFig9('paper'));
+    for (const experiment of ['paper2', 'fig8'] as const) $(`${experiment}-run`).addEventListener('click', () => void this.runSingle(experiment));
     $('lemma-graph').addEventListener('change', () => this.syncLemmaForm());
     this.syncLemmaForm();
     // Computed on first view, not at load: it costs about a second of the worker's time.
@@ -80,43 +93,48 @@ export class ScienceSections {
       observer.observe($('lemma-card'));
     }
     for (const experiment of ['fig9', 'paper2', 'fig8'] as const) {
-      $(`${experiment}-run`).addEventListener('click', () => void this.start(experiment));
-      $(`${experiment}-cancel`).addEventListener('click', () => void this.client.cancelReproduce().catch((e: Error) => this.status(experiment, e.message)));
+      $(`${experiment}-cancel`).addEventListener('click', () => {
+        this.pool.cancel();
+        this.status(experiment, 'cancelling…');
+      });
     }
     $('science-export').addEventListener('click', () => this.export());
-    client.on('progress', ({ experiment, fraction, message }) => {
-      const bar = $<HTMLProgressElement>(`${experiment}-progress`);
-      bar.hidden = false;
-      bar.value = fraction;
-      this.status(experiment, message);
-    });
-    client.on('reproduced', ({ experiment, result }) => this.finished(experiment, result));
   }
 
   /** Called once the engine is ready. */
   enable(): void {
     this.enabled = true;
     if (this.lemmaSeen) void this.computeLemma(false);
-    for (const id of ['lemma-run', 'fig9-run', 'paper2-run', 'fig8-run']) $<HTMLButtonElement>(id).disabled = false;
+    for (const id of ['lemma-run', 'paper2-run', 'fig8-run']) $<HTMLButtonElement>(id).disabled = false;
     this.client.recipes().then(
-      (recipes) => this.showRecipes(recipes),
+      (recipes) => {
+        this.recipes = recipes;
+        this.showRecipes(recipes);
+        for (const id of ['fig9-run', 'fig9-run-paper']) $<HTMLButtonElement>(id).disabled = false;
+      },
       (e: Error) => this.status('fig9', e.message),
     );
   }
 
   /** The recipes as the worker runs them (Figure 9's is the engine's, as `cpg reproduce fig9` uses). */
-  private showRecipes({ fig9, paper2, fig8 }: Recipes): void {
+  private showRecipes({ fig9, fig9Paper, paper2, fig8 }: Recipes): void {
     $('fig8-recipe').textContent =
       `Recipe: the authors' (tf_with_mlp.ipynb), as cpg reproduce fig8 runs it: a standard transformer (added embeddings, ` +
       `value maps, MLPs) on the Markov chain with S = ${fig8.S}, T = ${fig8.T}, α = ${fig8.alpha}, heads 1,1; AdamW, learning rate ` +
       `${fig8.lr}, weight decay ${fig8.wd}, cosine schedule, batch ${fig8.batch}, ${fig8.steps} steps. ` +
       'It has no position block, so the map is the first layer’s attention averaged over the test set (the data view).';
-    const { settings, recipe } = fig9;
+    const { settings } = fig9;
     $('fig9-recipe').textContent =
-      `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}; ` +
-      `${recipe.optimizer === 'adam' ? 'Adam' : 'SGD'}, learning rate ${recipe.lr}${recipe.schedule === 'cosine' ? ' with a cosine decay' : ''}, batch ${recipe.batch}, ` +
-      `${recipe.steps} steps per graph, as cpg reproduce fig9 runs it. The authors used SGD with learning rate 1, batch 1024 and 16,384 steps per graph, ` +
-      'and report a mean attention on the parent of 0.837 ± 0.054.';
+      `Recipe: ${settings.graphs} graphs with q = ${settings.q}, S = ${settings.S}, T = ${settings.T}, α = ${settings.alpha}. ` +
+      `The fast recipe: ${describeRecipe(fig9.recipe)} per graph (cpg reproduce fig9). ` +
+      `The authors’ recipe: ${describeRecipe(fig9Paper.recipe)} per graph (cpg reproduce fig9 --recipe paper), ` +
+      `${(fig9Paper.recipe.steps * fig9Paper.recipe.batch / (fig9.recipe.steps * fig9.recipe.batch)).toFixed(0)} times the sequences of the fast one. ` +
+      'The paper reports a mean attention on the parent of 0.837 ± 0.054. ' +
+      `The graphs are shared among this page’s experiment workers (${this.pool.size} here: one per core but one); the live run keeps its own. ` +
+      `The authors’ recipe takes ${AUTHORS_MS_PER_STEP.join('–')} ms per step in WebAssembly on a free core (node bench/fig9-wasm-step.mjs), ` +
+      `so ${AUTHORS_MS_PER_STEP.map((ms) => formatDuration((ms * fig9Paper.recipe.steps) / 1000)).join(' to ')} per graph and ` +
+      `${AUTHORS_MS_PER_STEP.map((ms) => formatDuration((Math.ceil(settings.graphs / this.pool.size) * ms * fig9Paper.recipe.steps) / 1000)).join(' to ')} for the sweep here; ` +
+      'the estimate while it runs is measured on this machine.';
     $('paper2-recipe').textContent =
       `Recipe: the paper's graph (parents (i−1) div 2 and i−1) with S = ${paper2.S}, T = ${paper2.T}, heads 2,1; ` +
       `Adam, learning rate ${paper2.lr}, init scale ${paper2.init_std}, batch ${paper2.batch}, ${paper2.steps} steps. ` +
@@ -212,24 +230,124 @@ export class ScienceSections {
 
   // --- the paper's experiments ---------------------------------------------------------------
 
-  private async start(experiment: Experiment): Promise<void> {
+  private begin(experiment: Experiment): boolean {
     const names: Record<Experiment, string> = { fig9: 'Figure 9 sweep', paper2: 'two-parent run', fig8: 'Figure 8 run' };
-    if (this.running) return this.status(experiment, `Wait for the ${names[this.running]} to finish, or cancel it.`);
+    if (this.running) {
+      this.status(experiment, `Wait for the ${names[this.running]} to finish, or cancel it.`);
+      return false;
+    }
+    this.running = experiment;
+    for (const id of experiment === 'fig9' ? ['fig9-run', 'fig9-run-paper'] : [`${experiment}-run`]) $(id).hidden = true;
+    $(`${experiment}-cancel`).hidden = false;
+    const bar = $<HTMLProgressElement>(`${experiment}-progress`);
+    bar.hidden = false;
+    bar.value = 0;
+    this.status(experiment, 'starting the experiment workers…');
+    return true;
+  }
+
+  /** Buttons back, whatever happened (a result, a cancel, a failure). */
+  private end(experiment: Experiment): void {
+    this.running = null;
+    for (const id of experiment === 'fig9' ? ['fig9-run', 'fig9-run-paper'] : [`${experiment}-run`]) $(id).hidden = false;
+    $(`${experiment}-cancel`).hidden = true;
+  }
+
+  private async runFig9(recipe: 'fast' | 'paper'): Promise<void> {
+    const chosen: Fig9Setup | undefined = recipe === 'paper' ? this.recipes?.fig9Paper : this.recipes?.fig9;
+    if (!chosen || !this.begin('fig9')) return;
+    const setup = reducedForTests(chosen);
+    this.fig9Chart ??= new Fig9Chart($('fig9-chart'));
+    const chart = this.fig9Chart;
+    const name = recipeName(chosen.recipe);
+    chart.update({ per_position: { mean: new Array(setup.settings.T).fill(null), std: [], graphs: new Array(setup.settings.T).fill(0) }, per_graph: [], paper: { mean: 0.837, std: 0.054 } }, setup.settings.graphs);
+    $('fig9-result').textContent = '';
+    $('fig9-chart-title').textContent = `Running: ${name}`;
     try {
-      await this.client.reproduce(experiment);
-      this.running = experiment;
-      $(`${experiment}-run`).hidden = true;
-      $(`${experiment}-cancel`).hidden = false;
-      this.status(experiment, 'starting…');
+      const result = await this.pool.runFig9(setup, {
+        onProgress: (progress) => {
+          $<HTMLProgressElement>('fig9-progress').value = progress.fraction;
+          this.status('fig9', fig9ProgressText(name, progress));
+        },
+        onGraph: (partial) => chart.update(partial, setup.settings.graphs),
+      });
+      this.results.fig9 = result;
+      if (result.per_graph.length > 0) this.results.fig9_by_recipe[recipe] = result;
+      chart.update(result, setup.settings.graphs);
+      $('fig9-chart-title').textContent = `${name}: ${result.per_graph.length} of ${setup.settings.graphs} graphs${result.cancelled ? ' (cancelled)' : ''}`;
+      const partial = result.cancelled ? ' (cancelled: partial result)' : '';
+      $('fig9-result').textContent = result.per_graph.length
+        ? `${capitalized(name)}: mean attention on the parent ${result.mean.toFixed(3)} ± ${result.std.toFixed(3)} over ${result.graphs} graphs${partial}, ` +
+          `in ${formatDuration(result.seconds)}. The paper: ${result.paper.mean.toFixed(3)} ± ${result.paper.std.toFixed(3)}.`
+        : 'Cancelled before the first graph finished.';
+      this.status('fig9', result.cancelled ? 'cancelled' : 'done');
+      this.renderFig9Comparison();
+      $<HTMLButtonElement>('science-export').disabled = false;
     } catch (e) {
-      this.status(experiment, (e as Error).message);
+      this.status('fig9', `Figure 9 stopped: ${(e as Error).message}`);
+      $('fig9-chart-title').textContent = `${name}: stopped by an error`;
+    } finally {
+      this.end('fig9');
     }
   }
 
-  private finished(experiment: Experiment, result: Fig9Result | Paper2Result | Fig8Result): void {
-    this.running = null;
-    $(`${experiment}-run`).hidden = false;
-    $(`${experiment}-cancel`).hidden = true;
+  /** The recipes run so far, side by side, with the paper's reported figure. */
+  private renderFig9Comparison(): void {
+    const table = $<HTMLTableElement>('fig9-compare');
+    const body = table.tBodies[0];
+    const rows: HTMLTableRowElement[] = [];
+    const cells = (...texts: string[]) => {
+      const row = document.createElement('tr');
+      texts.forEach((text, i) => {
+        const cell = document.createElement(i === 0 ? 'th' : 'td');
+        if (i === 0) cell.scope = 'row';
+        cell.textContent = text;
+        row.append(cell);
+      });
+      return row;
+    };
+    for (const key of ['fast', 'paper']) {
+      const result = this.results.fig9_by_recipe[key];
+      const setup = key === 'paper' ? this.recipes?.fig9Paper : this.recipes?.fig9;
+      const label = setup ? `${recipeName(setup.recipe)}: ${describeRecipe(result?.recipe ?? setup.recipe)}` : key;
+      if (!result) {
+        rows.push(cells(label, 'not run yet', '', '', '', ''));
+        continue;
+      }
+      const gaps = result.per_graph.map((graph) => graph.test_loss - graph.bayes_loss);
+      const meanGap = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+      rows.push(
+        cells(
+          label,
+          `${result.mean.toFixed(3)} ± ${result.std.toFixed(3)}`,
+          `${meanGap.toFixed(4)} / ${Math.max(...gaps).toFixed(4)}`,
+          `${result.per_graph.length} of ${result.settings.graphs}${result.cancelled ? ' (cancelled)' : ''}${result.diverged_graphs ? `, ${result.diverged_graphs} diverged` : ''}`,
+          formatDuration(result.seconds),
+        ),
+      );
+      rows[rows.length - 1].dataset.recipe = key;
+    }
+    rows.push(cells('the paper (reported)', '0.837 ± 0.054', '', '20', ''));
+    body.replaceChildren(...rows);
+    table.hidden = false;
+  }
+
+  private async runSingle(experiment: SingleExperiment): Promise<void> {
+    if (!this.begin(experiment)) return;
+    try {
+      const result = await this.pool.runSingle(experiment, ({ fraction, steps, planned }) => {
+        $<HTMLProgressElement>(`${experiment}-progress`).value = fraction;
+        this.status(experiment, `step ${steps} of ${planned}`);
+      });
+      this.finished(experiment, result);
+    } catch (e) {
+      this.status(experiment, `The run stopped: ${(e as Error).message}`);
+    } finally {
+      this.end(experiment);
+    }
+  }
+
+  private finished(experiment: SingleExperiment, result: Paper2Result | Fig8Result): void {
     $<HTMLButtonElement>('science-export').disabled = false;
     const partial = result.cancelled ? ' (cancelled: partial result)' : '';
     if (experiment === 'fig8') {
@@ -242,16 +360,6 @@ export class ScienceSections {
         `Parent recovery (data view): ${fig8.parent_recovery.toFixed(3)}; test loss above Bayes: ${fig8.loss_minus_bayes.toFixed(4)} nats ` +
         `after ${fig8.curve.at(-1)?.step ?? 0} steps, ${fig8.seconds.toFixed(0)} s${partial}. The paper's Figure 8 shows the same first-layer pattern: each position attends to the one before.`;
       this.status('fig8', result.cancelled ? 'cancelled' : 'done');
-    } else if (experiment === 'fig9') {
-      const fig9 = result as Fig9Result;
-      this.results.fig9 = fig9;
-      this.fig9Chart ??= new Fig9Chart($('fig9-chart'));
-      this.fig9Chart.update(fig9);
-      $('fig9-result').textContent = fig9.per_graph.length
-        ? `Mean attention on the parent: ${fig9.mean.toFixed(3)} ± ${fig9.std.toFixed(3)} over ${fig9.graphs} graphs${partial}. ` +
-          `The paper: ${fig9.paper.mean.toFixed(3)} ± ${fig9.paper.std.toFixed(3)}.`
-        : `Cancelled before the first graph finished.`;
-      this.status('fig9', result.cancelled ? 'cancelled' : 'done');
     } else {
       const paper2 = result as Paper2Result;
       this.results.paper2 = paper2;
@@ -278,4 +386,51 @@ export class ScienceSections {
     const json = JSON.stringify({ format: 'causal-structure-playground/science', version: 1, exported_at: new Date().toISOString(), ...this.results });
     download(new Blob([json], { type: 'application/json' }), 'causal-playground-science.json');
   }
+}
+
+/**
+ * The browser tests' hook: `window.__cpgFig9Budget = {graphs, steps}` set before the page loads
+ * shrinks both recipes (the engine then names the recipe "custom" in the result).
+ */
+function reducedForTests(setup: Fig9Setup): Fig9Setup {
+  const budget = (globalThis as { __cpgFig9Budget?: { graphs?: number; steps?: number } }).__cpgFig9Budget;
+  if (!budget) return setup;
+  return {
+    settings: { ...setup.settings, graphs: budget.graphs ?? setup.settings.graphs },
+    recipe: { ...setup.recipe, steps: budget.steps ?? setup.recipe.steps },
+  };
+}
+
+// --- words for Figure 9's recipes and progress -----------------------------------------------
+
+function recipeName(recipe: Fig9Recipe): string {
+  return recipe.name === 'paper' ? 'the authors’ recipe' : recipe.name === 'fast' ? 'the fast recipe' : 'a custom recipe';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "SGD, learning rate 4 with a cosine decay, batch 64, 8,000 steps" */
+export function describeRecipe(recipe: Fig9Recipe): string {
+  const optimizer = recipe.optimizer === 'adam' ? 'Adam' : recipe.optimizer === 'adamw' ? 'AdamW' : recipe.optimizer.toUpperCase();
+  const schedule = recipe.schedule === 'cosine' ? ' with a cosine decay' : ' constant';
+  return `${optimizer}, learning rate ${recipe.lr}${schedule}, batch ${recipe.batch}, ${recipe.steps.toLocaleString('en-US')} steps`;
+}
+
+/** "1 h 05 min", "3 min 20 s", "42 s" */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/** "The fast recipe: 3 of 20 graphs done on 3 workers · step 24,000 of 160,000 · 1,850 steps/s · about 4 min 10 s left" */
+export function fig9ProgressText(name: string, progress: Fig9Progress): string {
+  const workers = `${progress.workers} worker${progress.workers === 1 ? '' : 's'}`;
+  const rate = progress.stepsPerSecond === null ? 'measuring the step rate…' : `${Math.round(progress.stepsPerSecond).toLocaleString('en-US')} steps/s`;
+  const eta = progress.etaSeconds === null ? '' : ` · about ${formatDuration(progress.etaSeconds)} left`;
+  const steps = `step ${progress.steps.toLocaleString('en-US')} of ${progress.totalSteps.toLocaleString('en-US')}`;
+  return `${capitalized(name)}: ${progress.graphsDone} of ${progress.graphs} graphs done on ${workers} · ${steps} · ${rate}${eta}`;
 }

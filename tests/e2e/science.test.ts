@@ -19,15 +19,49 @@ describe('the science sections', () => {
     expect(hits).toBe(total);
     expect(await page.locator('#lemma canvas').count()).toBe(4);
 
-    // The recipe shown is the engine's, the one `cpg reproduce fig9` runs.
-    await waitFor(async () => /^Recipe: 20 graphs .* 8000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
+    // The recipes shown are the engine's, the ones `cpg reproduce fig9 [--recipe paper]` runs.
+    await waitFor(async () => /^Recipe: 20 graphs .*The fast recipe: SGD.* 8,000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
+    expect(await page.locator('#fig9-recipe').textContent()).toMatch(/The authors’ recipe: SGD, learning rate 1 constant, batch 1024, 16,384 steps per graph/);
+    await expect(page.getByTestId('fig9-run-paper').textContent()).resolves.toMatch(/authors’ recipe/);
     await page.getByTestId('fig9-run').click();
-    await waitFor(async () => /graph 1 of 20: step [1-9]/.test((await page.locator('#fig9-status').textContent()) ?? ''), 30_000, 'progress');
+    await waitFor(async () => /^The fast recipe: 0 of 20 graphs done on \d+ workers?/.test((await page.getByTestId('fig9-status').textContent()) ?? ''), 30_000, 'progress');
     // The live run keeps working while the experiment runs.
     await page.getByTestId('step').click();
     await page.getByTestId('fig9-cancel').click();
     await waitFor(async () => /cancelled/i.test((await page.getByTestId('fig9-result').textContent()) ?? ''), 30_000, 'the cancelled result');
+    expect(await page.getByTestId('fig9-run').isVisible()).toBe(true);
     await page.locator('#lemma-card').screenshot({ path: `${ARTIFACTS}lemma.png` });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('Figure 9 at a reduced budget draws each graph as it finishes, with an ETA and the paper band, on the pool', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await context.addInitScript(() => {
+      (window as unknown as { __cpgFig9Budget: unknown }).__cpgFig9Budget = { graphs: 4, steps: 1500 };
+    });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(site.url);
+    await waitFor(async () => !(await page.getByTestId('fig9-run').isDisabled()), 30_000, 'the recipes');
+    await page.getByTestId('fig9-run').click();
+    const status = page.getByTestId('fig9-status');
+    await waitFor(async () => /steps\/s · about .* left/.test((await status.textContent()) ?? ''), 60_000, 'an ETA');
+    const drawn = async () => Number(await page.locator('.fig9-chart').getAttribute('data-graphs'));
+    await waitFor(async () => (await drawn()) >= 1, 60_000, 'the first graph');
+    expect(await page.locator('.fig9-chart .lc-legend-list').textContent()).toMatch(/the paper: 0\.837 ± 0\.054/);
+    await waitFor(async () => (await status.textContent()) === 'done', 120_000, 'the sweep');
+    expect(await drawn()).toBe(4);
+    expect(await page.getByTestId('fig9-result').textContent()).toMatch(/^The fast recipe: mean attention on the parent 0\.\d{3} ± 0\.\d{3} over 4 graphs, in \d+ s/);
+    const row = page.locator('[data-testid="fig9-compare"] tr[data-recipe="fast"]');
+    expect(await row.textContent()).toMatch(/0\.\d{3} ± 0\.\d{3}.*4 of 4/);
+    await page.locator('#fig9-run').scrollIntoViewIfNeeded();
+    await page.locator('.experiment:has(#fig9-chart)').screenshot({ path: `${ARTIFACTS}fig9.png` });
+    // The authors' recipe starts too, and its cancel brings the buttons back.
+    await page.getByTestId('fig9-run-paper').click();
+    await waitFor(async () => /^The authors’ recipe: 0 of 4 graphs done/.test((await status.textContent()) ?? ''), 30_000, 'the authors’ recipe running');
+    await page.getByTestId('fig9-cancel').click();
+    await waitFor(async () => page.getByTestId('fig9-run-paper').isVisible(), 30_000, 'the buttons back');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,39 +1,59 @@
-// The paper's Figure 9, redrawn: the attention weight from each position to its parent, mean
-// with a band of one standard deviation over the random DAGs, against position.
+// The paper's Figure 9, redrawn as it is computed: each finished graph's attention from every
+// position to its parent (thin lines), the mean over the graphs finished so far (thick), and the
+// paper's reported mean and standard deviation as a labelled reference band. Drawn like the
+// loss chart (web/views/loss-chart.ts): uPlot, the same fonts, axis ink and Okabe-Ito colours.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { FONT_FAMILY, LOSS_COLOURS } from './vocabulary';
+import './charts.css';
 import './views.css';
 
 /** What the chart reads of Figure 9's result (the fields of `cpg reproduce fig9`'s JSON). */
 export interface Fig9ChartData {
-  /** per position: mean and std over the graphs with a parent there (null where none has), and how many */
+  /** per position: mean over the graphs with a parent there (null where none has) */
   per_position: { mean: (number | null)[]; std: (number | null)[]; graphs: number[] };
+  /** the graphs measured so far: each one's attention on the parent per position (null where it has none) */
+  per_graph: { graph_seed: number; parent_attention: (number | null)[] }[];
+  /** the paper's reported mean and standard deviation over graphs */
+  paper: { mean: number; std: number };
 }
 
-/** x, mean, mean + std, mean - std over the positions that have data (others are null). */
-export function fig9Series(data: Fig9ChartData): [number[], (number | null)[], (number | null)[], (number | null)[]] {
-  const xs: number[] = [], mean: (number | null)[] = [], upper: (number | null)[] = [], lower: (number | null)[] = [];
-  data.per_position.mean.forEach((m, i) => {
-    if (data.per_position.graphs[i] === 0) return;
-    xs.push(i);
-    const sd = data.per_position.std[i];
-    const ok = m !== null && Number.isFinite(m) && sd !== null;
-    mean.push(ok ? m : null);
-    upper.push(ok ? Math.min(1, m + sd) : null);
-    lower.push(ok ? Math.max(0, m - sd) : null);
-  });
-  return [xs, mean, upper, lower];
+const COLOUR = {
+  graph: 'rgba(0, 114, 178, 0.38)',
+  /** the graph lines' colour as it shows on white, for the legend (which may sit on a dark page) */
+  graphSwatch: '#9dc3e1',
+  mean: LOSS_COLOURS.test,
+  paper: LOSS_COLOURS.bayes,
+  paperBand: 'rgba(0, 158, 115, 0.13)',
+};
+const HEIGHT = 260;
+
+/** x (positions 1..T-1) and, per graph slot, its attention on the parent (null where no parent or not yet measured), then the mean. */
+export function fig9Series(data: Fig9ChartData, slots: number): (number | null)[][] {
+  const T = data.per_position.mean.length;
+  const xs = Array.from({ length: Math.max(0, T - 1) }, (_, i) => i + 1);
+  const value = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+  const graphs = Array.from({ length: slots }, (_, g) => xs.map((i) => value(data.per_graph[g]?.parent_attention[i])));
+  const mean = xs.map((i) => (data.per_position.graphs[i] > 0 ? value(data.per_position.mean[i]) : null));
+  return [xs, ...graphs, mean];
 }
 
 export class Fig9Chart {
   readonly element = document.createElement('div');
+  private readonly plotBox = document.createElement('div');
+  private readonly legend = document.createElement('ul');
   private plot: uPlot | null = null;
+  private slots = 0;
+  private paper = { mean: 0.837, std: 0.054 };
   private readonly observer: ResizeObserver;
 
   constructor(container: HTMLElement) {
-    this.element.className = 'fig9-chart';
+    this.element.className = 'lc-root fig9-chart';
+    this.plotBox.className = 'lc-plot fig9-plot';
+    this.legend.className = 'lc-legend-list';
+    this.element.append(this.plotBox, this.legend);
     container.append(this.element);
-    this.observer = new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: 240 }));
+    this.observer = new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT }));
     this.observer.observe(container);
   }
 
@@ -41,29 +61,110 @@ export class Fig9Chart {
     return Math.max(240, Math.floor(this.element.parentElement?.clientWidth ?? 480));
   }
 
-  update(data: Fig9ChartData): void {
-    const series = fig9Series(data);
-    if (this.plot) {
-      this.plot.setData(series);
+  /**
+   * Draws `data` (a partial figure while the sweep runs, the whole one at the end) with room
+   * for `graphs` graph lines.
+   */
+  update(data: Fig9ChartData, graphs = data.per_graph.length): void {
+    this.paper = data.paper;
+    const slots = Math.max(graphs, data.per_graph.length);
+    const series = fig9Series(data, slots);
+    this.renderLegend(data.per_graph.length, slots);
+    this.element.dataset.graphs = String(data.per_graph.length);
+    if (this.plot && slots === this.slots) {
+      this.plot.setData(series as uPlot.AlignedData);
       return;
     }
+    this.plot?.destroy();
+    this.slots = slots;
+    const axisFont = `11px ${FONT_FAMILY}`;
+    const labelFont = `12px ${FONT_FAMILY}`;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      font: axisFont,
+      labelFont,
+      labelSize: 16,
+      stroke: LOSS_COLOURS.axis,
+      grid: { stroke: LOSS_COLOURS.grid, width: 1 },
+      ticks: { stroke: LOSS_COLOURS.grid, width: 1, size: 4 },
+    });
     this.plot = new uPlot(
       {
         width: this.width(),
-        height: 240,
+        height: HEIGHT,
+        legend: { show: false },
+        padding: [12, 20, 0, 0],
+        cursor: { show: false },
         scales: { x: { time: false }, y: { range: [0, 1.02] } },
-        axes: [{ label: 'position in sequence' }, { label: 'attention on the parent' }],
-        series: [
-          { label: 'position' },
-          { label: 'mean over graphs', stroke: '#1c5fb8', width: 2 },
-          { label: 'mean + std', stroke: 'rgba(28, 95, 184, 0.25)' },
-          { label: 'mean − std', stroke: 'rgba(28, 95, 184, 0.25)' },
+        axes: [
+          { ...axis('position in the sequence'), size: 30 },
+          { ...axis('attention on the parent'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(1)) },
         ],
-        bands: [{ series: [2, 3], fill: 'rgba(28, 95, 184, 0.15)' }],
-        legend: { show: true },
+        series: [
+          {},
+          // A random DAG leaves about half the positions without a parent: the lines join the
+          // positions that have one, and each measured point is marked.
+          ...Array.from({ length: slots }, (_, g) => ({
+            label: `graph ${g + 1}`, stroke: COLOUR.graph, width: 1.25, spanGaps: true, points: { show: true, size: 4, width: 1, fill: COLOUR.graph, stroke: COLOUR.graph },
+          })),
+          { label: 'mean over graphs', stroke: COLOUR.mean, width: 2.5, spanGaps: true, points: { show: true, size: 5, fill: COLOUR.mean, stroke: COLOUR.mean } },
+        ],
+        hooks: { drawClear: [(u) => this.drawPaperBand(u)] },
       },
-      series,
-      this.element,
+      series as uPlot.AlignedData,
+      this.plotBox,
+    );
+  }
+
+  /** The paper's mean ± std as a band across the positions, under the curves, with its label. */
+  private drawPaperBand(u: uPlot): void {
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    const y = (v: number) => u.valToPos(v, 'y', true);
+    const high = y(Math.min(1.02, this.paper.mean + this.paper.std));
+    const low = y(Math.max(0, this.paper.mean - this.paper.std));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.fillStyle = COLOUR.paperBand;
+    ctx.fillRect(left, high, width, low - high);
+    ctx.strokeStyle = COLOUR.paper;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(left, y(this.paper.mean));
+    ctx.lineTo(left + width, y(this.paper.mean));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.font = `${11 * devicePixelRatio}px ${FONT_FAMILY}`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    const label = `paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)}`;
+    const x = left + width - 6 * devicePixelRatio;
+    const labelTop = low + 3 * devicePixelRatio;
+    // A backing so the label stays legible where a curve passes under it.
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(x - ctx.measureText(label).width - 3 * devicePixelRatio, labelTop - devicePixelRatio, ctx.measureText(label).width + 6 * devicePixelRatio, 14 * devicePixelRatio);
+    ctx.fillStyle = COLOUR.paper;
+    ctx.fillText(label, x, labelTop);
+    ctx.restore();
+  }
+
+  private renderLegend(done: number, slots: number): void {
+    const item = (swatchClass: string, colour: string, text: string) => {
+      const li = document.createElement('li');
+      li.className = 'lc-legend-item';
+      const swatch = document.createElement('span');
+      swatch.className = `lc-swatch ${swatchClass}`;
+      swatch.style.setProperty('--lc-color', colour);
+      li.append(swatch, text);
+      return li;
+    };
+    this.legend.replaceChildren(
+      item('lc-swatch-thin', COLOUR.graphSwatch, `each graph (${done} of ${slots})`),
+      item('lc-swatch-solid', COLOUR.mean, 'mean over the graphs'),
+      item('lc-swatch-dashed', COLOUR.paper, `the paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)} (band: ± std)`),
     );
   }
 

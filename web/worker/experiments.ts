@@ -1,6 +1,7 @@
-// The paper's experiments, run in the worker on an engine of their own (the live run stays as
-// it is): Figure 9's sweep over random DAGs, and the two-parent figure. Each trains in short
-// chunks and yields between them, so progress is reported and a cancel is honoured at once.
+// The paper's experiments, run in the experiment workers on engines of their own (the live run
+// stays as it is): Figure 9's sweep over random DAGs (graph by graph), the two-parent figure and
+// Figure 8. Each trains in short chunks and yields between them, so progress is reported and a
+// cancel is honoured soon.
 //
 // Figure 9's recipe, measurement, summary and field names are the engine's
 // (cpp/engine/reproduce.hpp, cpp/json/reproduce_json.hpp): this file only loops over the graphs,
@@ -26,42 +27,72 @@ export interface RunControl {
   yieldToEvents(): Promise<void>;
 }
 
-/** Steps trained between two progress reports (and chances to cancel). */
-const CHUNK = 50;
+/** Longest a chunk of steps should take, so progress flows and a cancel is honoured soon. */
+const CHUNK_MS = 100;
+
+/** The next chunk: as many steps as take about CHUNK_MS at the rate just measured, growing at most 4-fold. */
+function nextChunk(chunk: number, ran: number, elapsedMs: number): number {
+  if (ran === 0) return chunk;
+  return Math.max(1, Math.min(4 * chunk, Math.floor((CHUNK_MS * ran) / Math.max(elapsedMs, 1e-3))));
+}
 
 // --- Figure 9 ----------------------------------------------------------------------------------
 
+export interface GraphControl {
+  /** Steps done of the graph so far (a diverged graph counts as done). */
+  onSteps(done: number, planned: number): void;
+  cancelled(): boolean;
+  yieldToEvents(): Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Trains and measures graph `index` of the sweep `setup`, in chunks sized to take about
+ * CHUNK_MS each (one step of the authors' recipe takes tens of milliseconds, one of the fast
+ * recipe a fraction of one). The result depends only on `setup` and `index`, never on the
+ * chunking; null when cancelled first.
+ */
+export async function runFig9Graph(engine: ExperimentEngine, setup: Fig9Setup, index: number, control: GraphControl): Promise<Fig9Graph | null> {
+  const now = control.now ?? (() => performance.now());
+  const planned = setup.recipe.steps;
+  const run = engine.fig9GraphRun(setup, index);
+  try {
+    let chunk = 1;
+    while (!run.done()) {
+      if (control.cancelled()) return null;
+      const start = now();
+      const ran = run.advance(chunk);
+      const elapsed = now() - start;
+      chunk = nextChunk(chunk, ran, elapsed);
+      control.onSteps(run.done() ? planned : run.step(), planned);
+      if (ran === 0) break;
+      await control.yieldToEvents();
+    }
+    return run.result();
+  } finally {
+    run.dispose();
+  }
+}
+
 /**
  * Runs the sweep of `setup` (the engine's fill-in of it: engine.fig9Setup()) one graph at a
- * time. A cancel keeps the graphs finished so far, and the result says `cancelled`.
+ * time on one engine (the page spreads the graphs over a pool: web/experiment-pool.ts). A
+ * cancel keeps the graphs finished so far, and the result says `cancelled`.
  */
 export async function runFig9(engine: ExperimentEngine, setup: Fig9Setup, control: RunControl): Promise<Fig9Result> {
   const start = performance.now();
-  const { graphs, recipe } = { graphs: setup.settings.graphs, recipe: setup.recipe };
+  const graphs = setup.settings.graphs;
   const measured: Fig9Graph[] = [];
   let cancelled = false;
   for (let g = 0; g < graphs && !cancelled; g++) {
-    const run = engine.fig9GraphRun(setup, g);
-    try {
-      while (!run.done()) {
-        if (control.cancelled()) {
-          cancelled = true;
-          break;
-        }
-        const ran = run.advance(CHUNK);
-        // A diverged graph stops early but counts as done, with what it learned.
-        const done = run.done() ? recipe.steps : run.step();
-        control.onProgress({
-          fraction: (g + done / recipe.steps) / graphs,
-          message: `graph ${g + 1} of ${graphs}: step ${done} of ${recipe.steps}`,
-        });
-        if (ran === 0) break;
-        await control.yieldToEvents();
-      }
-      if (!cancelled) measured.push(run.result());
-    } finally {
-      run.dispose();
-    }
+    const graph = await runFig9Graph(engine, setup, g, {
+      onSteps: (done, planned) =>
+        control.onProgress({ fraction: (g + done / planned) / graphs, message: `graph ${g + 1} of ${graphs}: step ${done} of ${planned}` }),
+      cancelled: control.cancelled,
+      yieldToEvents: control.yieldToEvents,
+    });
+    if (graph) measured.push(graph);
+    else cancelled = true;
   }
   return engine.summarizeFig9(setup, measured, cancelled, (performance.now() - start) / 1000);
 }
@@ -83,13 +114,15 @@ export const PAPER2_RECIPE: Paper2Recipe = {
   seed: 1,
 };
 
-/** Trains `steps` steps in chunks, reporting progress; returns false when cancelled. */
-async function train(engine: ExperimentEngine, steps: number, control: RunControl, report: (done: number) => void): Promise<boolean> {
+/** Trains `steps` steps in chunks of about CHUNK_MS (`pace` carries the chunk size from call to call), reporting progress; returns false when cancelled. */
+async function train(engine: ExperimentEngine, steps: number, control: RunControl, report: (done: number) => void, pace = { chunk: 1 }): Promise<boolean> {
   let done = 0;
   while (done < steps) {
     if (control.cancelled()) return false;
-    const chunk = Math.min(CHUNK, steps - done);
+    const chunk = Math.min(pace.chunk, steps - done);
+    const start = performance.now();
     const ran = engine.step(chunk);
+    pace.chunk = nextChunk(pace.chunk, ran, performance.now() - start);
     done += chunk;
     report(done);
     if (ran < chunk) break;  // diverged: keep what it learned
@@ -153,10 +186,12 @@ export async function runFig8(engine: ExperimentEngine, recipe: Fig8Recipe, cont
   let metrics = record();
   let done = 0;
   let complete = true;
+  const pace = { chunk: 1 };
   while (done < recipe.steps) {
     const target = Math.min(recipe.steps, done + every);
     complete = await train(engine, target - done, control, (ran) =>
       control.onProgress({ fraction: (done + ran) / recipe.steps, message: `step ${done + ran} of ${recipe.steps}` }),
+      pace,
     );
     done = target;
     metrics = record();

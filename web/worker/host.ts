@@ -8,8 +8,8 @@ import type { Engine } from '../engine/load';
 import { inductionTargets } from '../common/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { budgetError, type CostInput } from '../common/step-cost';
-import { FIG8_RECIPE, PAPER2_RECIPE, runFig8, runFig9, runPaper2, type ExperimentEngine } from './experiments';
-import type { Envelope, Experiment, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
+import { FIG8_RECIPE, PAPER2_RECIPE } from './experiments';
+import type { Envelope, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
 
 /** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
@@ -37,8 +37,6 @@ export type EngineHandle = Pick<
   | 'shape'
   | 'lemmaView'
   | 'fig9Setup'
-  | 'fig9GraphRun'
-  | 'summarizeFig9'
 >;
 
 export interface Port {
@@ -69,9 +67,6 @@ export class TrainingHost {
   private lastEvaluation = -Infinity;
   private lastSnapshot = -Infinity;
   private sampleSeed = 1;
-  private experimentEngine: ExperimentEngine | null = null;
-  private experimentRunning: Experiment | null = null;
-  private experimentCancelled = false;
   private sampleTokens: Int32Array | null = null;
   /** While playing toward a `runTo` target: the step to stop at. */
   private stopAtStep: number | null = null;
@@ -211,20 +206,11 @@ export class TrainingHost {
         return;
       }
       case 'recipes': {
-        const experiments = await this.requireExperimentEngine(engine);
-        this.port.postMessage({ type: 'recipes', id: request.id, recipes: { fig9: experiments.fig9Setup(), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE } });
+        // The experiments themselves run on the page's pool of experiment workers (web/experiment-pool.ts).
+        const recipes = { fig9: engine.fig9Setup(), fig9Paper: engine.fig9Setup({ recipe: { name: 'paper' } }), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE };
+        this.port.postMessage({ type: 'recipes', id: request.id, recipes });
         return;
       }
-      case 'reproduce': {
-        if (this.experimentRunning) throw new Error(`the ${this.experimentRunning} experiment is still running: cancel it first`);
-        if (request.experiment !== 'fig9' && request.experiment !== 'paper2' && request.experiment !== 'fig8')
-          throw new Error(`experiment must be fig9, paper2 or fig8 (got ${JSON.stringify(request.experiment)})`);
-        void this.runExperiment(request.experiment, await this.requireExperimentEngine(engine));
-        return this.reply(request.id, `${request.experiment} started`);
-      }
-      case 'cancelReproduce':
-        this.experimentCancelled = this.experimentRunning !== null;
-        return this.reply(request.id, this.experimentCancelled ? 'cancelling' : 'nothing to cancel');
       case 'update': {
         const names = Object.keys(request.changes ?? {});
         for (const name of names) {
@@ -241,12 +227,6 @@ export class TrainingHost {
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);
       }
     }
-  }
-
-  /** The experiments' own engine, loaded on first use (the same build as the live run's). */
-  private async requireExperimentEngine(engine: EngineHandle): Promise<ExperimentEngine> {
-    if (!this.experimentEngine) this.experimentEngine = (await this.loadEngine(engine.simd)) as ExperimentEngine;
-    return this.experimentEngine;
   }
 
   private requireEngine(): EngineHandle {
@@ -327,32 +307,6 @@ export class TrainingHost {
         this.postSnapshot(evaluate);
       }
       await this.yieldToEvents();
-    }
-  }
-
-  // --- the paper's experiments -------------------------------------------------------------
-
-  private async runExperiment(experiment: Experiment, engine: ExperimentEngine): Promise<void> {
-    this.experimentRunning = experiment;
-    this.experimentCancelled = false;
-    const control = {
-      onProgress: (progress: { fraction: number; message: string }) =>
-        this.port.postMessage({ type: 'progress', experiment, ...progress }),
-      cancelled: () => this.experimentCancelled,
-      yieldToEvents: this.yieldToEvents,
-    };
-    try {
-      const result =
-        experiment === 'fig9'
-          ? await runFig9(engine, engine.fig9Setup(), control)
-          : experiment === 'fig8'
-            ? await runFig8(engine, FIG8_RECIPE, control)
-            : await runPaper2(engine, PAPER2_RECIPE, control);
-      this.port.postMessage({ type: 'reproduced', experiment, result });
-    } catch (error) {
-      this.port.postMessage({ type: 'error', message: `the ${experiment} experiment failed: ${describeError(error)}` });
-    } finally {
-      this.experimentRunning = null;
     }
   }
 

@@ -9,12 +9,12 @@
 // never the other way round.
 
 import type {
-  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
+  EngineConfig, Fig9Graph, Fig9Recipe, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
   ProbeLawName, ProbeResult, ResolvedConfig,
 } from '../engine/engine';
 
 export type {
-  EngineConfig, Fig9Graph, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
+  EngineConfig, Fig9Graph, Fig9Recipe, Fig9Result, Fig9Setup, GraphInfo, Intervention, LemmaSettings, LemmaView, Metrics,
   ProbeLawName, ProbeResult, ResolvedConfig,
 };
 
@@ -91,9 +91,15 @@ export interface Fig8Result {
   cancelled: boolean;
 }
 
-/** What the experiments run: Figure 9's setup (as `cpg reproduce fig9` prints it) and the two-parent and Figure 8 recipes. */
+/**
+ * What the experiments run: Figure 9's setups (as `cpg reproduce fig9 [--recipe paper]` prints
+ * them) and the two-parent and Figure 8 recipes.
+ */
 export interface Recipes {
+  /** the fast recipe, the page's default */
   fig9: Fig9Setup;
+  /** the authors' recipe (SGD, learning rate 1, batch 1024, 2^14 steps per graph) */
+  fig9Paper: Fig9Setup;
   paper2: Paper2Recipe;
   fig8: Fig8Recipe;
 }
@@ -153,9 +159,6 @@ export type Request =
   | { type: 'resample'; id: number }
   /** The key-lemma view for a config (answered with a `lemma` reply). */
   | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
-  /** Starts one of the paper's experiments on a separate engine; progress and the result follow as messages. */
-  | { type: 'reproduce'; id: number; experiment: Experiment }
-  | { type: 'cancelReproduce'; id: number }
   /** The experiments' recipes, to show before running them (answered with a `recipes` reply). */
   | { type: 'recipes'; id: number };
 
@@ -188,9 +191,38 @@ export type Reply =
   | { type: 'error'; id?: number; message: string; fatal?: boolean }
   | { type: 'lemma'; id: number; view: LemmaView }
   | { type: 'recipes'; id: number; recipes: Recipes }
-  | { type: 'probe'; id: number; result: ProbeResult }
-  | { type: 'progress'; experiment: Experiment; fraction: number; message: string }
-  | { type: 'reproduced'; experiment: Experiment; result: Fig9Result | Paper2Result | Fig8Result };
+  | { type: 'probe'; id: number; result: ProbeResult };
+
+// --- page -> experiment worker ---------------------------------------------------------------
+//
+// The paper's experiments run on a pool of experiment workers (web/worker/experiment-host.ts),
+// each with an engine of its own, so the training worker above is never starved. A pool worker
+// runs one job at a time: one graph of Figure 9, a summary, or a whole single-run experiment.
+// Every request but `cancel` is answered exactly once: with its result, or an `error` carrying
+// its id. `cancel` stops the job in progress at its next chunk of steps; the job then answers
+// as cancelled (a Figure 9 graph with `graph: null`, a run with its partial result).
+
+/** A single-run experiment (Figure 9 is spread over the pool graph by graph). */
+export type SingleExperiment = Exclude<Experiment, 'fig9'>;
+
+export type PoolRequest =
+  | { type: 'init'; id: number; simd?: boolean }
+  /** Trains and measures graph `index` of the sweep `setup` (its result depends only on the two). */
+  | { type: 'fig9Graph'; id: number; setup: Fig9Setup; index: number }
+  /** The figure from the graphs measured so far, in graph order (the engine's summary). */
+  | { type: 'fig9Summary'; id: number; setup: Fig9Setup; graphs: Fig9Graph[]; cancelled: boolean; seconds: number }
+  | { type: 'run'; id: number; experiment: SingleExperiment }
+  | { type: 'cancel' };
+
+export type PoolReply =
+  | { type: 'ready'; id: number; simd: boolean }
+  /** Steps done of the job `id` so far, of `planned`. */
+  | { type: 'jobProgress'; id: number; steps: number; planned: number }
+  /** null when cancelled before the graph finished */
+  | { type: 'fig9Graph'; id: number; index: number; graph: Fig9Graph | null }
+  | { type: 'fig9Summary'; id: number; result: Fig9Result }
+  | { type: 'ran'; id: number; result: Paper2Result | Fig8Result }
+  | { type: 'error'; id?: number; message: string };
 
 /** A message with the list of buffers postMessage transfers along with it. */
 export interface Envelope<M> {

@@ -10,7 +10,9 @@ import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';
 import { GraphView } from './views/graph-view';
 import { LemmaPanel } from './views/lemma-view';
+import { RateChart, rateRecipe, rateSummary, type RateChartData } from './views/rate-chart';
 import { PAPER2_SLOT_NAMES } from './views/vocabulary';
+import rateResult from './common/rate-result.json';
 import type { EngineConfig, Experiment, Fig8Result, Fig9Recipe, Fig9Result, Fig9Setup, LemmaView, Paper2Result, Recipes, SingleExperiment } from './worker/protocol';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -99,6 +101,7 @@ export class ScienceSections {
       });
     }
     $('science-export').addEventListener('click', () => this.export());
+    this.showRate(rateResult as RateChartData);
   }
 
   /** Called once the engine is ready. */
@@ -226,6 +229,14 @@ export class ScienceSections {
       this.lemmaBusy = null;
       release();
     }
+  }
+
+  // --- the theorem's rate (measured natively, drawn from its committed JSON) -----------------
+
+  private showRate(data: RateChartData): void {
+    new RateChart($('rate-chart')).update(data);
+    $('rate-summary').textContent = rateSummary(data);
+    $('rate-recipe').textContent = rateRecipe(data);
   }
 
   // --- the paper's experiments ---------------------------------------------------------------

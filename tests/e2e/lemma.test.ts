@@ -46,3 +46,21 @@ describe('the key-lemma view', () => {
     await context.close();
   });
 });
+
+describe("the theorem's rate", () => {
+  it("draws cpg reproduce rate's result: the error against T on log-log axes, its slope, and the recipe", async () => {
+    const { context, page, problems } = await openPage(site, '', { width: 1280, height: 720 });
+    const card = page.locator('#rate-card');
+    await card.scrollIntoViewIfNeeded();
+    const summary = (await page.getByTestId('rate-summary').textContent()) ?? '';
+    expect(summary).toMatch(/^Measured natively \(cpg reproduce rate .*\): the error falls from [\d.]+ at T = 8 to [\d.]+ at T = 64, a log-log slope of −[\d.]+; the theorem's rate is −1\./);
+    expect(summary).toMatch(/nats above Bayes/);
+    expect(await page.locator('#rate-recipe').textContent()).toMatch(/^Recipe \(.*\): the chain with S = \d+/);
+    const chart = page.locator('#rate-chart [role="img"]');
+    expect(await chart.getAttribute('aria-label')).toMatch(/T = 8: [\d.]+, T = 16: [\d.]+, T = 32: [\d.]+, T = 64: [\d.]+/);
+    expect(await page.locator('#rate-chart canvas').count()).toBe(1);
+    await card.screenshot({ path: `${ARTIFACTS}rate.png` });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

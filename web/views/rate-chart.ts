@@ -6,6 +6,13 @@ import 'uplot/dist/uPlot.min.css';
 import { FONT_FAMILY, LOSS_COLOURS, MINUS, formatTick } from './vocabulary';
 
 const signed = (v: number) => v.toFixed(2).replace('-', MINUS);
+
+/** A log axis labels 1, 2 and 5 times a power of ten; its other grid lines stay unlabelled. */
+function logTick(v: number | null): string {
+  if (v === null || !Number.isFinite(v) || v <= 0) return '';
+  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? formatTick(v) : '';
+}
 import './views.css';
 
 /** What the page reads of `cpg reproduce rate`'s JSON. */
@@ -101,7 +108,7 @@ export class RateChart {
         scales: { x: { time: false, distr: 3, log: 2 }, y: { distr: 3, log: 10 } },
         axes: [
           { ...axis('sequence length T'), size: 30, values: (_u, splits) => splits.map((v) => String(v)) },
-          { ...axis('‖A − G‖∞'), size: 50, values: (_u, splits) => splits.map(formatTick) },
+          { ...axis('‖A − G‖∞'), size: 44, values: (_u, splits) => splits.map(logTick) },
         ],
         series: [
           { label: 'T' },

@@ -192,13 +192,26 @@ describe('the stage', () => {
     await ready(page);
     const node = (i: number) => page.locator(`#graph-view .gv-node[data-index="${i}"]`);
     const svg = page.locator('#graph-view svg');
+    const spec = () => decodeURIComponent(page.url()).match(/spec=([^&]*)/)?.[1] ?? '';
+    // Position 6 gets parent 2, then 0, 1 and 3 as well: four parents, the most the engine takes.
     await node(6).click();
-    await node(2).click({ modifiers: ['Shift'] });
+    await node(2).click();
+    await waitFor(async () => spec() === '-;0;1;0;3;4;2;-', 10_000, 'the moved parent');
+    for (const [added, want] of [[0, '0,2'], [1, '0,1,2'], [3, '0,1,2,3']] as const) {
+      await node(added).click({ modifiers: ['Shift'] });
+      await waitFor(async () => spec() === `-;0;1;0;3;4;${want};-;7`, 10_000, `parent ${added} added`);
+    }
+    // A fifth is refused: drawn as a draft, and the URL keeps the graph that trains.
+    await node(4).click({ modifiers: ['Shift'] });
     await waitFor(() => page.locator('#graph-message').isVisible(), 10_000, 'the refusal');
+    expect(await page.locator('#graph-message').textContent()).toMatch(/at most 4/);
     expect(await svg.getAttribute('class')).toMatch(/gv-draft/);
     expect(await svg.getAttribute('aria-label')).toMatch(/^Draft, not training/);
-    await node(5).click({ modifiers: ['Shift'] });
+    expect(spec()).toBe('-;0;1;0;3;4;0,1,2,3;-;7');
+    await node(4).click({ modifiers: ['Shift'] });
     await waitFor(async () => !/gv-draft/.test((await svg.getAttribute('class')) ?? ''), 10_000, 'the accepted graph');
+    for (const removed of [0, 1, 3]) await node(removed).click({ modifiers: ['Shift'] });
+    await waitFor(async () => spec() === '-;0;1;0;3;4;2;-', 10_000, 'the single-parent spec again');
     // + position / − position keep T and the spec in step.
     await page.getByTestId('add-position').click();
     await waitFor(async () => decodeURIComponent(page.url()).includes('spec=-;0;1;0;3;4;2;-;-'), 10_000, 'the longer spec');

@@ -62,6 +62,8 @@ function(cpg_add_wasm_module target output_name)
   # The bindings and the JSON of the reproductions (the CLI prints the same).
   add_executable(${target} cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cpp/json)
+  # Figure 9's objects through the small cpg::JsonValue, not nlohmann::json (reproduce_json.hpp).
+  target_compile_definitions(${target} PRIVATE CPG_JSON_VALUE)
   target_link_libraries(${target} PRIVATE ${target}_engine)
   target_link_options(${target} PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})
   set_target_properties(${target} PROPERTIES

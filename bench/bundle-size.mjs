@@ -10,7 +10,7 @@
 //
 //   node bench/bundle-size.mjs [dist] [--json]
 //
-// tests/e2e/bundle-size.test.ts checks this list against what Chromium fetches, and the budget.
+// tests/e2e/bundle-size.test.ts checks this list against what Chromium fetches, and bounds the total.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

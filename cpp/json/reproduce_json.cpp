@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-using nlohmann::json;
-
 namespace cpg {
+
+using json = Json;
 
 namespace {
 

@@ -230,13 +230,56 @@ std::string live_fields() {
   return names;
 }
 
-// JSON through the JS engine's own parser: the reproductions' results are built as JSON in
-// cpp/json/reproduce_json.cpp, the same as the CLI prints.
-val to_js(const nlohmann::json& value) { return val::global("JSON").call<val>("parse", value.dump()); }
+// The reproductions' results are built in cpp/json/reproduce_json.cpp, the same as the CLI
+// prints them, as cpg::JsonValue; these turn them into JS values and back. As through JSON
+// text: non-finite numbers become null, and from_js reads what JSON.stringify would write.
+val to_js(const cpg::Json& value) {
+  using Kind = cpg::Json::Kind;
+  switch (value.kind()) {
+    case Kind::null: return val::null();
+    case Kind::boolean: return val(value.get<bool>());
+    case Kind::number: return std::isfinite(value.get<double>()) ? val(value.get<double>()) : val::null();
+    case Kind::string: return val(value.get<std::string>());
+    case Kind::array: {
+      val out = val::array();
+      for (const cpg::Json& item : value) out.call<void>("push", to_js(item));
+      return out;
+    }
+    case Kind::object: {
+      val out = val::object();
+      for (const auto& [key, item] : value.items()) out.set(key, to_js(item));
+      return out;
+    }
+  }
+  return val::null();
+}
 
-nlohmann::json from_js(const val& value) {
-  if (value.isUndefined()) return nlohmann::json(nullptr);
-  return nlohmann::json::parse(val::global("JSON").call<std::string>("stringify", value));
+cpg::Json from_plain_js(const val& value) {
+  if (value.isNull()) return nullptr;
+  if (value.isTrue() || value.isFalse()) return value.as<bool>();
+  if (value.isNumber()) return value.as<double>();
+  if (value.isString()) return value.as<std::string>();
+  if (val::global("Array").call<bool>("isArray", value)) {
+    cpg::Json out = cpg::Json::array();
+    const unsigned length = value["length"].as<unsigned>();
+    for (unsigned i = 0; i < length; ++i) out.push_back(from_plain_js(value[i]));
+    return out;
+  }
+  cpg::Json out = cpg::Json::object();
+  const val keys = val::global("Object").call<val>("keys", value);
+  const unsigned length = keys["length"].as<unsigned>();
+  for (unsigned i = 0; i < length; ++i) {
+    const std::string key = keys[i].as<std::string>();
+    out[key] = from_plain_js(value[key]);
+  }
+  return out;
+}
+
+cpg::Json from_js(const val& value) {
+  if (value.isUndefined()) return nullptr;
+  // A round trip through JSON first, so that undefined fields, NaN and Dates read as JSON has them.
+  const val json = val::global("JSON");
+  return from_plain_js(json.call<val>("parse", json.call<val>("stringify", value)));
 }
 
 // ==========================================================================================
@@ -602,8 +645,6 @@ val fallible(What what) {
     return what();
   } catch (const std::invalid_argument& e) {
     return error_value(e.what());
-  } catch (const nlohmann::json::exception& e) {
-    return error_value(std::string("not JSON: ") + e.what());
   } catch (const std::exception& e) {
     return error_value(std::string("internal error: ") + e.what());
   }
@@ -620,7 +661,7 @@ val fig9Setup(const val& setup) {
 val summarizeFig9(const val& setup, const val& graphs, bool cancelled, double seconds) {
   return fallible([&] {
     const cpg::Fig9Settings settings = cpg::fig9_settings_from_json(from_js(setup));
-    const nlohmann::json list = from_js(graphs);
+    const cpg::Json list = from_js(graphs);
     if (!list.is_array()) throw std::invalid_argument("graphs must be an array of graphs (got " + list.dump() + ")");
     std::vector<cpg::Fig9Graph> measured;
     for (const auto& graph : list) measured.push_back(cpg::fig9_graph_from_json(graph));

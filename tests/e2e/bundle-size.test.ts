@@ -1,0 +1,49 @@
+// The first visit's download in Chromium: the files fetched before the page can train are the
+// ones bench/bundle-size.mjs lists (so `npm run bench:size` measures what a browser loads), and
+// gzipped they do not grow past the bound below. The service worker is blocked: its precache of
+// every file comes after the page is up and is not part of the first load.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+import { collectProblems, useSite, waitFor } from './browser';
+
+const site = useSite();
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const SCRIPT = new URL('../../bench/bundle-size.mjs', import.meta.url).pathname;
+
+// A guard against growth, not yet the goal: the first load is about 313 KB gzipped today
+// (KB = 1024 bytes); the issue asks for 200 KB, which bench/bundle-size.mjs reports against.
+// Lower this bound as the download shrinks.
+const BUDGET_BYTES = 320 * 1024;
+
+interface Row { file: string; bytes: number; gzip: number }
+
+describe('the first load', () => {
+  it('fetches what bench/bundle-size.mjs lists, within the gzipped budget', async () => {
+    const listed = JSON.parse(execFileSync('node', [SCRIPT, DIST, '--json'], { encoding: 'utf8' })) as { simd: { files: Row[]; later: Row[] } };
+
+    const context = await site.browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    const fetched = new Set<string>();
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.url().startsWith(site.url)) fetched.add(url.pathname.replace(/^\//, '') || 'index.html');
+    });
+    await page.goto(site.url);
+    await waitFor(() => page.getByTestId('play').isEnabled(), 30_000, 'the engine');
+    await context.close();
+
+    // Chromium runs the SIMD build; the icon and the manifest are fetched too but are tiny and never wait.
+    const loaded = [...fetched].filter((file) => !['favicon.svg', 'manifest.webmanifest'].includes(file)).sort();
+    expect(loaded).toEqual(listed.simd.files.map((row) => row.file).sort());
+    expect(loaded.some((file) => file.endsWith('.wasm'))).toBe(true);
+    expect(problems).toEqual([]);
+
+    const gzipped = loaded.map((file) => gzipSync(readFileSync(DIST + file), { level: 9 }).length);
+    const total = gzipped.reduce((sum, bytes) => sum + bytes, 0);
+    expect(total, loaded.map((file, i) => `${file} ${gzipped[i]}`).join('\n')).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+});

@@ -34,10 +34,13 @@ function references(dist, file) {
     };
   }
   if (!file.endsWith('.js')) return { imports: [], workers: [], dynamic: [], wasm: [] };
+  // The training worker starts with the page; the experiment workers only when an experiment runs.
+  const workers = found(/new URL\("([^"]*worker[^"]*\.js)",\s*import\.meta\.url\)/g);
+  const startsWithPage = (worker) => /training\.worker/.test(worker);
   return {
     imports: found(/(?:\bfrom|\bimport)\s*"(\.\/[^"]+\.(?:js|css))"/g),
-    workers: found(/new URL\("([^"]*worker[^"]*\.js)",\s*import\.meta\.url\)/g),
-    dynamic: found(/import\("(\.\/[^"]+\.js)"\)/g),
+    workers: workers.filter(startsWithPage),
+    dynamic: [...found(/import\("(\.\/[^"]+\.js)"\)/g), ...workers.filter((worker) => !startsWithPage(worker))],
     wasm: found(/new URL\("([^"]+\.wasm)",\s*import\.meta\.url\)/g),
   };
 }

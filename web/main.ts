@@ -10,8 +10,7 @@ import { Lab } from './lab/lab';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
-import { ExperimentPool, poolSize } from './experiment-pool';
-import { ScienceSections } from './science';
+import type { ScienceSections } from './science';
 import { FORM_FIELDS, modifiedFromPreset, PresetPills, SettingsForm } from './settings-form';
 import {
   PRESETS,
@@ -71,7 +70,8 @@ class Playground {
       counters: { step: $('train-step'), rate: $('steps-per-second'), testLoss: $('test-loss') },
     },
   );
-  private readonly science: ScienceSections;
+  /** Parts 2 and 3, loaded once the engine is up: their code is not part of the first visit. */
+  private science: ScienceSections | null = null;
   private lab: Lab | null = null;
   private readonly presets: PresetPills;
   private readonly form: SettingsForm;
@@ -99,15 +99,6 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
-    this.science = new ScienceSections(
-      this.client,
-      new ExperimentPool({
-        createWorker: () => new Worker(new URL('./worker/experiment.worker.ts', import.meta.url), { type: 'module' }),
-        size: poolSize(navigator.hardwareConcurrency),
-        simd: () => this.client.lastStatus?.simd ?? undefined,
-      }),
-      () => this.settings,
-    );
     this.lab = new Lab($('lab'), {
       client: this.client,
       settings: () => this.settings,
@@ -153,7 +144,7 @@ class Playground {
         this.refused(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[fallback.preset].title} preset instead.`);
       }
       for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
-      this.science.enable();
+      void this.loadScience();
       if (this.linkedComparison) {
         const refused = await this.lab?.restoreComparison(this.linkedComparison);
         if (refused) this.notice(refused);
@@ -202,6 +193,26 @@ class Playground {
     }
   }
 
+  /** Loads Parts 2 and 3 (the lemma, the paper's figures and their worker pool) and enables them. */
+  private async loadScience(): Promise<void> {
+    if (this.science) return this.science.enable();
+    try {
+      const [{ ScienceSections }, { ExperimentPool, poolSize }] = await Promise.all([import('./science'), import('./experiment-pool')]);
+      this.science ??= new ScienceSections(
+        this.client,
+        new ExperimentPool({
+          createWorker: () => new Worker(new URL('./worker/experiment.worker.ts', import.meta.url), { type: 'module' }),
+          size: poolSize(navigator.hardwareConcurrency),
+          simd: () => this.client.lastStatus?.simd ?? undefined,
+        }),
+        () => this.settings,
+      );
+      this.science.enable();
+    } catch (error) {
+      this.showError(`Parts 2 and 3 did not load (${(error as Error).message}); reload the page to try again.`);
+    }
+  }
+
   // --- settings --------------------------------------------------------------------------
 
   /** A new run with the current settings; on a bad config the previous run stays. */
@@ -227,7 +238,7 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
     this.clearRefusals();
-    this.science.stageChanged();
+    this.science?.stageChanged();
   }
 
   private async changeSetting(key: SettingKey, value: Settings[SettingKey]): Promise<void> {

@@ -13,7 +13,7 @@ const site = useSite();
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const SCRIPT = new URL('../../bench/bundle-size.mjs', import.meta.url).pathname;
 
-// A guard against growth, not yet the goal: the first load is about 313 KB gzipped today
+// A guard against growth, not yet the goal: the first load is about 314 KB gzipped today
 // (KB = 1024 bytes); the issue asks for 200 KB, which bench/bundle-size.mjs reports against.
 // Lower this bound as the download shrinks.
 const BUDGET_BYTES = 320 * 1024;
@@ -37,7 +37,12 @@ describe('the first load', () => {
     await context.close();
 
     // Chromium runs the SIMD build; the icon and the manifest are fetched too but are tiny and never wait.
-    const loaded = [...fetched].filter((file) => !['favicon.svg', 'manifest.webmanifest'].includes(file)).sort();
+    // Parts 2 and 3 load right after the engine is up, so their chunks may or may not be in yet:
+    // they must be among the files the script lists as loaded later, and are not counted.
+    const later = new Set(listed.simd.later.map((row) => row.file));
+    const all = [...fetched].filter((file) => !['favicon.svg', 'manifest.webmanifest'].includes(file));
+    expect(all.filter((file) => !later.has(file) && !listed.simd.files.some((row) => row.file === file))).toEqual([]);
+    const loaded = all.filter((file) => !later.has(file)).sort();
     expect(loaded).toEqual(listed.simd.files.map((row) => row.file).sort());
     expect(loaded.some((file) => file.endsWith('.wasm'))).toBe(true);
     expect(problems).toEqual([]);

@@ -43,23 +43,22 @@ namespace cpg {
 //    graph within 0.02 nats of Bayes, with room on both (0.51M sequences against the paper's
 //    16.8M).
 
+// Every named recipe below is written in Fig9Recipe's field order: name, optimizer, lr, wd,
+// schedule, batch, steps, init_std.
+namespace {
+std::invalid_argument unknown_recipe(const std::string& name) {
+  return std::invalid_argument("recipe must be one of fast|paper (got " + text::quoted(name) + ")");
+}
+}  // namespace
+
 Fig9Recipe fig9_recipe(const std::string& name) {
   if (name == "fast") return Fig9Recipe{};
   if (name == "paper") {
     // many_graphs.ipynb: optax.sgd(learning_rate=1.) without schedule; its `wd = 2e-4` is
     // defined but never passed to the optimizer. CatFormer starts at A = W = 0.
-    Fig9Recipe paper;
-    paper.name = "paper";
-    paper.optimizer = "sgd";
-    paper.lr = 1.0;
-    paper.wd = 0.0;
-    paper.schedule = "constant";
-    paper.batch = 1024;
-    paper.steps = int64_t{1} << 14;
-    paper.init_std = 0.0;
-    return paper;
+    return {"paper", "sgd", 1.0, 0.0, "constant", 1024, int64_t{1} << 14, 0.0};
   }
-  throw std::invalid_argument("recipe must be one of fast|paper (got " + text::quoted(name) + ")");
+  throw unknown_recipe(name);
 }
 
 namespace {
@@ -327,63 +326,21 @@ TrainConfig fig8_config() {
 // per task against the paper's 134M.
 
 Recipe fig2_recipe(const std::string& name) {
-  Recipe recipe;
-  if (name == "fast") {
-    recipe.name = "fast";
-    recipe.optimizer = "adam";
-    recipe.lr = 0.02;
-    recipe.wd = 0.0;
-    recipe.schedule = "cosine";
-    recipe.batch = 128;
-    recipe.steps = 3000;
-    recipe.init_std = 0.0;
-    return recipe;
-  }
-  if (name == "paper") {
-    // single_parent.py: a plain gradient step with cosine decay from lr 1 over 2^17 steps,
-    // batch 1024, fresh data every step, A = W = 0.
-    recipe.name = "paper";
-    recipe.optimizer = "sgd";
-    recipe.lr = 1.0;
-    recipe.wd = 0.0;
-    recipe.schedule = "cosine";
-    recipe.batch = 1024;
-    recipe.steps = int64_t{1} << 17;
-    recipe.init_std = 0.0;
-    return recipe;
-  }
-  throw std::invalid_argument("recipe must be one of fast|paper (got " + text::quoted(name) + ")");
+  if (name == "fast") return {"fast", "adam", 0.02, 0.0, "cosine", 128, 3000, 0.0};
+  // single_parent.py: a plain gradient step with cosine decay from lr 1 over 2^17 steps,
+  // batch 1024, fresh data every step, A = W = 0.
+  if (name == "paper") return {"paper", "sgd", 1.0, 0.0, "cosine", 1024, int64_t{1} << 17, 0.0};
+  throw unknown_recipe(name);
 }
 
 Recipe fig5_recipe(const std::string& name) {
-  Recipe recipe;
-  if (name == "fast") {
-    // The page's recipe (web/worker/experiments.ts, PAPER2_RECIPE). The random init breaks the
-    // symmetry between the two first-layer heads, which start equal at A = 0.
-    recipe.name = "fast";
-    recipe.optimizer = "adam";
-    recipe.lr = 0.02;
-    recipe.wd = 0.0;
-    recipe.schedule = "constant";
-    recipe.batch = 128;
-    recipe.steps = 8000;
-    recipe.init_std = 0.1;
-    return recipe;
-  }
-  if (name == "paper") {
-    // multi_parent.ipynb: AdamW lr 1e-2 with cosine decay, weight decay 1e-4, batch 1024,
-    // 2^16 steps, A ~ 1e-4 N(0, 1), W = 0.
-    recipe.name = "paper";
-    recipe.optimizer = "adamw";
-    recipe.lr = 0.01;
-    recipe.wd = 1e-4;
-    recipe.schedule = "cosine";
-    recipe.batch = 1024;
-    recipe.steps = int64_t{1} << 16;
-    recipe.init_std = 1e-4;
-    return recipe;
-  }
-  throw std::invalid_argument("recipe must be one of fast|paper (got " + text::quoted(name) + ")");
+  // The page's recipe (web/worker/experiments.ts, PAPER2_RECIPE). The random init breaks the
+  // symmetry between the two first-layer heads, which start equal at A = 0.
+  if (name == "fast") return {"fast", "adam", 0.02, 0.0, "constant", 128, 8000, 0.1};
+  // multi_parent.ipynb: AdamW lr 1e-2 with cosine decay, weight decay 1e-4, batch 1024,
+  // 2^16 steps, A ~ 1e-4 N(0, 1), W = 0.
+  if (name == "paper") return {"paper", "adamw", 0.01, 1e-4, "cosine", 1024, int64_t{1} << 16, 1e-4};
+  throw unknown_recipe(name);
 }
 
 // The rate's budget (chain, heads [1, 1], A = W = 0; seeds 0..; native, --jobs 2 on a shared
@@ -400,16 +357,7 @@ Recipe fig5_recipe(const std::string& name) {
 // 0.06-0.16 nats above Bayes, more so at large T (a longer sequence per step costs more).
 Recipe rate_recipe(const std::string& name) {
   if (name != "fast") throw std::invalid_argument("recipe must be fast for the rate (got " + text::quoted(name) + ")");
-  Recipe recipe;
-  recipe.name = "fast";
-  recipe.optimizer = "adam";
-  recipe.lr = 0.02;
-  recipe.wd = 0.0;
-  recipe.schedule = "constant";
-  recipe.batch = 64;
-  recipe.steps = 3000;
-  recipe.init_std = 0.0;
-  return recipe;
+  return {"fast", "adam", 0.02, 0.0, "constant", 64, 3000, 0.0};
 }
 
 namespace {

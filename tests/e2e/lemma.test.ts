@@ -52,6 +52,8 @@ describe("the theorem's rate", () => {
     const { context, page, problems } = await openPage(site, '', { width: 1280, height: 720 });
     const card = page.locator('#rate-card');
     await card.scrollIntoViewIfNeeded();
+    // Parts 2 and 3 load once the engine is up.
+    await waitFor(async () => ((await page.getByTestId('rate-summary').textContent()) ?? '') !== '', 30_000, 'the rate figure');
     const summary = (await page.getByTestId('rate-summary').textContent()) ?? '';
     expect(summary).toMatch(/^Measured natively \(cpg reproduce rate .*\): the error falls from [\d.]+ at T = 8 to [\d.]+ at T = 64, a log-log slope of −[\d.]+; the theorem's rate is −1\./);
     expect(summary).toMatch(/nats above Bayes/);

@@ -70,14 +70,18 @@ function reach(dist, entries) {
  */
 export function firstLoad(dist = 'dist', { simd = true, page = 'index.html' } = {}) {
   const page_ = reach(dist, [page]);
-  // The worker imports both engine glue modules dynamically and picks one.
-  const isEngine = (file) => /\/cpg(-nosimd)?-[^/]*\.js$/.test(file);
-  const engineGlue = [...page_.dynamic].filter(isEngine).filter((file) => file.includes('cpg-nosimd') !== simd);
+  // The worker imports every engine glue module dynamically and picks one: on a first visit, the
+  // core module of the variant the browser runs (web/engine/load.ts). The full modules come later,
+  // when the visitor reaches Parts 2 and 3 or picks a model that only they have.
+  const isEngine = (file) => /\/cpg(-nosimd)?(-core)?-[^/]*\.js$/.test(file);
+  const isFirst = (file) => file.includes('cpg-nosimd') !== simd && file.includes('-core');
+  const engineGlue = [...page_.dynamic].filter(isEngine).filter(isFirst);
   const engine = reach(dist, engineGlue);
-  const wasm = [...engine.wasm].filter((file) => file.includes('cpg-nosimd') !== simd);
+  const wasm = [...engine.wasm, ...page_.wasm].filter(isFirst);
   const loaded = new Set([...page_.files, ...engine.files, ...wasm]);
-  const later = [...page_.dynamic, ...engine.dynamic].filter((file) => !isEngine(file) && !loaded.has(file));
-  const laterFiles = [...reach(dist, later).files].filter((file) => !loaded.has(file));
+  const laterEngine = [...page_.wasm].filter((file) => file.includes('cpg-nosimd') !== simd && !loaded.has(file));
+  const later = [...page_.dynamic, ...engine.dynamic].filter((file) => (!isEngine(file) || (file.includes('cpg-nosimd') !== simd)) && !loaded.has(file));
+  const laterFiles = [...reach(dist, later).files, ...laterEngine].filter((file) => !loaded.has(file));
   const row = (file) => ({ file, bytes: statSync(join(dist, file)).size, gzip: gzipBytes(join(dist, file)) });
   return { files: [...loaded].map(row), later: laterFiles.map(row) };
 }

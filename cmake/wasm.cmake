@@ -3,6 +3,9 @@
 #   cpg_wasm          -> dist/cpg.js + dist/cpg.wasm                 SIMD, for current engines
 #   cpg_wasm_nosimd   -> dist/cpg-nosimd.js + dist/cpg-nosimd.wasm   fallback: WebAssembly 1.0 only
 #
+# and each again as a smaller core module (dist/cpg-core.*, dist/cpg-nosimd-core.*), which the
+# page's training worker loads on the first visit (see cpg_add_wasm_module below).
+#
 # web/engine/load.ts picks one at run time with wasm-feature-detect: the SIMD build needs 128-bit
 # SIMD and native exception handling, which every engine with SIMD except a few 2021 releases has.
 # Code-generation flags differ, so the engine is compiled once per variant; the plain cpg_engine
@@ -51,7 +54,15 @@ set(CPG_WASM_LINK_OPTIONS
   -sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,print,printErr,onAbort]  # the factory options load.ts may pass; drops code for the rest
 )
 
-# One variant: the engine compiled with `flags`, the bindings, and the linked module.
+# One variant: the engine compiled with `flags` into a library, and two modules linked from it.
+#   full  (${output_name})       every model, the lemma view and Figure 9's sweep: the science
+#                                 parts of the page and its experiment workers load it on first use
+#   core  (${output_name}-core)  what the first visit needs to train: the CatFormer without MLP
+#                                 sublayers. trainer.cpp and catformer.cpp are compiled again with
+#                                 CPG_ENGINE_CORE (catformer.hpp's kAllModels), which leaves the
+#                                 standard model and the MLP sublayers out, and the bindings without
+#                                 the lemma view and Figure 9. The linker takes those two objects
+#                                 instead of the library's copies, and drops what nothing calls.
 function(cpg_add_wasm_module target output_name)
   set(flags ${ARGN})
   add_library(${target}_engine STATIC ${ENGINE_SOURCES})
@@ -62,7 +73,7 @@ function(cpg_add_wasm_module target output_name)
     $<TARGET_PROPERTY:cpg_engine,INTERFACE_SYSTEM_INCLUDE_DIRECTORIES>)
   target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
 
-  # The bindings and the JSON of the reproductions (the CLI prints the same).
+  # Full: the bindings and the JSON of the reproductions (the CLI prints the same).
   add_executable(${target} cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cpp/json)
   # Figure 9's objects through the small cpg::JsonValue, not nlohmann::json (reproduce_json.hpp).
@@ -71,6 +82,16 @@ function(cpg_add_wasm_module target output_name)
   target_link_options(${target} PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${output_name}
+    SUFFIX ".js"
+    RUNTIME_OUTPUT_DIRECTORY ${CPG_WASM_DIST})
+
+  # Core: the training module of the first visit.
+  add_executable(${target}_core cpp/wasm/bindings.cpp cpp/engine/trainer.cpp cpp/engine/catformer.cpp)
+  target_compile_definitions(${target}_core PRIVATE CPG_ENGINE_CORE)
+  target_link_libraries(${target}_core PRIVATE ${target}_engine)
+  target_link_options(${target}_core PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})
+  set_target_properties(${target}_core PROPERTIES
+    OUTPUT_NAME ${output_name}-core
     SUFFIX ".js"
     RUNTIME_OUTPUT_DIRECTORY ${CPG_WASM_DIST})
 endfunction()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run build:wasm: builds both WebAssembly variants of the engine (SIMD and fallback) into
-# build/wasm/dist and copies them to web/engine/generated/, where web/engine/load.ts imports
+# npm run build:wasm: builds both WebAssembly variants of the engine (SIMD and fallback), each as
+# a full and a core module (cmake/wasm.cmake), into build/wasm/dist and copies them to web/engine/generated/, where web/engine/load.ts imports
 # them. Flags live in cmake/wasm.cmake. Incremental: quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ cmake --build build/wasm -j"$(nproc)"
 # Copy only what changed, so Vite's watcher and file times stay quiet on a no-op build.
 out=web/engine/generated
 mkdir -p "$out"
-for variant in cpg cpg-nosimd; do
+for variant in cpg cpg-nosimd cpg-core cpg-nosimd-core; do
   for ext in js wasm; do
     cmp -s "build/wasm/dist/$variant.$ext" "$out/$variant.$ext" || cp "build/wasm/dist/$variant.$ext" "$out/$variant.$ext"
   done
@@ -25,4 +25,4 @@ export * from '../engine.js';
 export { default } from '../engine.js';"
   [ "$(cat "$out/$variant.d.ts" 2>/dev/null)" = "$stub" ] || printf '%s\n' "$stub" > "$out/$variant.d.ts"
 done
-echo "[build-wasm] $out: $(cd "$out" && ls -l cpg.js cpg.wasm cpg-nosimd.js cpg-nosimd.wasm | awk '{printf "%s %s  ", $9, $5}')"
+echo "[build-wasm] $out: $(cd "$out" && ls -l cpg*.js cpg*.wasm | awk '{printf "%s %s  ", $9, $5}')"

@@ -342,7 +342,7 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
 
 template <typename Real>
 void CatFormer<Real>::mlp_forward(const Params<Real>& params, int l, int first_row) {
-  if (!shape_.mlp) return;
+  if (!kAllModels || !shape_.mlp) return;
   const int T = shape_.T, a = shape_.mlp_in[l], d_out = shape_.d(l + 1), m = shape_.hidden[l];
   const mlp::Block block{T - first_row, a, m, d_out, d_out};
   Real* row = X_[l + 1].data() + static_cast<size_t>(first_row) * d_out;
@@ -353,7 +353,7 @@ void CatFormer<Real>::mlp_forward(const Params<Real>& params, int l, int first_r
 
 template <typename Real>
 void CatFormer<Real>::mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row) {
-  if (!shape_.mlp) return;
+  if (!kAllModels || !shape_.mlp) return;
   const int T = shape_.T, a = shape_.mlp_in[l], d_out = shape_.d(l + 1), m = shape_.hidden[l];
   const mlp::Block block{T - first_row, a, m, d_out, d_out};
   const size_t first = static_cast<size_t>(first_row) * d_out;

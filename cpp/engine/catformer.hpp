@@ -34,6 +34,17 @@ namespace cpg {
 // standard.hpp (embeddings added, V after the heads, an MLP in every layer, residual sums).
 enum class ModelKind { catformer, standard };
 
+// Whether this build trains every model. The page's first-load WebAssembly module
+// (cmake/wasm.cmake) compiles trainer.cpp and catformer.cpp with CPG_ENGINE_CORE: the CatFormer
+// without MLP sublayers only, so that the code of the other models is not downloaded before the
+// first run. The Trainer refuses the others there with a message; the page loads the full module
+// for them. Every other build (native, the full modules) has all of them.
+#ifdef CPG_ENGINE_CORE
+inline constexpr bool kAllModels = false;
+#else
+inline constexpr bool kAllModels = true;
+#endif
+
 struct ModelShape {
   ModelKind kind = ModelKind::catformer;
   bool mlp = false;                // MLP sublayers (always on for the standard model)

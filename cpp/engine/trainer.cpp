@@ -21,6 +21,10 @@ constexpr double kExplodedLossFactor = 10.0;
 const TrainConfig& validated(const TrainConfig& config) {
   const std::string error = validation_error(config);
   if (!error.empty()) throw std::invalid_argument(error);
+  if (!kAllModels && (config.model != "catformer" || config.mlp != "off"))
+    throw std::invalid_argument("model=" + config.model + " with mlp=" + config.mlp +
+                                " is not in this build of the engine (the page's first-load module trains "
+                                "the CatFormer without MLP sublayers; the full module has every model)");
   return config;
 }
 
@@ -63,19 +67,19 @@ std::vector<double> parent_recovery(const Graph& graph, const std::vector<double
 }
 
 double Trainer::model_loss_and_grad(const Batch& batch, Params<float>* grad, AttentionMaps* attention) {
-  if (standard_) return standard_->loss_and_grad(params_, batch, grad, Path::fast, attention);
+  if (kAllModels && standard_) return standard_->loss_and_grad(params_, batch, grad, Path::fast, attention);
   return catformer_->loss_and_grad(params_, batch, grad, Path::fast, attention);
 }
 
 AttentionMaps Trainer::make_attention_maps() const {
-  return standard_ ? standard_->make_attention_maps() : catformer_->make_attention_maps();
+  return kAllModels && standard_ ? standard_->make_attention_maps() : catformer_->make_attention_maps();
 }
 
 Trainer::Trainer(const TrainConfig& config)
     : config_(validated(config)),
       sampler_(make_graph(config_), config_.S, config_.alpha),
       shape_(model_shape(config_)) {
-  if (shape_.kind == ModelKind::standard) standard_ = std::make_unique<StandardTransformer<float>>(shape_);
+  if (kAllModels && shape_.kind == ModelKind::standard) standard_ = std::make_unique<StandardTransformer<float>>(shape_);
   else catformer_ = std::make_unique<CatFormer<float>>(shape_);
   Rng test_rng(config_.seed, kTestStream);
   test_set_ = sampler_.sample_batch(config_.test_size, test_rng);
@@ -89,8 +93,8 @@ void Trainer::initialize(uint32_t seed) {
   grad_ = Params<float>(shape_);
   Rng init_rng(seed, kInitStream);
   if (config_.init == "lemma") params_ = lemma_initialization<float>(shape_, config_.beta, config_.w);
-  else if (shape_.kind == ModelKind::standard) params_ = standard_initialization<float>(shape_, init_rng);
-  if (shape_.mlp && shape_.kind == ModelKind::catformer) {
+  else if (kAllModels && shape_.kind == ModelKind::standard) params_ = standard_initialization<float>(shape_, init_rng);
+  if (kAllModels && shape_.mlp && shape_.kind == ModelKind::catformer) {
     // W1 ~ N(0, 1/n) and W2 ~ N(0, 1/m); b1 = b2 = 0. Unlike the standard model's W2 = 0: there
     // the residual sum lets a zero W2 learn, but a concatenated MLP output is read only through
     // its own rows of W and A, which start at zero too, so W2 = 0 would be a saddle that no
@@ -291,7 +295,7 @@ int64_t Trainer::run(int64_t n) {
 
 void Trainer::predict(const int32_t* tokens, double* probs) {
   std::vector<float> out(config_.S);
-  if (standard_) standard_->predict(params_, tokens, out.data(), Path::fast);
+  if (kAllModels && standard_) standard_->predict(params_, tokens, out.data(), Path::fast);
   else catformer_->predict(params_, tokens, out.data(), Path::fast);
   std::copy(out.begin(), out.end(), probs);
 }

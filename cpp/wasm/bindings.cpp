@@ -27,10 +27,12 @@
 
 #include "config.hpp"
 #include "probe.hpp"
+#include "text.hpp"
+#ifndef CPG_ENGINE_CORE
 #include "reproduce.hpp"
 #include "reproduce_json.hpp"
 #include "theory.hpp"
-#include "text.hpp"
+#endif
 #include "trainer.hpp"
 
 namespace {
@@ -230,6 +232,7 @@ std::string live_fields() {
   return names;
 }
 
+#ifndef CPG_ENGINE_CORE
 // The reproductions' results are built in cpp/json/reproduce_json.cpp, the same as the CLI
 // prints them, as cpg::JsonValue; these turn them into JS values and back. As through JSON
 // text: non-finite numbers become null, and from_js reads what JSON.stringify would write.
@@ -285,6 +288,7 @@ cpg::Json from_js(const val& value) {
 // ==========================================================================================
 // The class JS sees
 // ==========================================================================================
+#endif  // CPG_ENGINE_CORE
 
 class Engine {
  public:
@@ -571,6 +575,7 @@ val fieldRanges() {
   return out;
 }
 
+#ifndef CPG_ENGINE_CORE
 // The key lemma at its initialization (cpg::lemma_view): -dL/dA_1 over the position block next
 // to the chi-square mutual information, for a single-parent task. `config` is a config object
 // as for Engine.configure; `settings` is {beta, w, batch, mi_samples} (missing keys default).
@@ -695,6 +700,7 @@ class Fig9GraphRun {
  private:
   std::unique_ptr<cpg::Fig9GraphRun> run_;
 };
+#endif  // CPG_ENGINE_CORE
 
 // Defaults of every field (cpg::TrainConfig's initializers).
 val defaultConfig() { return config_object(cpg::TrainConfig{}); }
@@ -727,6 +733,7 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("testLossHistory", &Engine::testLossHistory);
   emscripten::function("fieldRanges", &fieldRanges);
   emscripten::function("defaultConfig", &defaultConfig);
+#ifndef CPG_ENGINE_CORE
   emscripten::function("lemmaView", &lemmaView);
   emscripten::class_<Fig9GraphRun>("Fig9GraphRun")
       .constructor<>()
@@ -738,4 +745,5 @@ EMSCRIPTEN_BINDINGS(cpg) {
       .function("result", &Fig9GraphRun::result);
   emscripten::function("fig9Setup", &fig9Setup);
   emscripten::function("summarizeFig9", &summarizeFig9);
+#endif
 }

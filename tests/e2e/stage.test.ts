@@ -291,10 +291,10 @@ describe('teaching without a network', () => {
       async () => page.evaluate(async () => {
         const names = await caches.keys();
         const keys = names.length ? await (await caches.open(names[0])).keys() : [];
-        return keys.filter((request) => request.url.endsWith('.wasm')).length === 2;
+        return keys.filter((request) => request.url.endsWith('.wasm')).length === 4;
       }),
       20_000,
-      'both .wasm files in the cache',
+      'the four .wasm files (core and full, SIMD and fallback) in the cache',
     );
     await context.setOffline(true);
     await page.reload();

@@ -1,5 +1,5 @@
-// The interface of the WebAssembly module built from cpp/wasm/bindings.cpp (generated/cpg.js
-// and generated/cpg-nosimd.js share it). Hand-written: keep it in step with the EMSCRIPTEN_BINDINGS
+// The interface of the WebAssembly modules built from cpp/wasm/bindings.cpp (generated/cpg.js,
+// cpg-nosimd.js and their -core modules share it). Hand-written: keep it in step with the EMSCRIPTEN_BINDINGS
 // block there. The rest of the front end imports these types, and talks to the module through
 // load.ts.
 //
@@ -288,16 +288,17 @@ export interface RawFig9GraphRun {
   delete(): void;
 }
 
+/** A module's exports. The optional ones are only in the full modules, not in the core ones (cmake/wasm.cmake). */
 export interface CpgModule {
   Engine: new () => RawEngine;
-  lemmaView(config: EngineConfig, settings?: LemmaSettings): Fallible<LemmaView>;
   fieldRanges(): FieldRange[];
   defaultConfig(): ResolvedConfig;
-  Fig9GraphRun: new () => RawFig9GraphRun;
+  lemmaView?(config: EngineConfig, settings?: LemmaSettings): Fallible<LemmaView>;
+  Fig9GraphRun?: new () => RawFig9GraphRun;
   /** The setup with every field filled in. */
-  fig9Setup(setup?: Fig9SetupInput): Fallible<Fig9Setup>;
+  fig9Setup?(setup?: Fig9SetupInput): Fallible<Fig9Setup>;
   /** The figure from graphs measured one at a time. */
-  summarizeFig9(setup: Fig9SetupInput, graphs: Fig9Graph[], cancelled: boolean, seconds: number): Fallible<Fig9Result>;
+  summarizeFig9?(setup: Fig9SetupInput, graphs: Fig9Graph[], cancelled: boolean, seconds: number): Fallible<Fig9Result>;
 }
 
 /** Options of the Emscripten factory (the only ones the build accepts: INCOMING_MODULE_JS_API). */

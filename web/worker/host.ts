@@ -4,7 +4,7 @@
 // id), and while playing runs training steps in short slices, yielding between them so that a
 // `pause` is handled at once. Snapshots go out at most once per animation frame; the costlier
 // test-set evaluation at most every `evaluateEveryMs`.
-import type { Engine } from '../engine/load';
+import { needsFullModule, type Engine, type ModuleKind } from '../engine/load';
 import { inductionTargets } from '../common/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { budgetError, type CostInput } from '../common/step-cost';
@@ -16,6 +16,8 @@ import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
 export type EngineHandle = Pick<
   Engine,
   | 'simd'
+  | 'kind'
+  | 'dispose'
   | 'configure'
   | 'config'
   | 'step'
@@ -56,7 +58,10 @@ export interface HostOptions {
 const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class TrainingHost {
+  /** The engine of the run: the core module's at first, the full module's once a run needs it. */
   private engine: EngineHandle | null = null;
+  /** The full module's engine, loaded on first need (a run's model, the lemma view, the recipes). */
+  private fullEngine: Promise<EngineHandle> | null = null;
   private runId = 0;
   private state: PlayState = 'idle';
   private stepsPerSecondLimit = 0;
@@ -79,7 +84,8 @@ export class TrainingHost {
 
   constructor(
     private readonly port: Port,
-    private readonly loadEngine: (simd?: boolean) => Promise<EngineHandle>,
+    /** Loads one module of the engine (web/engine/load.ts); `simd` undefined: whichever the browser runs. */
+    private readonly loadEngine: (simd: boolean | undefined, kind: ModuleKind) => Promise<EngineHandle>,
     options: HostOptions = {},
   ) {
     this.sliceMs = options.sliceMs ?? 8;
@@ -109,7 +115,9 @@ export class TrainingHost {
 
   private async dispatch(request: Request): Promise<void> {
     if (request.type === 'init') {
-      if (!this.engine) this.engine = await this.loadEngine(request.simd);
+      if (!this.engine) {
+        this.engine = await this.loadEngine(request.simd, 'core');
+      }
       this.afterChange();
       return this.reply(request.id, 'engine ready');
     }
@@ -119,14 +127,21 @@ export class TrainingHost {
         // Refused before touching the engine, so the previous run stays as it was.
         const overBudget = costInput(request.config) && budgetError(costInput(request.config) as CostInput, this.callBudgetMs);
         if (overBudget) throw new Error(overBudget);
+        // A model the core module does not have: the run moves to the full module's engine
+        // (loaded while the previous run goes on; if the load fails, that run stays).
+        const target = needsFullModule(request.config) ? await this.full() : engine;
         const wasPlaying = this.state === 'playing';
         this.stopLoop();
         try {
-          engine.configure(request.config);
+          target.configure(request.config);
         } catch (error) {
           // The previous run is intact: resume it as it was.
           if (wasPlaying) this.startLoop();
           throw error;
+        }
+        if (target !== engine) {
+          this.engine = target;
+          engine.dispose();
         }
         this.state = 'paused';
         this.sampleTokens = null;
@@ -202,12 +217,14 @@ export class TrainingHost {
         this.postSnapshot(true);
         return this.reply(request.id, 'new sample');
       case 'lemma': {
-        this.send(lemmaMessage(request.id, engine.lemmaView(request.config, request.settings)));
+        const full = await this.full();
+        this.send(lemmaMessage(request.id, full.lemmaView(request.config, request.settings)));
         return;
       }
       case 'recipes': {
         // The experiments themselves run on the page's pool of experiment workers (web/experiment-pool.ts).
-        const recipes = { fig9: engine.fig9Setup(), fig9Paper: engine.fig9Setup({ recipe: { name: 'paper' } }), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE };
+        const full = await this.full();
+        const recipes = { fig9: full.fig9Setup(), fig9Paper: full.fig9Setup({ recipe: { name: 'paper' } }), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE };
         this.port.postMessage({ type: 'recipes', id: request.id, recipes });
         return;
       }
@@ -227,6 +244,17 @@ export class TrainingHost {
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);
       }
     }
+  }
+
+  /** An engine of the full module: the run's own when it has that module, else one loaded once beside it. */
+  private full(): Promise<EngineHandle> {
+    const engine = this.requireEngine();
+    if (engine.kind === 'full') return Promise.resolve(engine);
+    this.fullEngine ??= this.loadEngine(engine.simd, 'full').catch((error: unknown) => {
+      this.fullEngine = null;  // a later request tries again
+      throw error;
+    });
+    return this.fullEngine;
   }
 
   private requireEngine(): EngineHandle {

@@ -15,7 +15,7 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 const port: Port = { postMessage: (message, transfer) => scope.postMessage(message, transfer ?? []) };
-const host = new TrainingHost(port, (simd) => loadEngine({ simd }));
+const host = new TrainingHost(port, (simd, kind) => loadEngine({ simd, kind }));
 
 scope.onmessage = (event: MessageEvent<Request>) => void host.handle(event.data);
 scope.addEventListener('error', (event) => {

@@ -3,24 +3,26 @@
 // `wasmBinary`) and loads it. Needs `npm run build:wasm` (npm test runs it).
 import { readFile } from 'node:fs/promises';
 
-import { loadEngine, loadModule, wasmFileName, type CpgModule, type Engine } from '../../../web/engine/load';
+import { loadEngine, loadModule, wasmFileName, type CpgModule, type Engine, type ModuleKind } from '../../../web/engine/load';
 
 export interface TestEngineOptions {
   /** The SIMD build (default) or the plain WebAssembly 1.0 fallback. */
   simd?: boolean;
+  /** The full module (default) or the first visit's core module. */
+  kind?: ModuleKind;
 }
 
 /** The bytes of a built variant's .wasm file. */
-export async function readTestWasm({ simd = true }: TestEngineOptions = {}): Promise<Uint8Array> {
-  return readFile(new URL(`../../../web/engine/generated/${wasmFileName(simd)}`, import.meta.url));
+export async function readTestWasm({ simd = true, kind = 'full' }: TestEngineOptions = {}): Promise<Uint8Array> {
+  return readFile(new URL(`../../../web/engine/generated/${wasmFileName(simd, kind)}`, import.meta.url));
 }
 
 /** The raw Embind module of a built variant. */
-export async function loadTestModule({ simd = true }: TestEngineOptions = {}): Promise<CpgModule> {
-  return (await loadModule({ simd, wasmBinary: await readTestWasm({ simd }) })).module;
+export async function loadTestModule({ simd = true, kind = 'full' }: TestEngineOptions = {}): Promise<CpgModule> {
+  return (await loadModule({ simd, kind, wasmBinary: await readTestWasm({ simd, kind }) })).module;
 }
 
 /** The wrapped engine of a built variant, as the worker uses it. */
-export async function loadTestEngine({ simd = true }: TestEngineOptions = {}): Promise<Engine> {
-  return loadEngine({ simd, wasmBinary: await readTestWasm({ simd }) });
+export async function loadTestEngine({ simd = true, kind = 'full' }: TestEngineOptions = {}): Promise<Engine> {
+  return loadEngine({ simd, kind, wasmBinary: await readTestWasm({ simd, kind }) });
 }

@@ -1,19 +1,21 @@
 // The worker's logic (web/worker/host.ts) driven directly, with the real engine: its messages
 // land in a list, and `send` waits until the request is answered.
-import { loadModule, Engine } from '../../../web/engine/load';
+import { type Engine, type ModuleKind } from '../../../web/engine/load';
 import { TrainingHost } from '../../../web/worker/host';
 import type { Reply, Request, Snapshot, UnnumberedRequest } from '../../../web/worker/protocol';
-import { readTestWasm } from './engine';
+import { loadTestEngine } from './engine';
 
-let wasmBinary: Uint8Array | null = null;
-
-export async function hostHarness() {
-  wasmBinary ??= await readTestWasm({ simd: true });
-  const bytes = wasmBinary;
+/**
+ * `loads` records the modules the host asked for, in order; `failFull` makes loading the full
+ * module fail (as a lost connection would).
+ */
+export async function hostHarness(options: { failFull?: boolean } = {}) {
   const replies: Reply[] = [];
-  const host = new TrainingHost({ postMessage: (message) => replies.push(message) }, async () => {
-    const { module } = await loadModule({ simd: true, wasmBinary: bytes });
-    return new Engine(module, true);
+  const loads: ModuleKind[] = [];
+  const host = new TrainingHost({ postMessage: (message) => replies.push(message) }, async (_simd, kind): Promise<Engine> => {
+    loads.push(kind);
+    if (kind === 'full' && options.failFull) throw new Error('loading the SIMD WebAssembly engine failed: network error');
+    return loadTestEngine({ simd: true, kind });
   });
   let id = 0;
   /** The replies to one request (and whatever else the host posted meanwhile). */
@@ -34,5 +36,5 @@ export async function hostHarness() {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
-  return { host, send, replies, lastSnapshot, until };
+  return { host, send, replies, lastSnapshot, until, loads };
 }

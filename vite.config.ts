@@ -52,11 +52,30 @@ self.addEventListener('fetch', (event) => {
   };
 }
 
+/**
+ * d3-scale-chromatic ships as one module whose schemes are built at load time
+ * (`var PuOr = ramp(scheme)`), calls that a bundler cannot prove free of side effects, so all of
+ * them (about 6 KB gzipped) would reach the first load although the page uses two. Marking each
+ * top-level initializer pure lets the build drop the unused ones; the code is not changed.
+ */
+function pureColourSchemes(): Plugin {
+  return {
+    name: 'causal-playground-pure-colour-schemes',
+    transform(code, id) {
+      if (!/[\\/]d3-scale-chromatic[\\/]dist[\\/].*\.mjs$/.test(id)) return null;
+      const pure = code
+        .replace(/^var ([\w$]+) = (?=[\w$]+\(|new Array\()/gm, 'var $1 = /*#__PURE__*/ ')
+        .replace(/\(colors\("/g, '(/*#__PURE__*/ colors("');  // ramp(colors("…")): the argument is a call too
+      return { code: pure, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root: web,
   base: './',
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
-  plugins: [serviceWorker()],
+  plugins: [pureColourSchemes(), serviceWorker()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

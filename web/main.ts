@@ -4,9 +4,8 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
-import { composePng, download, figureCaption, runFromJson, runToJson, thin } from './export';
 import { Messages } from './messages';
-import { Lab } from './lab/lab';
+import type { Lab } from './lab/lab';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
@@ -72,7 +71,10 @@ class Playground {
   );
   /** Parts 2 and 3, loaded once the engine is up: their code is not part of the first visit. */
   private science: ScienceSections | null = null;
+  private scienceObserver: IntersectionObserver | null = null;
+  /** The lab (Part 4), loaded when the visitor nears it or a link or a loaded run compares runs. */
   private lab: Lab | null = null;
+  private labLoading: Promise<Lab> | null = null;
   private readonly presets: PresetPills;
   private readonly form: SettingsForm;
   /** The link's comparison (vary=seed:1,2), started once the engine is ready. */
@@ -99,12 +101,7 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
-    this.lab = new Lab($('lab'), {
-      client: this.client,
-      settings: () => this.settings,
-      makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
-      onChange: () => this.writeUrl(),
-    });
+    this.loadLabWhenNear();
     this.presets = new PresetPills($('presets'), $('preset-description'), (name) => void this.choosePreset(name));
     this.form = new SettingsForm($<HTMLFormElement>('settings'), (key, value) => void this.changeSetting(key, value));
     this.syncForm();
@@ -144,9 +141,9 @@ class Playground {
         this.refused(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[fallback.preset].title} preset instead.`);
       }
       for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
-      void this.loadScience();
+      this.loadScienceWhenNear();
       if (this.linkedComparison) {
-        const refused = await this.lab?.restoreComparison(this.linkedComparison);
+        const refused = await (await this.loadLab()).restoreComparison(this.linkedComparison);
         if (refused) this.notice(refused);
       }
     } catch (error) {
@@ -191,6 +188,50 @@ class Playground {
       message.hidden = true;
       delete message.dataset.source;
     }
+  }
+
+  /**
+   * Parts 2 and 3 (their code, and the engine's full module that the lemma and the recipes need)
+   * load when the visitor scrolls to within a screen of them, so a first visit downloads only
+   * what the stage trains with (`npm run bench:size`).
+   */
+  private loadScienceWhenNear(): void {
+    if (this.science || typeof IntersectionObserver !== 'function') return void this.loadScience();
+    if (this.scienceObserver) return;
+    this.scienceObserver = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      this.scienceObserver?.disconnect();
+      void this.loadScience();
+    }, { rootMargin: '100% 0px' });
+    this.scienceObserver.observe(document.querySelector('.science-layout')!);
+  }
+
+  private loadLabWhenNear(): void {
+    if (typeof IntersectionObserver !== 'function') return void this.loadLab().catch(() => undefined);
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      observer.disconnect();
+      this.loadLab().catch((error: Error) => this.showError(`The lab did not load (${error.message}); reload the page to try again.`));
+    }, { rootMargin: '100% 0px' });
+    observer.observe($('lab'));
+  }
+
+  /** The lab, loading its code on first use; it picks up the run as it is now. */
+  private loadLab(): Promise<Lab> {
+    this.labLoading ??= import('./lab/lab').then(({ Lab }) => {
+      this.lab = new Lab($('lab'), {
+        client: this.client,
+        settings: () => this.settings,
+        makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
+        onChange: () => this.writeUrl(),
+        current: this.figure.current,
+      });
+      return this.lab;
+    }, (error: unknown) => {
+      this.labLoading = null;  // a later use tries again
+      throw error;
+    });
+    return this.labLoading;
   }
 
   /** Loads Parts 2 and 3 (the lemma, the paper's figures and their worker pool) and enables them. */
@@ -357,7 +398,7 @@ class Playground {
     const historyInput = $<HTMLInputElement>('history');
     historyInput.addEventListener('input', () => this.scrub(Number(historyInput.value)));
     $('export-png').addEventListener('click', () => void this.exportPng());
-    $('export-json').addEventListener('click', () => this.exportJson());
+    $('export-json').addEventListener('click', () => void this.exportJson());
     $('embed-button').addEventListener('click', () => this.showEmbedDialog());
     $('embed-close').addEventListener('click', () => $<HTMLDialogElement>('embed-dialog').close());
     $('embed-copy').addEventListener('click', () => {
@@ -539,6 +580,7 @@ class Playground {
     const maps = exported.filter((panel) => panel.title === '');
     const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
+      const { composePng, download, figureCaption } = await import('./export');
       const step = this.figure.current?.step ?? 0;
       const recovery = this.figure.current?.metrics.parent_recovery ?? [];
       const caption = figureCaption({
@@ -552,7 +594,8 @@ class Playground {
     }
   }
 
-  private exportJson(): void {
+  private async exportJson(): Promise<void> {
+    const { download, runToJson, thin } = await import('./export');
     const json = runToJson({
       url: location.href,
       settings: this.settings,
@@ -574,6 +617,7 @@ class Playground {
     const file = input.files?.[0];
     if (!file) return;
     try {
+      const { runFromJson } = await import('./export');
       const run = runFromJson(await file.text());
       let search: string;
       try {
@@ -603,7 +647,7 @@ class Playground {
       } catch {
         vary = null;
       }
-      const refused = vary ? await this.lab?.restoreComparison(vary) : null;
+      const refused = vary ? await (await this.loadLab()).restoreComparison(vary) : null;
       if (refused) this.notice(`Loaded run: ${refused}`);
       this.cue(
         `Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0` +

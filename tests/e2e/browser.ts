@@ -109,6 +109,14 @@ export function collectForeignRequests(page: Page, origin: string): string[] {
   return foreign;
 }
 
+/**
+ * Scrolls a part of the page into view, as a visitor would: Parts 2 to 4 load their code (and the
+ * engine's full module) when they come near, so their controls exist only from then on.
+ */
+export async function scrollTo(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).first().scrollIntoViewIfNeeded();
+}
+
 export async function numberIn(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).first().textContent()) ?? '';
   return Number(text.replace(/,/g, ''));

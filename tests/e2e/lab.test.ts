@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { numberIn, openPage, useSite, waitFor } from './browser';
+import { numberIn, openPage, scrollTo, useSite, waitFor } from './browser';
 
 const site = useSite();
 
@@ -14,6 +14,7 @@ describe('the lab', () => {
   it('compare: a second run trains in its own worker, in step with Play and Pause, and is in the link', async () => {
     const { context, page, problems } = await openPage(site, '?preset=induction');
     await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
+    await scrollTo(page, '#lab');
     await page.getByTestId('compare-value').fill('7');
     await page.getByTestId('compare').click();
     await waitFor(async () => (await page.getByTestId('run-panel').count()) === 1, 20_000, 'the run panel');
@@ -68,6 +69,7 @@ describe('the lab', () => {
   it('ablation, run to N and the probe on a trained induction run', async () => {
     const { context, page, problems } = await openPage(site, '?preset=induction&speed=0');
     await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
+    await scrollTo(page, '#lab');
     await page.getByTestId('run-to-step').fill('600');
     await page.getByTestId('run-to').click();
     await waitFor(async () => (await numberIn(page, 'train-step')) === 600 && (await page.getByTestId('play').isVisible()), 60_000, 'step 600, paused');

@@ -1,7 +1,7 @@
 // End to end: the key-lemma view and the paper's experiments on the page.
 import { describe, expect, it } from 'vitest';
 
-import { ARTIFACTS, collectProblems, useSite, waitFor } from './browser';
+import { ARTIFACTS, collectProblems, scrollTo, useSite, waitFor } from './browser';
 
 const site = useSite();
 
@@ -12,6 +12,7 @@ describe('the science sections', () => {
     const page = await context.newPage();
     const problems = collectProblems(page);
     await page.goto(site.url);
+    await scrollTo(page, '#lemma-card');
     await page.getByTestId('lemma-run').click();
     const summary = page.getByTestId('lemma-summary');
     await waitFor(async () => /positions have their largest gradient entry/.test((await summary.textContent()) ?? ''), 30_000, 'the lemma view');
@@ -43,6 +44,7 @@ describe('the science sections', () => {
     const page = await context.newPage();
     const problems = collectProblems(page);
     await page.goto(site.url);
+    await scrollTo(page, '#reproduce-card');
     await waitFor(async () => !(await page.getByTestId('fig9-run').isDisabled()), 30_000, 'the recipes');
     await page.getByTestId('fig9-run').click();
     const status = page.getByTestId('fig9-status');
@@ -71,6 +73,7 @@ describe('the science sections', () => {
     const page = await context.newPage();
     const problems = collectProblems(page);
     await page.goto(site.url);
+    await scrollTo(page, '#reproduce-card');
     await waitFor(async () => /^Recipe: the authors' .*AdamW, learning rate 0.01, weight decay 0.0002, cosine schedule, batch 1024, 4096 steps/.test((await page.locator('#fig8-recipe').textContent()) ?? ''), 30_000, 'the recipe');
     await page.getByTestId('fig8-run').click();
     await waitFor(async () => /step [1-9]\d* of 4096/.test((await page.locator('#fig8-status').textContent()) ?? ''), 60_000, 'progress');

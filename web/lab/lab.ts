@@ -4,6 +4,7 @@
 // have clients of their own); none of them calls the engine directly.
 import type { TrainingClient } from '../client';
 import type { Settings } from '../settings';
+import type { Snapshot, Status } from '../worker/protocol';
 import { Compare } from './compare';
 import { InterventionsPanel } from './interventions-panel';
 import { ProbePanel } from './probe-panel';
@@ -14,6 +15,8 @@ export interface LabOptions {
   makeWorker: () => Worker;
   /** The comparison changed: write the link again. */
   onChange: () => void;
+  /** The live run's latest snapshot when the lab is made after the run started (it loads on demand). */
+  current?: Snapshot | null;
 }
 
 export class Lab {
@@ -32,16 +35,20 @@ export class Lab {
       section.append(child);
       return section;
     };
-    container.append(
+    container.replaceChildren(
       card(this.compare.element, 'compare-card'),
       card(this.interventions.element, 'interventions-card'),
       card(this.probe.element, 'probe-card'),
     );
-    options.client.on('status', (status) => {
+    const onStatus = (status: Status) => {
       this.interventions.setConfig(status.config);
       this.probe.setConfig(status.config, status.graph?.multi_parent ?? false);
-    });
+    };
+    options.client.on('status', onStatus);
     options.client.on('snapshot', (snapshot) => this.interventions.update(snapshot));
+    // Made after the run started: what the run is now.
+    if (options.client.lastStatus) onStatus(options.client.lastStatus);
+    if (options.current) this.interventions.update(options.current);
   }
 
   /** The `vary` value of the link, or null. */

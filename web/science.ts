@@ -5,6 +5,7 @@
 import type { TrainingClient } from './client';
 import type { ExperimentPool, Fig9Progress } from './experiment-pool';
 import { download } from './export';
+import './science.css';
 import { shown, validateSetting, type Settings } from './settings';
 import { AttentionPanel } from './views/attention-panel';
 import { Fig9Chart } from './views/fig9-chart';

@@ -8,6 +8,7 @@ import type { Snapshot, Status } from '../worker/protocol';
 import { Compare } from './compare';
 import { InterventionsPanel } from './interventions-panel';
 import { ProbePanel } from './probe-panel';
+import './lab.css';
 
 export interface LabOptions {
   client: TrainingClient;

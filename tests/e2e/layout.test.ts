@@ -77,15 +77,18 @@ describe('layout', () => {
     await waitFor(async () => (await numberIn(page, 'train-step')) > 20, 30_000, 'training from the floating button');
     await page.getByTestId('pause').click();
 
-    // The readout W (10 tokens by 120 stream features): cells of at least 6 px, scrolled inside its card.
+    // The readout W (10 tokens by 120 stream features): cells of at least 6 px, scrolled inside its card, open at its end.
     const readout = page.locator('#blocks .blk-readout canvas');
     await waitFor(async () => (await readout.count()) === 1, 10_000, 'the readout');
     const size = await readout.evaluate((canvas: HTMLCanvasElement) => ({
       width: canvas.getBoundingClientRect().width,
       scrolls: canvas.parentElement!.scrollWidth > canvas.parentElement!.clientWidth,
+      // It opens at its right end: the last layer's features, where the readout is learned.
+      atEnd: canvas.parentElement!.scrollLeft + canvas.parentElement!.clientWidth >= canvas.parentElement!.scrollWidth - 1,
     }));
     expect(size.width).toBeGreaterThanOrEqual(120 * 6);
     expect(size.scrolls).toBe(true);
+    expect(size.atEnd).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
     await context.close();

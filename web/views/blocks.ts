@@ -236,6 +236,8 @@ export class BlocksView {
       colNames: (c) => `x[${c}]`,
       ticks: { cols: false },
       minCell: READOUT_MIN_CELL,
+      // ...and opens at its right end, the last layer's part of the stream, where the readout is learned.
+      openAt: 'end',
       ariaLabel: `Readout matrix W of the standard model, transposed: output tokens down, the ${dL} features of the summed residual stream across. Arrow keys read the cells.`,
     });
   }
@@ -282,6 +284,8 @@ export class BlocksView {
       ticks: { cols: false },
       // S rows by d_L columns is long and flat: on a phone it scrolls rather than becoming a hairline.
       minCell: READOUT_MIN_CELL,
+      // ...and opens at its right end, the last layer's part of the stream, where the readout is learned.
+      openAt: 'end',
       ariaLabel: 'Readout matrix W, transposed: output tokens down, features of the residual stream across, grouped by the part of the stream they come from. Arrow keys read the cells.',
     });
   }

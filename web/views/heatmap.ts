@@ -91,6 +91,8 @@ export interface HeatmapSpec {
   legend?: boolean;
   /** css px: the smallest cell; a map that would need smaller ones scrolls sideways instead. */
   minCell?: number;
+  /** Where a map that scrolls sideways first shows: its start (default) or its end. */
+  openAt?: 'start' | 'end';
   /** Told when the pointer or keyboard focus enters a cell, and null when it leaves (linked views). */
   onActiveCell?: (cell: Cell | null) => void;
 }
@@ -129,6 +131,8 @@ export class Heatmap {
   private domain: [number, number] = [0, 1];
   private layout: HeatmapLayout | null = null;
   private availableWidth = 0;
+  /** Whether the map has scrolled sideways yet (openAt applies once). */
+  private openedScrolled = false;
   private active: (Cell & { source: Source }) | null = null;
   private lastKeyboardCell: Cell = { row: 0, col: 0 };
   private hatch: CanvasPattern | null = null;
@@ -311,7 +315,13 @@ export class Heatmap {
     this.canvas.style.width = `${deviceWidth / layout.dpr}px`;
     this.canvas.style.height = `${deviceHeight / layout.dpr}px`;
     this.figure.style.height = `${deviceHeight / layout.dpr}px`;
-    this.figure.style.overflowX = layout.width > this.availableWidth + 0.5 ? 'auto' : '';
+    const scrolls = layout.width > this.availableWidth + 0.5;
+    this.figure.style.overflowX = scrolls ? 'auto' : '';
+    // The first time it scrolls, it opens where the spec says; after that the visitor's scroll stays.
+    if (scrolls && !this.openedScrolled) {
+      this.openedScrolled = true;
+      if (this.spec.openAt === 'end') this.figure.scrollLeft = this.figure.scrollWidth;
+    }
   }
 
   private background(): string {

@@ -308,10 +308,14 @@ class Playground {
       this.writeUrl();
       this.syncForm();
     }
-    if (key === 'graph') this.syncForm();
+    if (key === 'graph') {
+      $('graph-hint').hidden = true;
+      this.syncForm();
+    }
   }
 
   private async choosePreset(name: PresetName): Promise<void> {
+    $('graph-hint').hidden = true;
     this.settings = { ...presetSettings(name), speed: this.settings.speed, view: this.settings.view };
     this.writeUrl();
     this.syncForm();
@@ -545,11 +549,40 @@ class Playground {
       message.hidden = true;
       this.writeUrl();
       this.syncForm();
+      this.suggestHeads(parents);
     } else if (outcome.ok === false) {
       this.settings = before;
       message.textContent = `Not a valid graph yet: ${outcome.error}`;
       message.hidden = false;
     }
+  }
+
+  /**
+   * A custom graph whose positions have k > 1 parents is learned best with k first-layer heads,
+   * one per parent (docs/science.md); the editor says so and offers the change, it does not
+   * make it behind the visitor's back.
+   */
+  private suggestHeads(parents: number[][]): void {
+    const hint = $('graph-hint');
+    const k = Math.max(1, ...parents.map((list) => list.length));
+    const heads = this.settings.heads;
+    if (k < 2 || heads[0] >= k) {
+      hint.hidden = true;
+      return;
+    }
+    const next = [k, ...heads.slice(1)];
+    hint.textContent = `Some positions now have ${k} parents: with ${k} first-layer heads, each parent can get a head of its own (it has ${heads[0]}). `;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'small';
+    button.dataset.testid = 'use-heads';
+    button.textContent = `Use heads ${next.join(',')}`;
+    button.addEventListener('click', () => {
+      hint.hidden = true;
+      void this.changeSetting('heads', next);
+    });
+    hint.append(button);
+    hint.hidden = false;
   }
 
   // --- history ---------------------------------------------------------------------------

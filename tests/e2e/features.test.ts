@@ -29,6 +29,13 @@ describe('playground features', () => {
     const message = page.locator('#graph-message');
     expect(await message.isVisible()).toBe(false);
     expect(await page.locator('#graph-view .gv-arc[data-child="6"]').count()).toBe(2);
+    // Two parents per position want two first-layer heads: the editor says so and offers the change.
+    const hint = page.getByTestId('graph-hint');
+    expect(await hint.textContent()).toMatch(/^Some positions now have 2 parents: with 2 first-layer heads, each parent can get a head of its own \(it has 1\)/);
+    await page.getByTestId('use-heads').click();
+    await waitFor(async () => /heads=2,1/.test(decodeURIComponent(page.url())), 10_000, 'heads 2,1 in the URL');
+    expect(await hint.isVisible()).toBe(false);
+    expect(spec()).toBe('-;0;1;0;3;4;2,5;-;7');
     // Shift-click it again: removed, and the spec is single-parent again.
     await node(5).click({ modifiers: ['Shift'] });
     await waitFor(async () => spec() === '-;0;1;0;3;4;2;-', 10_000, 'the single-parent spec again');

@@ -225,6 +225,7 @@ class Playground {
         makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
         onChange: () => this.writeUrl(),
         current: this.figure.current,
+        mainLosses: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
       });
       return this.lab;
     }, (error: unknown) => {

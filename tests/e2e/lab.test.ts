@@ -38,6 +38,10 @@ describe('the lab', () => {
     await waitFor(async () => (await page.getByTestId('run-panel').count()) === 2, 30_000, 'two run panels');
     expect(await page.getByTestId('run-panel').nth(1).textContent()).toMatch(/Seed = 3/i);
     await waitFor(async () => decodeURIComponent(page.url()).includes('vary=seed:2,3'), 20_000, 'the link to keep the comparison');
+    // The lab loads after the page's run started; Play still plays the linked runs with it.
+    await page.getByTestId('play').click();
+    const steps = (i: number) => page.getByTestId('run-panel').nth(i).getByTestId('train-step');
+    await waitFor(async () => Number(((await steps(1).textContent()) ?? '0').replace(/,/g, '')) > 20, 30_000, 'the linked runs training');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -74,6 +74,8 @@ export interface CompareOptions {
   makeWorker: () => Worker;
   /** Called when the comparison changes (to write the link). */
   onChange: () => void;
+  /** The playground run's test losses so far, when the lab is made after that run started. */
+  mainLosses?: ReadonlyArray<{ step: number; loss: number }>;
 }
 
 export class Compare {
@@ -121,6 +123,14 @@ export class Compare {
     );
     this.chart = new CompareChart(this.chartBox);
     this.chartBox.hidden = true;
+    // Made after the playground's run started (the lab loads on demand): take up that run as it
+    // is, so its next status is not mistaken for a new run, and its curve so far.
+    const status = options.client.lastStatus;
+    if (status) {
+      this.mainRunId = status.runId;
+      this.mainPlaying = status.state === 'playing';
+      for (const point of options.mainLosses ?? []) this.mainCurve.push(point.step, point.loss);
+    }
     options.client.on('status', (status) => this.mainStatus(status));
     options.client.on('snapshot', (snapshot) => {
       this.mainCurve.push(snapshot.metrics.step, snapshot.metrics.test_loss);

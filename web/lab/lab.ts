@@ -18,6 +18,8 @@ export interface LabOptions {
   onChange: () => void;
   /** The live run's latest snapshot when the lab is made after the run started (it loads on demand). */
   current?: Snapshot | null;
+  /** ...and its test losses so far. */
+  mainLosses?: ReadonlyArray<{ step: number; loss: number }>;
 }
 
 export class Lab {

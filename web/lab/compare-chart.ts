@@ -3,6 +3,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+import { chartAxis } from '../views/vocabulary';
+
 /** Okabe-Ito: the playground's run first, then the compared runs. */
 export const RUN_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7'];
 
@@ -49,7 +51,7 @@ export class CompareChart {
   private readonly observer: ResizeObserver;
 
   constructor(container: HTMLElement) {
-    this.element.className = 'compare-chart';
+    this.element.className = 'compare-chart lc-plot';
     this.element.setAttribute('role', 'img');
     this.element.setAttribute('aria-label', 'Test loss of every compared run over training steps');
     container.append(this.element);
@@ -74,7 +76,7 @@ export class CompareChart {
         width: this.width(),
         height: 220,
         scales: { x: { time: false } },
-        axes: [{ label: 'step' }, { label: 'test loss (nats)' }],
+        axes: [chartAxis('step'), chartAxis('test loss (nats)')],
         series: [
           { label: 'step' },
           ...labels.map((label, i) => ({ label, stroke: RUN_COLOURS[i % RUN_COLOURS.length], width: 2, spanGaps: true, points: { show: false } })),

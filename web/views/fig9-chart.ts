@@ -4,7 +4,7 @@
 // loss chart (web/views/loss-chart.ts): uPlot, the same fonts, axis ink and Okabe-Ito colours.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { FONT_FAMILY, LOSS_COLOURS } from './vocabulary';
+import { chartAxis, FONT_FAMILY, LOSS_COLOURS } from './vocabulary';
 import './charts.css';
 import './views.css';
 
@@ -77,17 +77,6 @@ export class Fig9Chart {
     }
     this.plot?.destroy();
     this.slots = slots;
-    const axisFont = `11px ${FONT_FAMILY}`;
-    const labelFont = `12px ${FONT_FAMILY}`;
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      font: axisFont,
-      labelFont,
-      labelSize: 16,
-      stroke: LOSS_COLOURS.axis,
-      grid: { stroke: LOSS_COLOURS.grid, width: 1 },
-      ticks: { stroke: LOSS_COLOURS.grid, width: 1, size: 4 },
-    });
     this.plot = new uPlot(
       {
         width: this.width(),
@@ -97,8 +86,8 @@ export class Fig9Chart {
         cursor: { show: false },
         scales: { x: { time: false }, y: { range: [0, 1.02] } },
         axes: [
-          { ...axis('position in the sequence'), size: 30 },
-          { ...axis('attention on the parent'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(1)) },
+          { ...chartAxis('position in the sequence'), size: 30 },
+          { ...chartAxis('attention on the parent'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(1)) },
         ],
         series: [
           {},

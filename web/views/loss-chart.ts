@@ -7,7 +7,7 @@
 // chart keeps only the raw points it needs to redraw, and redraws at most once per frame.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { FONT_FAMILY, LOSS_COLOURS, formatLoss, formatStep } from './vocabulary';
+import { chartAxis, FONT_FAMILY, LOSS_COLOURS, formatLoss, formatStep } from './vocabulary';
 import './charts.css';
 
 
@@ -298,17 +298,6 @@ export class LossChart {
     this.plotBox.style.position = 'relative';
 
     this.width = Math.max(200, Math.floor(this.plotBox.clientWidth || container.clientWidth || 600));
-    const axisFont = `11px ${FONT_FAMILY}`;
-    const labelFont = `12px ${FONT_FAMILY}`;
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      font: axisFont,
-      labelFont,
-      labelSize: 16,
-      stroke: COLOR.axis,
-      grid: { stroke: COLOR.grid, width: 1 },
-      ticks: { stroke: COLOR.grid, width: 1, size: 4 },
-    });
     this.plot = new uPlot(
       {
         width: this.width,
@@ -321,8 +310,8 @@ export class LossChart {
           y: { range: () => this.yRange },
         },
         axes: [
-          { ...axis('step'), size: 30, incrs: STEP_INCREMENTS, values: (_u, splits) => splits.map(formatStep) },
-          { ...axis('loss (nats)'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
+          { ...chartAxis('step'), size: 30, incrs: STEP_INCREMENTS, values: (_u, splits) => splits.map(formatStep) },
+          { ...chartAxis('loss (nats)'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
         ],
         series: [
           {},

@@ -3,7 +3,7 @@
 // the first point. The data is `cpg reproduce rate`'s JSON (web/common/rate-result.json).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { FONT_FAMILY, LOSS_COLOURS, MINUS, formatTick } from './vocabulary';
+import { chartAxis, LOSS_COLOURS, MINUS, formatTick } from './vocabulary';
 
 const signed = (v: number) => v.toFixed(2).replace('-', MINUS);
 
@@ -90,15 +90,6 @@ export class RateChart {
       `The first layer's error ‖A − G‖∞ against T on log-log axes (${points}); fitted slope ${signed(data.slope)}, the theorem's rate is −1.`,
     );
     this.plot?.destroy();
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      font: `11px ${FONT_FAMILY}`,
-      labelFont: `12px ${FONT_FAMILY}`,
-      labelSize: 16,
-      stroke: LOSS_COLOURS.axis,
-      grid: { stroke: LOSS_COLOURS.grid, width: 1 },
-      ticks: { stroke: LOSS_COLOURS.grid, width: 1, size: 4 },
-    });
     this.plot = new uPlot(
       {
         width: this.width(),
@@ -107,8 +98,8 @@ export class RateChart {
         cursor: { y: false, drag: { x: false, y: false, setScale: false } },
         scales: { x: { time: false, distr: 3, log: 2 }, y: { distr: 3, log: 10 } },
         axes: [
-          { ...axis('sequence length T'), size: 30, values: (_u, splits) => splits.map((v) => String(v)) },
-          { ...axis('‖A − G‖∞'), size: 44, values: (_u, splits) => splits.map(logTick) },
+          { ...chartAxis('sequence length T'), size: 30, values: (_u, splits) => splits.map((v) => String(v)) },
+          { ...chartAxis('‖A − G‖∞'), size: 44, values: (_u, splits) => splits.map(logTick) },
         ],
         series: [
           { label: 'T' },

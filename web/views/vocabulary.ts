@@ -2,6 +2,8 @@
 // slot, a token, a loss or a recovery score reads the same in the graph, the heat maps, the
 // recovery bars, the layer-2 strip and the loss chart because they all take it from here.
 // Pure (no DOM), so it is tested in Node (tests/web/vocabulary.test.ts).
+import type uPlot from 'uplot';
+
 import type { GraphInfo } from '../worker/protocol';
 
 // --- Type and ink ----------------------------------------------------------------------------
@@ -35,6 +37,19 @@ export const LOSS_COLOURS = {
   grid: 'rgba(0, 0, 0, 0.07)',
   axis: '#555555',
 };
+
+/** One axis of the page's uPlot charts (loss, Figure 9, the rate, the lab's comparison): one type, ink and grid. */
+export function chartAxis(label: string): uPlot.Axis {
+  return {
+    label,
+    font: `11px ${FONT_FAMILY}`,
+    labelFont: `12px ${FONT_FAMILY}`,
+    labelSize: 16,
+    stroke: LOSS_COLOURS.axis,
+    grid: { stroke: LOSS_COLOURS.grid, width: 1 },
+    ticks: { stroke: LOSS_COLOURS.grid, width: 1, size: 4 },
+  };
+}
 
 /** Okabe-Ito: the single-parent arc colour, and one colour per parent slot (0 = farthest). */
 const SINGLE_PARENT_COLOUR = '#0072B2';

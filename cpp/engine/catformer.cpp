@@ -288,15 +288,19 @@ void CatFormer<Real>::query_attention_forward(const Params<Real>& params, int l)
 }
 
 template <typename Real>
-void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l) {
+void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l,
+                                               int first_column) {
   const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1), q = T - 1;
   const Real* X = X_[l].data();
   const Real* x_q = X + static_cast<size_t>(q) * d;
   Real* dX = dX_[l].data();
   const Real* d_final = dX_[l + 1].data() + static_cast<size_t>(q) * d_out;
   std::fill(dX_[l].begin(), dX_[l].end(), Real(0));
+  // Only columns first_column..d-1 of dX_l are computed (the others stay zero); every entry of
+  // dA and each computed entry of dX_l gets the same operations as with first_column = 0.
+  const int c0 = first_column;
   // final = [x_q, out_1, ..]  =>  the residual part passes straight through
-  kernels::axpy(Real(1), d_final, dX + static_cast<size_t>(q) * d, d);
+  kernels::axpy(Real(1), d_final + c0, dX + static_cast<size_t>(q) * d + c0, d - c0);
   Real* g = query_grad_.data();
   Real* dP = row_scratch_.data();
   for (int h = 0; h < shape_.heads[l]; ++h) {
@@ -322,7 +326,8 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
       const Real* __restrict d_out_row = d_out;
       const Real* __restrict v_row = v;
       // the three axpys p_j dout, dscore v into dx_j and dscore x_j into g, in one pass
-      for (int k = 0; k < d; ++k) {
+      for (int k = 0; k < c0; ++k) g_out[k] += dscore * x_j[k];
+      for (int k = c0; k < d; ++k) {
         dx_j[k] = (dx_j[k] + p_j * d_out_row[k]) + dscore * v_row[k];
         g_out[k] += dscore * x_j[k];
       }
@@ -331,7 +336,7 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
     Real* dx_q = dX + static_cast<size_t>(q) * d;
     for (int r = 0; r < d; ++r) {
       if (x_q[r] != Real(0)) kernels::axpy(x_q[r], g, dA + static_cast<size_t>(r) * d, d);
-      dx_q[r] += kernels::dot(A + static_cast<size_t>(r) * d, g, d);
+      if (r >= c0) dx_q[r] += kernels::dot(A + static_cast<size_t>(r) * d, g, d);
     }
   }
 }
@@ -420,7 +425,9 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
   } else {
     if (L >= 2) {
       mlp_backward(params, grad, L - 1, T - 1);
-      query_attention_backward(params, grad, L - 1);
+      // With two layers, layer 0's one-hot backward reads only the heads' columns of dX_1 (its
+      // input X_0 has no gradient to take), so the first d_0 columns are not computed.
+      query_attention_backward(params, grad, L - 1, L == 2 ? shape_.d(0) : 0);
     }
     for (int l = L - 2; l >= 1; --l) {
       mlp_backward(params, grad, l, 0);

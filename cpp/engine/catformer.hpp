@@ -138,7 +138,8 @@ class CatFormer {
   void dense_attention_forward(const Params<Real>& params, int l);
   void dense_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
   void query_attention_forward(const Params<Real>& params, int l);
-  void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
+  // Fills columns first_column..d_l-1 of dX_l (the rest stay zero): what the layer below reads.
+  void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_column);
   // MLP sublayer of layer l on rows first_row..T-1: X_{l+1} = [Y_l, mlp(Y_l)] (no-op without MLP).
   void mlp_forward(const Params<Real>& params, int l, int first_row);
   void mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row);

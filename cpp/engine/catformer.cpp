@@ -122,7 +122,8 @@ CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
   dlogits_.assign(shape.S, 0);
   query_row_.assign(static_cast<size_t>(shape.heads.back()) * shape.d(L - 1), 0);
   query_grad_.assign(shape.width.back(), 0);
-  row_scratch_.assign(T, 0);
+  row_scratch_.assign(2 * T, 0);
+  score_scratch_.assign(static_cast<size_t>(T) * T, 0);
 }
 
 template <typename Real>
@@ -149,16 +150,25 @@ void CatFormer<Real>::onehot_attention_forward(const Params<Real>& params, const
     row[tokens[i]] = 1;
     row[S + i] = 1;
   }
+  // Scores by columns (scores[j * T + i] = score_ij), so that the rows' softmaxes run side by
+  // side (kernels::causal_softmax_by_columns: the same bits as one row at a time).
+  Real* scores = score_scratch_.data();
+  Real* row_max = row_scratch_.data();
+  Real* row_sum = row_scratch_.data() + T;
   for (int h = 0; h < shape_.heads[0]; ++h) {
     const Real* A = params.A(0, h);
     Real* P = P_[0][h].data();
     for (int i = first_row; i < T; ++i) {
       const Real* A_token_row = A + static_cast<size_t>(tokens[i]) * d;
       const Real* A_position_row = A + static_cast<size_t>(S + i) * d;
-      Real* p = P + static_cast<size_t>(i) * T;
       for (int j = 0; j <= i; ++j)
-        p[j] = A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
-      kernels::softmax_inplace(p, i + 1);
+        scores[static_cast<size_t>(j) * T + i] =
+            A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
+    }
+    kernels::causal_softmax_by_columns(scores, T, first_row, row_max, row_sum);
+    for (int i = first_row; i < T; ++i) {
+      Real* p = P + static_cast<size_t>(i) * T;
+      for (int j = 0; j <= i; ++j) p[j] = scores[static_cast<size_t>(j) * T + i];
       std::fill(p + i + 1, p + T, Real(0));
       Real* out = X1 + static_cast<size_t>(i) * d_out + static_cast<size_t>(1 + h) * d;
       for (int j = 0; j <= i; ++j) {

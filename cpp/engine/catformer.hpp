@@ -152,7 +152,8 @@ class CatFormer {
   std::vector<std::vector<Real>> hidden_;          // hidden_[l]: (T, m_l), the MLP's relu output
   std::vector<Real> logits_, probs_, dlogits_;     // (S)
   std::vector<Real> query_row_, query_grad_;       // (H_{L-1} d_{L-1}) v_h = x_q^T A_h; (d_max) g = sum_j dS_j x_j
-  std::vector<Real> row_scratch_;                  // (T)
+  std::vector<Real> row_scratch_;                  // (2 T)
+  std::vector<Real> score_scratch_;                // (T, T) layer 0's scores by columns
 };
 
 extern template class CatFormer<float>;

@@ -422,7 +422,9 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
   Real* d_final = dX_[L].data() + static_cast<size_t>(T - 1) * d_L;
   const Real* W = params.W();
   Real* dW = grad.W();
-  std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
+  // The dense path reads every row of dX_L, which starts at zero; the fast path reads only row
+  // T-1, which the loop below writes whole.
+  if (path == Path::dense) std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
   for (int r = 0; r < d_L; ++r) {
     if (x_final[r] != Real(0)) kernels::axpy(x_final[r], dlogits_.data(), dW + static_cast<size_t>(r) * S, S);
     d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);

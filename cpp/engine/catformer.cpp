@@ -122,7 +122,8 @@ CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
   dlogits_.assign(shape.S, 0);
   query_row_.assign(static_cast<size_t>(shape.heads.back()) * shape.d(L - 1), 0);
   query_grad_.assign(shape.width.back(), 0);
-  row_scratch_.assign(T, 0);
+  row_scratch_.assign(2 * T, 0);
+  score_scratch_.assign(static_cast<size_t>(T) * T, 0);
 }
 
 template <typename Real>
@@ -149,16 +150,25 @@ void CatFormer<Real>::onehot_attention_forward(const Params<Real>& params, const
     row[tokens[i]] = 1;
     row[S + i] = 1;
   }
+  // Scores by columns (scores[j * T + i] = score_ij), so that the rows' softmaxes run side by
+  // side (kernels::causal_softmax_by_columns: the same bits as one row at a time).
+  Real* scores = score_scratch_.data();
+  Real* row_max = row_scratch_.data();
+  Real* row_sum = row_scratch_.data() + T;
   for (int h = 0; h < shape_.heads[0]; ++h) {
     const Real* A = params.A(0, h);
     Real* P = P_[0][h].data();
     for (int i = first_row; i < T; ++i) {
       const Real* A_token_row = A + static_cast<size_t>(tokens[i]) * d;
       const Real* A_position_row = A + static_cast<size_t>(S + i) * d;
-      Real* p = P + static_cast<size_t>(i) * T;
       for (int j = 0; j <= i; ++j)
-        p[j] = A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
-      kernels::softmax_inplace(p, i + 1);
+        scores[static_cast<size_t>(j) * T + i] =
+            A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
+    }
+    kernels::causal_softmax_by_columns(scores, T, first_row, row_max, row_sum);
+    for (int i = first_row; i < T; ++i) {
+      Real* p = P + static_cast<size_t>(i) * T;
+      for (int j = 0; j <= i; ++j) p[j] = scores[static_cast<size_t>(j) * T + i];
       std::fill(p + i + 1, p + T, Real(0));
       Real* out = X1 + static_cast<size_t>(i) * d_out + static_cast<size_t>(1 + h) * d;
       for (int j = 0; j <= i; ++j) {
@@ -288,15 +298,19 @@ void CatFormer<Real>::query_attention_forward(const Params<Real>& params, int l)
 }
 
 template <typename Real>
-void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l) {
+void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l,
+                                               int first_column) {
   const int T = shape_.T, d = shape_.d(l), d_out = shape_.d(l + 1), q = T - 1;
   const Real* X = X_[l].data();
   const Real* x_q = X + static_cast<size_t>(q) * d;
   Real* dX = dX_[l].data();
   const Real* d_final = dX_[l + 1].data() + static_cast<size_t>(q) * d_out;
   std::fill(dX_[l].begin(), dX_[l].end(), Real(0));
+  // Only columns first_column..d-1 of dX_l are computed (the others stay zero); every entry of
+  // dA and each computed entry of dX_l gets the same operations as with first_column = 0.
+  const int c0 = first_column;
   // final = [x_q, out_1, ..]  =>  the residual part passes straight through
-  kernels::axpy(Real(1), d_final, dX + static_cast<size_t>(q) * d, d);
+  kernels::axpy(Real(1), d_final + c0, dX + static_cast<size_t>(q) * d + c0, d - c0);
   Real* g = query_grad_.data();
   Real* dP = row_scratch_.data();
   for (int h = 0; h < shape_.heads[l]; ++h) {
@@ -322,7 +336,8 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
       const Real* __restrict d_out_row = d_out;
       const Real* __restrict v_row = v;
       // the three axpys p_j dout, dscore v into dx_j and dscore x_j into g, in one pass
-      for (int k = 0; k < d; ++k) {
+      for (int k = 0; k < c0; ++k) g_out[k] += dscore * x_j[k];
+      for (int k = c0; k < d; ++k) {
         dx_j[k] = (dx_j[k] + p_j * d_out_row[k]) + dscore * v_row[k];
         g_out[k] += dscore * x_j[k];
       }
@@ -331,7 +346,7 @@ void CatFormer<Real>::query_attention_backward(const Params<Real>& params, Param
     Real* dx_q = dX + static_cast<size_t>(q) * d;
     for (int r = 0; r < d; ++r) {
       if (x_q[r] != Real(0)) kernels::axpy(x_q[r], g, dA + static_cast<size_t>(r) * d, d);
-      dx_q[r] += kernels::dot(A + static_cast<size_t>(r) * d, g, d);
+      if (r >= c0) dx_q[r] += kernels::dot(A + static_cast<size_t>(r) * d, g, d);
     }
   }
 }
@@ -407,7 +422,9 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
   Real* d_final = dX_[L].data() + static_cast<size_t>(T - 1) * d_L;
   const Real* W = params.W();
   Real* dW = grad.W();
-  std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
+  // The dense path reads every row of dX_L, which starts at zero; the fast path reads only row
+  // T-1, which the loop below writes whole.
+  if (path == Path::dense) std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
   for (int r = 0; r < d_L; ++r) {
     if (x_final[r] != Real(0)) kernels::axpy(x_final[r], dlogits_.data(), dW + static_cast<size_t>(r) * S, S);
     d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);
@@ -420,7 +437,9 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
   } else {
     if (L >= 2) {
       mlp_backward(params, grad, L - 1, T - 1);
-      query_attention_backward(params, grad, L - 1);
+      // With two layers, layer 0's one-hot backward reads only the heads' columns of dX_1 (its
+      // input X_0 has no gradient to take), so the first d_0 columns are not computed.
+      query_attention_backward(params, grad, L - 1, L == 2 ? shape_.d(0) : 0);
     }
     for (int l = L - 2; l >= 1; --l) {
       mlp_backward(params, grad, l, 0);

@@ -149,7 +149,8 @@ class CatFormer {
   void dense_attention_forward(const Params<Real>& params, int l);
   void dense_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
   void query_attention_forward(const Params<Real>& params, int l);
-  void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l);
+  // Fills columns first_column..d_l-1 of dX_l (the rest stay zero): what the layer below reads.
+  void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_column);
   // MLP sublayer of layer l on rows first_row..T-1: X_{l+1} = [Y_l, mlp(Y_l)] (no-op without MLP).
   void mlp_forward(const Params<Real>& params, int l, int first_row);
   void mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row);
@@ -162,7 +163,8 @@ class CatFormer {
   std::vector<std::vector<Real>> hidden_;          // hidden_[l]: (T, m_l), the MLP's relu output
   std::vector<Real> logits_, probs_, dlogits_;     // (S)
   std::vector<Real> query_row_, query_grad_;       // (H_{L-1} d_{L-1}) v_h = x_q^T A_h; (d_max) g = sum_j dS_j x_j
-  std::vector<Real> row_scratch_;                  // (T)
+  std::vector<Real> row_scratch_;                  // (2 T)
+  std::vector<Real> score_scratch_;                // (T, T) layer 0's scores by columns
 };
 
 extern template class CatFormer<float>;

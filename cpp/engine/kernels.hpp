@@ -190,6 +190,33 @@ inline void softmax_inplace(Real* x, int n) {
   for (int i = 0; i < n; ++i) x[i] *= inverse;
 }
 
+// softmax_inplace on rows first..n-1 of a causal (n, n) score matrix stored by columns: row i
+// is scores[j * n + i] for j = 0..i (entries above the diagonal are not read or written).
+// Each row gets the same operations in the same order as softmax_inplace on its i + 1 entries,
+// so the same bits; but the rows' running max and sum are vectors across rows, so the loops
+// vectorize and no row waits on its own chain of additions (short rows make softmax_inplace
+// latency-bound). row_max and row_sum are scratch of n entries each.
+template <typename Real>
+inline void causal_softmax_by_columns(Real* scores, int n, int first, Real* row_max, Real* row_sum) {
+  for (int i = first; i < n; ++i) row_max[i] = scores[i];
+  for (int j = 1; j < n; ++j) {
+    const Real* column = scores + static_cast<size_t>(j) * n;
+    for (int i = j > first ? j : first; i < n; ++i) row_max[i] = column[i] > row_max[i] ? column[i] : row_max[i];
+  }
+  for (int i = first; i < n; ++i) row_sum[i] = 0;
+  for (int j = 0; j < n; ++j) {
+    Real* column = scores + static_cast<size_t>(j) * n;
+    const int start = j > first ? j : first;
+    for (int i = start; i < n; ++i) column[i] = exp_of(column[i] - row_max[i]);
+    for (int i = start; i < n; ++i) row_sum[i] += column[i];
+  }
+  for (int i = first; i < n; ++i) row_sum[i] = Real(1) / row_sum[i];
+  for (int j = 0; j < n; ++j) {
+    Real* column = scores + static_cast<size_t>(j) * n;
+    for (int i = j > first ? j : first; i < n; ++i) column[i] *= row_sum[i];
+  }
+}
+
 // The plain formula: std::exp, the same max shift and normalization.
 template <typename Real>
 inline void softmax_reference(Real* x, int n) {

@@ -25,27 +25,13 @@ class Rng {
     has_spare_normal_ = false;
   }
 
-  uint64_t next_u64() {
-    const uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
+  uint64_t next_u64() { return next_u64(state_); }
 
   // Uniform in [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  double uniform() { return uniform(state_); }
 
   // Uniform in (0, 1): safe to take the log of.
-  double uniform_open() {
-    double u;
-    do { u = uniform(); } while (u == 0.0);
-    return u;
-  }
+  double uniform_open() { return uniform_open(state_); }
 
   // Uniform integer in [0, n) without modulo bias: rejects the lowest 2^64 mod n values, then
   // takes the remainder (the threshold method of OpenBSD's arc4random_uniform).
@@ -106,8 +92,105 @@ class Rng {
       } while (v <= 0.0);
       v = v * v * v;
       const double u = uniform_open();
-      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return d * v;
-      if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+      if (marsaglia_tsang_accepts(d, x, v, u)) return d * v;
+    }
+  }
+
+  // g[i] = marsaglia_tsang(d, c) for i in [0, n), each followed by boost[i] = uniform_open()
+  // when boost is given: the same draws in the same order, the same bits, and the same state
+  // afterwards (spare normal included) as that plain loop, which gamma_block_reference is.
+  // n <= kMaxBlock.
+  //
+  // The plain loop is a chain of dependent latencies (a log, a division and a square root per
+  // pair of normals, then a branch on the result before the next draw). Here the bit stream is
+  // walked first as if every first attempt were accepted: that walk needs only the uniforms and
+  // the polar method's s < 1 test, and it saves the generator's state after each entry's normal.
+  // Then the normals of all the pairs are computed in one loop, which vectorizes (kernels.hpp's
+  // log, IEEE division and square root: the same bits as one at a time). Then each entry's
+  // acceptance test is checked in order; at the first rejected entry the state saved there is
+  // restored, the plain loop finishes that entry, and the walk starts again after it.
+  // A rejection (a few per cent of entries at shape 1.1) wastes the walk past it, no more.
+  static constexpr int kMaxBlock = 64;
+  void gamma_block(double d, double c, double* g, double* boost, int n) {
+    uint64_t saved[kMaxBlock][4];           // state after entry j's normal
+    int source[kMaxBlock];                  // entry j's normal: -1 the incoming spare, else normals[source]
+    double pair_u[kMaxBlock], pair_v[kMaxBlock], pair_s[kMaxBlock];
+    double normals[2 * kMaxBlock];          // pair p gives normals[2p] and its spare normals[2p + 1]
+    double u[kMaxBlock], b[kMaxBlock];
+    int i = 0;
+    while (i < n) {
+      // 1. The walk, on a local copy of the state (kept in registers).
+      uint64_t state[4] = {state_[0], state_[1], state_[2], state_[3]};
+      bool spare = has_spare_normal_;
+      int spare_source = -1, pairs = 0;
+      for (int j = i; j < n; ++j) {
+        if (spare) {
+          source[j] = spare_source;
+          spare = false;
+        } else {
+          double pu, pv, s;
+          do {
+            pu = 2.0 * uniform(state) - 1.0;
+            pv = 2.0 * uniform(state) - 1.0;
+            s = pu * pu + pv * pv;
+          } while (s >= 1.0 || s == 0.0);
+          pair_u[pairs] = pu;
+          pair_v[pairs] = pv;
+          pair_s[pairs] = s;
+          source[j] = 2 * pairs;
+          spare_source = 2 * pairs + 1;
+          spare = true;
+          ++pairs;
+        }
+        for (int w = 0; w < 4; ++w) saved[j][w] = state[w];
+        u[j] = uniform_open(state);
+        if (boost) b[j] = uniform_open(state);
+      }
+      // 2. The normals of the polar method, as normal() computes them.
+      for (int p = 0; p < pairs; ++p) {
+        const double factor = std::sqrt(-2.0 * kernels::log_positive(pair_s[p]) / pair_s[p]);
+        normals[2 * p] = pair_u[p] * factor;
+        normals[2 * p + 1] = pair_v[p] * factor;
+      }
+      // 3. The acceptance tests, in order, up to the first rejection.
+      int j = i;
+      bool v_positive = true;
+      for (; j < n; ++j) {
+        const double x = source[j] < 0 ? spare_normal_ : normals[source[j]];
+        double v = 1.0 + c * x;
+        if (v <= 0.0) {
+          v_positive = false;
+          break;
+        }
+        v = v * v * v;
+        if (!marsaglia_tsang_accepts(d, x, v, u[j])) break;
+        g[j] = d * v;
+        if (boost) boost[j] = b[j];
+      }
+      if (j == n) {
+        for (int w = 0; w < 4; ++w) state_[w] = state[w];
+        has_spare_normal_ = spare;
+        if (spare) spare_normal_ = normals[spare_source];
+        return;
+      }
+      // Entry j's first attempt was rejected: back to the state after its normal (whose pair's
+      // spare is then pending), redraw the rejected attempt's u if it drew one, and let the
+      // plain loop finish the entry.
+      for (int w = 0; w < 4; ++w) state_[w] = saved[j][w];
+      has_spare_normal_ = source[j] >= 0 && source[j] % 2 == 0;
+      if (has_spare_normal_) spare_normal_ = normals[source[j] + 1];
+      if (v_positive) uniform_open();
+      g[j] = marsaglia_tsang(d, c);
+      if (boost) boost[j] = uniform_open();
+      i = j + 1;
+    }
+  }
+
+  // The plain loop that gamma_block reproduces.
+  void gamma_block_reference(double d, double c, double* g, double* boost, int n) {
+    for (int i = 0; i < n; ++i) {
+      g[i] = marsaglia_tsang(d, c);
+      if (boost) boost[i] = uniform_open();
     }
   }
 
@@ -122,22 +205,16 @@ class Rng {
   // the same ratio as exp(log g_i + w_i - max) / sum, without log(g_i). tests/cpp/test_rng.cpp
   // checks it against the reference and the moments of the Dirichlet law.
   void dirichlet_symmetric(double alpha, double* out, int n) {
-    constexpr int kMaxStack = 64;
-    if (n > kMaxStack) return dirichlet_symmetric_reference(alpha, out, n);
+    if (n > kMaxBlock) return dirichlet_symmetric_reference(alpha, out, n);
     double sum = 0.0;
     const double shape = alpha >= 1.0 ? alpha : alpha + 1.0;
     const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
     if (alpha >= 1.0) {
-      for (int i = 0; i < n; ++i) {
-        out[i] = marsaglia_tsang(d, c);
-        sum += out[i];
-      }
+      gamma_block(d, c, out, nullptr, n);
+      for (int i = 0; i < n; ++i) sum += out[i];
     } else {
-      double boost[kMaxStack];
-      for (int i = 0; i < n; ++i) {
-        out[i] = marsaglia_tsang(d, c);
-        boost[i] = uniform_open();
-      }
+      double boost[kMaxBlock];
+      gamma_block(d, c, out, boost, n);
       // The logs and exps in loops of their own: they vectorize (kernels.hpp).
       const double inverse_alpha = 1.0 / alpha;
       for (int i = 0; i < n; ++i) boost[i] = kernels::log_positive(boost[i]) * inverse_alpha;
@@ -180,6 +257,29 @@ class Rng {
 
  private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // xoshiro256** and the uniforms on a given state: the member's, or gamma_block's local copy.
+  static uint64_t next_u64(uint64_t* state) {
+    const uint64_t result = rotl(state[1] * 5, 7) * 9;
+    const uint64_t t = state[1] << 17;
+    state[2] ^= state[0];
+    state[3] ^= state[1];
+    state[1] ^= state[2];
+    state[0] ^= state[3];
+    state[2] ^= t;
+    state[3] = rotl(state[3], 45);
+    return result;
+  }
+  static double uniform(uint64_t* state) { return static_cast<double>(next_u64(state) >> 11) * 0x1.0p-53; }
+  static double uniform_open(uint64_t* state) {
+    double u;
+    do { u = uniform(state); } while (u == 0.0);
+    return u;
+  }
+  // Marsaglia & Tsang's test of one attempt: the squeeze, then the exact log test.
+  static bool marsaglia_tsang_accepts(double d, double x, double v, double u) {
+    if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return true;
+    return std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v));
+  }
   static uint64_t splitmix64(uint64_t& x) {
     uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;

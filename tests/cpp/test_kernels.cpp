@@ -110,4 +110,37 @@ TEST(Kernels, SoftmaxMatchesTheStdExpFormula) {
   EXPECT_EQ(fast, plain);  // double rows keep std::exp
 }
 
+// The causal softmax by columns against softmax_inplace row by row: the same bits in every row
+// (it only reorders which row is worked on), for every size up to 40 and every first row, with
+// scores spread over a wide range; and the entries it must not touch stay as they were.
+TEST(Kernels, CausalSoftmaxByColumnsMatchesSoftmaxRowByRowBitForBit) {
+  Rng rng(3, 0);
+  for (int n = 1; n <= 40; ++n) {
+    for (int first : {0, n / 2, n - 1}) {
+      std::vector<float> by_columns(static_cast<size_t>(n) * n, -7.0f), row_max(n), row_sum(n);
+      std::vector<std::vector<float>> rows(n);
+      for (int i = first; i < n; ++i) {
+        rows[i].resize(i + 1);
+        for (int j = 0; j <= i; ++j) {
+          const float score = static_cast<float>(8.0 * rng.normal());
+          rows[i][j] = score;
+          by_columns[static_cast<size_t>(j) * n + i] = score;
+        }
+      }
+      kernels::causal_softmax_by_columns(by_columns.data(), n, first, row_max.data(), row_sum.data());
+      for (int i = 0; i < n; ++i) {
+        if (i >= first) kernels::softmax_inplace(rows[i].data(), i + 1);
+        for (int j = 0; j < n; ++j) {
+          const float value = by_columns[static_cast<size_t>(j) * n + i];
+          if (i >= first && j <= i) {
+            ASSERT_EQ(value, rows[i][j]) << "n " << n << " first " << first << " row " << i << " column " << j;
+          } else {
+            ASSERT_EQ(value, -7.0f) << "n " << n << " first " << first << " row " << i << " column " << j;
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace

@@ -40,7 +40,8 @@ function references(dist, file) {
   return {
     imports: found(/(?:\bfrom|\bimport)\s*"(\.\/[^"]+\.(?:js|css))"/g),
     workers: workers.filter(startsWithPage),
-    dynamic: [...found(/import\("(\.\/[^"]+\.js)"\)/g), ...workers.filter((worker) => !startsWithPage(worker))],
+    // Code behind import(), and the styles Vite loads with it (named in its preload lists).
+    dynamic: [...found(/import\("(\.\/[^"]+\.js)"\)/g), ...found(/"\.\/([^"]+\.css)"/g), ...workers.filter((worker) => !startsWithPage(worker))],
     wasm: found(/new URL\("([^"]+\.wasm)",\s*import\.meta\.url\)/g),
   };
 }

@@ -68,6 +68,9 @@ export class ScienceSections {
   private recipes: Recipes | null = null;
 
   private enabled = false;
+  /** Whether Part 3 has come near (its recipes are then asked for on every enable). */
+  private reproduceSeen = false;
+  private reproduceObserver: IntersectionObserver | null = null;
   /** Whether the lemma card has been on screen: from then on it follows the stage. */
   private lemmaSeen = false;
   /** The graph the lemma view last computed, so a new run of the same graph does not recompute. */
@@ -110,6 +113,20 @@ export class ScienceSections {
     this.enabled = true;
     if (this.lemmaSeen) void this.computeLemma(false);
     for (const id of ['lemma-run', 'paper2-run', 'fig8-run']) $<HTMLButtonElement>(id).disabled = false;
+    // The recipes come from the engine's full module, which the worker loads on first need: ask
+    // when Part 3 comes near, not as soon as Part 2 has loaded.
+    if (this.reproduceSeen || typeof IntersectionObserver !== 'function') return this.loadRecipes();
+    if (this.reproduceObserver) return;
+    this.reproduceObserver = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      this.reproduceObserver?.disconnect();
+      this.reproduceSeen = true;
+      this.loadRecipes();
+    }, { rootMargin: '50% 0px' });
+    this.reproduceObserver.observe($('reproduce-card'));
+  }
+
+  private loadRecipes(): void {
     this.client.recipes().then(
       (recipes) => {
         this.recipes = recipes;

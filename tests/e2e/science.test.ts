@@ -21,6 +21,7 @@ describe('the science sections', () => {
     expect(await page.locator('#lemma canvas').count()).toBe(4);
 
     // The recipes shown are the engine's, the ones `cpg reproduce fig9 [--recipe paper]` runs.
+    await scrollTo(page, '#reproduce-card');  // the recipes come from the full module, asked for when Part 3 is near
     await waitFor(async () => /^Recipe: 20 graphs .*The fast recipe: SGD.* 8,000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
     expect(await page.locator('#fig9-recipe').textContent()).toMatch(/The authors’ recipe: SGD, learning rate 1 constant, batch 1024, 16,384 steps per graph/);
     await expect(page.getByTestId('fig9-run-paper').textContent()).resolves.toMatch(/authors’ recipe/);

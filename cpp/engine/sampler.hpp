@@ -36,10 +36,10 @@ struct TransitionLaw {
 };
 
 // Stationary law of a row-stochastic matrix: solves mu (pi - I) = 0 with sum(mu) = 1, by the
-// GTH elimination below, or the LU solve when pi is reducible.
+// GTH elimination below; when pi is reducible, by GTH on pi mixed with a 2^-50 uniform jump.
 xt::xtensor<double, 1> stationary_distribution(const xt::xtensor<double, 2>& pi);
 // The plain formula: a full-pivoting LU solve of (pi^T - I) mu = 0 with sum(mu) = 1 in place of
-// the last equation. Tests check stationary_distribution against it.
+// the last equation. Tests check stationary_distribution against it; the engine does not call it.
 xt::xtensor<double, 1> stationary_distribution_lu(const xt::xtensor<double, 2>& pi);
 // Grassmann-Taksar-Heyman elimination on the (S, S) row-major pi: writes mu[0..S) and returns
 // true, or returns false when pi is reducible (a state with no mass below it after censoring).

@@ -164,14 +164,41 @@ TEST(Sampler, StationaryDistributionOfANearlyReducibleChainKeepsItsSmallProbabil
   }
 }
 
-TEST(Sampler, StationaryDistributionOfAReducibleChainFallsBackToTheLuSolve) {
-  // State 2 never leaves itself: GTH stops there and the LU solve answers.
+TEST(Sampler, StationaryDistributionOfAReducibleChainIsStationaryAndMatchesTheLuSolve) {
+  // State 2 never leaves itself: GTH stops there, and the fallback mixes in a tiny uniform jump.
+  // Here the stationary law is unique, (0, 0, 1), so the LU solve gives it too.
   const xt::xtensor<double, 2> pi = {{0.5, 0.5, 0.0}, {0.2, 0.3, 0.5}, {0.0, 0.0, 1.0}};
   std::vector<double> mu(3), scratch(9);
   EXPECT_FALSE(cpg::stationary_law_gth(pi.data(), 3, mu.data(), scratch.data()));
   const auto fast = cpg::stationary_distribution(pi);
   const auto plain = cpg::stationary_distribution_lu(pi);
-  for (int s = 0; s < 3; ++s) EXPECT_EQ(fast(s), plain(s));
+  for (int s = 0; s < 3; ++s) EXPECT_NEAR(fast(s), plain(s), 1e-14);
+}
+
+TEST(Sampler, StationaryDistributionOfChainsWithSeveralClosedClassesIsStationary) {
+  // Reducible chains with more than one stationary law (two closed classes, a transient state,
+  // exact zeros as tiny alphas draw them): the answer is a probability vector with mu pi = mu.
+  const std::vector<xt::xtensor<double, 2>> chains = {
+      {{1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.3, 0.3, 0.4}},
+      {{0.0, 1.0, 0.0, 0.0}, {1.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.2, 0.8}, {0.0, 0.0, 0.6, 0.4}},
+      {{0.0, 0.0, 1.0}, {0.0, 0.0, 1.0}, {0.0, 0.0, 1.0}},
+  };
+  for (size_t c = 0; c < chains.size(); ++c) {
+    const auto& pi = chains[c];
+    const int S = static_cast<int>(pi.shape(0));
+    const auto mu = cpg::stationary_distribution(pi);
+    double sum = 0;
+    for (int s = 0; s < S; ++s) {
+      EXPECT_GE(mu(s), 0.0);
+      sum += mu(s);
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-12) << "chain " << c;
+    for (int j = 0; j < S; ++j) {
+      double mu_pi = 0;
+      for (int i = 0; i < S; ++i) mu_pi += mu(i) * pi(i, j);
+      EXPECT_NEAR(mu_pi, mu(j), 1e-12) << "chain " << c << " column " << j;
+    }
+  }
 }
 
 TEST(Sampler, StationaryDistributionOfAbsorbingChainSitsOnTheAbsorbingState) {

@@ -304,7 +304,11 @@ std::vector<int> parse_heads(const std::string& text) {
     if (!digits)
       throw std::invalid_argument("heads must be a comma-separated list of 1 to 4 layers of 1 to 4 heads, e.g. 1,1 (got " +
                                   text::quoted(text) + ")");
-    const double value = std::strtod(item.c_str(), nullptr);  // checked as a double, before it becomes an int
+    // At most 12 digits: exact as an int64, and checked as a double before it becomes an int.
+    // (Not strtod: its long-double arithmetic would be a tenth of the page's first module.)
+    int64_t digits_value = 0;
+    for (const char c : item) digits_value = digits_value * 10 + (c - '0');
+    const double value = static_cast<double>(digits_value);
     const std::string error = row.heads_error(heads.size(), value);
     if (!error.empty()) throw std::invalid_argument(error);
     heads.push_back(static_cast<int>(value));

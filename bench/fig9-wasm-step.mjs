@@ -1,4 +1,4 @@
-// node bench/fig9-wasm-step.mjs [steps]: one training step of Figure 9's recipes in the
+// npx vite-node bench/fig9-wasm-step.mjs [steps] (it reads web/engine's TypeScript): one training step of Figure 9's recipes in the
 // WebAssembly engine (SIMD build, in Node), as the page's experiment workers run them: graph 0
 // of the sweep through Fig9GraphRun, the fast recipe (batch 64) and the authors' (batch 1024).
 // Prints the median CPU ms per step over five repetitions (the process's own CPU time, so a
@@ -8,22 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { loadEngine, wasmFileName } from '../web/engine/load.ts';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const generated = `${root}web/engine/generated/`;
 const steps = Number(process.argv[2] ?? 20);
 
-const { default: createCpgModule } = await import(`${generated}cpg.js`);
-const module = await createCpgModule({ wasmBinary: readFileSync(`${generated}cpg.wasm`) });
-
-const unwrap = (value) => {
-  if (value && typeof value === 'object' && 'error' in value) throw new Error(value.error);
-  return value;
-};
+const engine = await loadEngine({ simd: true, wasmBinary: readFileSync(`${generated}${wasmFileName(true)}`) });
 
 function msPerStep(recipeName, repetitionSteps) {
-  const setup = unwrap(module.fig9Setup({ recipe: { name: recipeName } }));
-  const run = new module.Fig9GraphRun();
-  unwrap(run.start(setup, 0));
+  const setup = engine.fig9Setup({ recipe: { name: recipeName } });  // throws on a bad setup
+  const run = engine.fig9GraphRun(setup, 0);
   run.advance(3);  // warm up
   const cpu = [];
   const wall = [];
@@ -35,7 +30,7 @@ function msPerStep(recipeName, repetitionSteps) {
     cpu.push((used.user + used.system) / 1000 / ran);
     wall.push((performance.now() - start) / ran);
   }
-  run.delete();
+  run.dispose();
   const median = (values) => values.sort((a, b) => a - b)[2];
   return { setup, ms: median(cpu), wallMs: median(wall) };
 }

@@ -1,4 +1,4 @@
-// npm run bench: one training step, native against WebAssembly in Node, in one run.
+// npm run bench (vite-node bench/wasm-vs-native.mjs, which reads web/engine's TypeScript): one training step, native against WebAssembly in Node, in one run.
 //
 // Settings: the paper's (chain, S=10, T=20, heads 1,1, batch 1024) and the two-head preset
 // (trigram, S=5, T=20, heads 2,1, batch 1024). A step is what the page pays for: sampling a
@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+
+import { loadEngine, wasmFileName } from '../web/engine/load.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const generated = `${root}web/engine/generated/`;
@@ -27,12 +29,9 @@ function nativeMsPerStep() {
   return medians.map((b) => b.real_time);  // ms (the benchmark's unit), by Arg order
 }
 
-async function wasmMsPerStep(file, config) {
-  const { default: createCpgModule } = await import(`${generated}${file}.js`);
-  const module = await createCpgModule({ wasmBinary: readFileSync(`${generated}${file}.wasm`) });
-  const engine = new module.Engine();
-  const failed = engine.configure(config);  // undefined, or {error} (cpp/wasm/bindings.cpp)
-  if (failed) throw new Error(failed.error);
+async function wasmMsPerStep(simd, kind, config) {
+  const engine = await loadEngine({ simd, kind, wasmBinary: readFileSync(`${generated}${wasmFileName(simd, kind)}`) });
+  engine.configure(config);  // throws, naming the field, on a bad config
   engine.step(5);  // warm up
   const times = [];
   for (let repetition = 0; repetition < 5; repetition++) {
@@ -41,7 +40,7 @@ async function wasmMsPerStep(file, config) {
     engine.step(steps);
     times.push((performance.now() - start) / steps);
   }
-  engine.delete();
+  engine.dispose();
   times.sort((a, b) => a - b);
   return times[2];  // median
 }
@@ -57,8 +56,8 @@ console.log('One training step (sample a batch of 1024, forward, backward, Adam)
 console.log('setting            native   wasm SIMD   wasm fallback   SIMD/native   fallback/SIMD');
 const measured = [];
 for (const setting of settings) {
-  const simd = await wasmMsPerStep('cpg', setting.config);
-  const fallback = await wasmMsPerStep('cpg-nosimd', setting.config);
+  const simd = await wasmMsPerStep(true, 'full', setting.config);
+  const fallback = await wasmMsPerStep(false, 'full', setting.config);
   const nativeMs = native[setting.native];
   measured.push({ nativeMs, simd, fallback });
   console.log(
@@ -76,7 +75,7 @@ goal('WASM SIMD ms per step', simd, 6);
 goal('WASM SIMD / native', simd / nativeMs, 1.15);
 goal('WASM SIMD / fallback', simd / fallback, 0.6);
 // The page's first visit trains on the core module (cmake/wasm.cmake): the same code, linked apart.
-const core = await wasmMsPerStep('cpg-core', settings[0].config);
+const core = await wasmMsPerStep(true, 'core', settings[0].config);
 console.log(`  ${'core module, SIMD'.padEnd(22)} ${core.toFixed(2).padStart(6)} ms per step (the full module: ${simd.toFixed(2)})`);
 console.log('\nModule sizes (gzip -9):\n');
 for (const file of ['cpg', 'cpg-nosimd', 'cpg-core', 'cpg-nosimd-core']) {

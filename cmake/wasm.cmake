@@ -25,7 +25,7 @@ set_target_properties(cpg_engine PROPERTIES EXCLUDE_FROM_ALL TRUE)
 # training time.
 set_source_files_properties(
   cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp
-  cpp/engine/theory.cpp cpp/engine/probe.cpp cpp/engine/interventions.cpp
+  cpp/engine/theory.cpp cpp/engine/probe.cpp cpp/engine/interventions.cpp cpp/engine/trainer.cpp
   PROPERTIES COMPILE_OPTIONS -Os)
 
 # Flags of the SIMD build, used both to compile and to link.
@@ -44,7 +44,7 @@ set(CPG_WASM_FALLBACK_FLAGS
 
 # Linker flags shared by both variants.
 set(CPG_WASM_LINK_OPTIONS
-  -lembind                         # Embind: the Engine class of cpp/wasm/bindings.cpp
+  -sEXPORTED_FUNCTIONS=[_cpg_request,_cpg_call]  # cpp/wasm/bindings.cpp's entry point; web/engine/wire.ts calls it
   -sMODULARIZE=1                   # a factory, createCpgModule(options), instead of a global Module
   -sEXPORT_ES6=1                   # an ES module: `import createCpgModule from './cpg.js'`
   -sEXPORT_NAME=createCpgModule    # the factory's name (the module's default export)

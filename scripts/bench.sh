@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure.sh >/dev/null
 bash scripts/build-native.sh >/dev/null
 bash scripts/build-wasm.sh >/dev/null
-node bench/wasm-vs-native.mjs
+npx vite-node bench/wasm-vs-native.mjs

@@ -1,5 +1,9 @@
-// The engine as a JavaScript class, through Embind. This is the only file that includes
-// Emscripten headers; the engine itself does not know it runs in a browser.
+// The engine as JavaScript sees it: one exported function, cpg_call, takes a request
+// [target, method, ...arguments] in the byte format of js_value.hpp and answers with one value in
+// the same format; web/engine/wire.ts and load.ts turn that back into the Engine class of
+// engine.d.ts. This is the only file that includes Emscripten headers; the engine itself does not
+// know it runs in a browser. (Embind did this before; its class and value machinery was a fifth
+// of the page's first download.)
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l.
 //
@@ -12,12 +16,12 @@
 //
 // Bulk results are typed arrays that JS owns: a view onto the WASM heap is sliced right away,
 // so the copy stays valid when the heap grows or the trainer is replaced.
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
+#include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "js_value.hpp"
 #include "probe.hpp"
 #include "text.hpp"
 #ifndef CPG_ENGINE_CORE
@@ -37,7 +42,7 @@
 
 namespace {
 
-using emscripten::val;
+using val = cpg::wasm::JsValue;
 
 // ==========================================================================================
 // Config object -> cpg::TrainConfig
@@ -52,15 +57,15 @@ std::string show_number(double value) { return cpg::text::number(value); }
 
 // A JS value as a message quotes it: 'abc', 2.5, true, null, an array, an object.
 std::string describe(const val& value) {
-  if (value.isString()) return cpg::text::quoted(value.as<std::string>());
-  if (value.isNumber()) return show_number(value.as<double>());
-  if (value.isTrue()) return "true";
-  if (value.isFalse()) return "false";
-  if (value.isNull()) return "null";
-  if (value.isUndefined()) return "undefined";
-  if (value.isArray()) return "an array";
-  const std::string type = value.typeOf().as<std::string>();
-  return (type == "object" ? "an " : "a ") + type;
+  if (value.is_string()) return cpg::text::quoted(value.text());
+  if (value.is_number()) return show_number(value.number());
+  if (value.is_true()) return "true";
+  if (value.is_false()) return "false";
+  if (value.is_null()) return "null";
+  if (value.is_undefined()) return "undefined";
+  if (value.is_array()) return "an array";
+  if (value.is_other()) return value.text();
+  return "an object";
 }
 
 std::invalid_argument wrong_type(const std::string& field, const std::string& expected, const val& value) {
@@ -69,32 +74,32 @@ std::invalid_argument wrong_type(const std::string& field, const std::string& ex
 }
 
 double read_number(const val& value, const std::string& field) {
-  if (!value.isNumber()) throw wrong_type(field, "a number", value);
-  return value.as<double>();
+  if (!value.is_number()) throw wrong_type(field, "a number", value);
+  return value.number();
 }
 
 std::string read_string(const val& value, const std::string& field) {
-  if (!value.isString()) throw wrong_type(field, "a string", value);
-  return value.as<std::string>();
+  if (!value.is_string()) throw wrong_type(field, "a string", value);
+  return value.text();
 }
 
 // heads: [1, 1] or "1,1". Each entry is range-checked as a double before it becomes an int, so
 // [4294967297] is refused rather than read as 1.
 std::vector<int> read_heads(const cpg::Field& field, const val& value) {
-  if (value.isString()) return cpg::parse_heads(value.as<std::string>());
-  if (!value.isArray()) throw wrong_type("heads", "an array of integers such as [1, 1]", value);
+  if (value.is_string()) return cpg::parse_heads(value.text());
+  if (!value.is_array()) throw wrong_type("heads", "an array of integers such as [1, 1]", value);
   std::vector<int> heads;
-  const int layers = value["length"].as<int>();
+  const int layers = static_cast<int>(value.size());
   if (layers < 1 || layers > field.max_layers)
     throw std::invalid_argument("heads must list 1 to " + std::to_string(field.max_layers) + " layers (got " +
                                 std::to_string(layers) + ")");
   for (int l = 0; l < layers; ++l) {
-    const val item = value[l];
-    if (!item.isNumber() || std::floor(item.as<double>()) != item.as<double>())
+    const val& item = value[static_cast<size_t>(l)];
+    if (!item.is_number() || std::floor(item.number()) != item.number())
       throw wrong_type("heads", "an array of integers such as [1, 1]", item);
-    const std::string error = field.heads_error(static_cast<size_t>(l), item.as<double>());
+    const std::string error = field.heads_error(static_cast<size_t>(l), item.number());
     if (!error.empty()) throw std::invalid_argument(error);
-    heads.push_back(static_cast<int>(item.as<double>()));
+    heads.push_back(static_cast<int>(item.number()));
   }
   return heads;
 }
@@ -102,14 +107,13 @@ std::vector<int> read_heads(const cpg::Field& field, const val& value) {
 // freeze: ["A1", "W"] or "A1,W".
 std::vector<std::string> read_freeze(const val& value) {
   std::vector<std::string> blocks;
-  if (value.isString()) {
-    for (const std::string& item : cpg::text::split(value.as<std::string>(), ','))
+  if (value.is_string()) {
+    for (const std::string& item : cpg::text::split(value.text(), ','))
       if (!item.empty()) blocks.push_back(item);
     return blocks;
   }
-  if (!value.isArray()) throw wrong_type("freeze", "an array of block names such as [\"W\"]", value);
-  const int count = value["length"].as<int>();
-  for (int k = 0; k < count; ++k) blocks.push_back(read_string(value[k], "freeze"));
+  if (!value.is_array()) throw wrong_type("freeze", "an array of block names such as [\"W\"]", value);
+  for (size_t k = 0; k < value.size(); ++k) blocks.push_back(read_string(value[k], "freeze"));
   return blocks;
 }
 
@@ -142,21 +146,17 @@ void read_field(const cpg::Field& field, const val& value, cpg::TrainConfig& con
 cpg::TrainConfig read_config(const val& object, const cpg::TrainConfig& base = cpg::TrainConfig{},
                              std::vector<std::string>* read = nullptr) {
   cpg::TrainConfig config = base;
-  if (object.isUndefined()) return config;
-  if (object.isNull() || object.isArray() || object.typeOf().as<std::string>() != "object")
+  if (object.is_undefined()) return config;
+  if (!object.is_object())
     throw std::invalid_argument("config must be an object such as {graph: 'chain', S: 10} (got " + describe(object) + ")");
-  const val keys = val::global("Object").call<val>("keys", object);
-  const int count = keys["length"].as<int>();
-  for (int k = 0; k < count; ++k) {
-    const std::string key = keys[k].as<std::string>();
+  for (const auto& [key, value] : object.fields()) {
     const cpg::Field* field = cpg::find_field(key);
     if (field == nullptr) {
       std::string known;
       for (const auto& f : cpg::config_fields()) known += (known.empty() ? "" : ", ") + f.name;
       throw std::invalid_argument("config has no field " + cpg::text::quoted(key) + " (fields: " + known + ")");
     }
-    const val value = object[key];
-    if (value.isUndefined()) continue;
+    if (value.is_undefined()) continue;
     read_field(*field, value, config);
     if (read) read->push_back(key);
   }
@@ -167,16 +167,16 @@ cpg::TrainConfig read_config(const val& object, const cpg::TrainConfig& base = c
 // Engine values -> JS values
 // ==========================================================================================
 
+// A typed array JS owns: the elements are copied into the answer's bytes.
 template <typename Number>
 val copy_to_typed_array(const Number* data, size_t count) {
-  // The view aliases the WASM heap; slice() gives JS its own buffer before anything can grow it.
-  return val(emscripten::typed_memory_view(count, data)).call<val>("slice");
+  return val::typed(data, count);
 }
 
 template <typename Number>
 val array_of_arrays(const std::vector<std::vector<Number>>& rows) {
   val out = val::array();
-  for (const auto& row : rows) out.call<void>("push", val::array(row));
+  for (const auto& row : rows) out.push(val(row));
   return out;
 }
 
@@ -184,7 +184,7 @@ template <typename Value>
 val to_val(const Value& value) {
   if constexpr (std::is_arithmetic_v<Value>) return val(static_cast<double>(value));
   else if constexpr (std::is_same_v<Value, std::string>) return val(value);
-  else return val::array(value);
+  else return val(value);
 }
 
 // Every field of config_fields(), by name.
@@ -235,17 +235,18 @@ std::string live_fields() {
 #ifndef CPG_ENGINE_CORE
 // The reproductions' results are built in cpp/json/reproduce_json.cpp, the same as the CLI
 // prints them, as cpg::JsonValue; these turn them into JS values and back. As through JSON
-// text: non-finite numbers become null, and from_js reads what JSON.stringify would write.
+// text: non-finite numbers become null, and from_js reads what JSON.stringify would write
+// (fields that are undefined or functions are left out, typed arrays become arrays).
 val to_js(const cpg::Json& value) {
   using Kind = cpg::Json::Kind;
   switch (value.kind()) {
-    case Kind::null: return val::null();
+    case Kind::null: return val(nullptr);
     case Kind::boolean: return val(value.get<bool>());
-    case Kind::number: return std::isfinite(value.get<double>()) ? val(value.get<double>()) : val::null();
+    case Kind::number: return std::isfinite(value.get<double>()) ? val(value.get<double>()) : val(nullptr);
     case Kind::string: return val(value.get<std::string>());
     case Kind::array: {
       val out = val::array();
-      for (const cpg::Json& item : value) out.call<void>("push", to_js(item));
+      for (const cpg::Json& item : value) out.push(to_js(item));
       return out;
     }
     case Kind::object: {
@@ -254,35 +255,25 @@ val to_js(const cpg::Json& value) {
       return out;
     }
   }
-  return val::null();
-}
-
-cpg::Json from_plain_js(const val& value) {
-  if (value.isNull()) return nullptr;
-  if (value.isTrue() || value.isFalse()) return value.as<bool>();
-  if (value.isNumber()) return value.as<double>();
-  if (value.isString()) return value.as<std::string>();
-  if (val::global("Array").call<bool>("isArray", value)) {
-    cpg::Json out = cpg::Json::array();
-    const unsigned length = value["length"].as<unsigned>();
-    for (unsigned i = 0; i < length; ++i) out.push_back(from_plain_js(value[i]));
-    return out;
-  }
-  cpg::Json out = cpg::Json::object();
-  const val keys = val::global("Object").call<val>("keys", value);
-  const unsigned length = keys["length"].as<unsigned>();
-  for (unsigned i = 0; i < length; ++i) {
-    const std::string key = keys[i].as<std::string>();
-    out[key] = from_plain_js(value[key]);
-  }
-  return out;
+  return val(nullptr);
 }
 
 cpg::Json from_js(const val& value) {
-  if (value.isUndefined()) return nullptr;
-  // A round trip through JSON first, so that undefined fields, NaN and Dates read as JSON has them.
-  const val json = val::global("JSON");
-  return from_plain_js(json.call<val>("parse", json.call<val>("stringify", value)));
+  if (value.is_boolean()) return value.is_true();
+  if (value.is_number()) return std::isfinite(value.number()) ? cpg::Json(value.number()) : cpg::Json(nullptr);
+  if (value.is_string()) return value.text();
+  if (value.is_array() || value.is_typed()) {
+    cpg::Json out = cpg::Json::array();
+    for (size_t i = 0; i < value.size(); ++i) out.push_back(value.is_typed() ? cpg::Json(value.element(i)) : from_js(value[i]));
+    return out;
+  }
+  if (value.is_object()) {
+    cpg::Json out = cpg::Json::object();
+    for (const auto& [key, item] : value.fields())
+      if (!item.is_undefined() && !item.is_other()) out[key] = from_js(item);
+    return out;
+  }
+  return nullptr;  // undefined, null, and what JSON has no place for
 }
 
 // ==========================================================================================
@@ -303,7 +294,7 @@ class Engine {
       const std::string error = cpg::validation_error(config);
       if (!error.empty()) return error_value(error);
       trainer_ = std::make_unique<cpg::Trainer>(config);
-      return val::undefined();
+      return val();
     } catch (const std::invalid_argument& e) {
       return error_value(e.what());
     } catch (const std::bad_alloc&) {
@@ -343,7 +334,7 @@ class Engine {
     const std::string error = seed_error(seed);
     if (!error.empty()) return error_value(error);
     trainer_->reset(static_cast<uint32_t>(seed));
-    return val::undefined();
+    return val();
   }
 
   // Changes live settings of the running run (the rows of config_fields() marked live: lr) from
@@ -359,7 +350,7 @@ class Engine {
       const std::string error = cpg::validation_error(next);
       if (!error.empty()) return error_value(error);
       trainer_->apply_live(next);
-      return val::undefined();
+      return val();
     } catch (const std::invalid_argument& e) {
       return error_value(e.what());
     } catch (const std::exception& e) {
@@ -373,7 +364,7 @@ class Engine {
   val intervene(const std::string& action) {
     try {
       trainer_->apply(cpg::parse_intervention(action, trainer_->step()));
-      return val::undefined();
+      return val();
     } catch (const std::invalid_argument& e) {
       return error_value(e.what());
     }
@@ -386,7 +377,7 @@ class Engine {
       val item = val::object();
       item.set("step", static_cast<double>(event.step));
       item.set("action", event.action);
-      out.call<void>("push", item);
+      out.push(item);
     }
     return out;
   }
@@ -400,19 +391,20 @@ class Engine {
         return error_value("seed must be an integer in [0, 4294967295] (got " + show_number(seed) + ")");
       const int S = trainer_->config().S;
       cpg::ProbeLaw law;
-      if (law_input.isString()) {
-        law = cpg::make_probe_law(law_input.as<std::string>(), S, law_alpha, static_cast<uint32_t>(seed));
-      } else if (law_input.isArray()) {
+      if (law_input.is_string()) {
+        law = cpg::make_probe_law(law_input.text(), S, law_alpha, static_cast<uint32_t>(seed));
+      } else if (law_input.is_array()) {
         std::vector<std::vector<double>> rows;
-        const int count = std::min(law_input["length"].as<int>(), 65);
+        const int count = std::min(static_cast<int>(law_input.size()), 65);
         for (int r = 0; r < count; ++r) {
-          const val row = law_input[r];
-          if (!row.isArray()) return error_value("pi row " + std::to_string(r) + " must be an array of numbers");
+          const val& row = law_input[static_cast<size_t>(r)];
+          if (!row.is_array()) return error_value("pi row " + std::to_string(r) + " must be an array of numbers");
           std::vector<double> values;
-          const int n = std::min(row["length"].as<int>(), 65);
+          const int n = std::min(static_cast<int>(row.size()), 65);
           for (int c = 0; c < n; ++c) {
-            if (!row[c].isNumber()) return error_value("pi[" + std::to_string(r) + "][" + std::to_string(c) + "] must be a number");
-            values.push_back(row[c].as<double>());
+            const val& entry = row[static_cast<size_t>(c)];
+            if (!entry.is_number()) return error_value("pi[" + std::to_string(r) + "][" + std::to_string(c) + "] must be a number");
+            values.push_back(entry.number());
           }
           rows.push_back(values);
         }
@@ -460,8 +452,8 @@ class Engine {
     out.set("attention_view", std::string(standard ? "data" : "parameter"));
     out.set("S", shape.S);
     out.set("T", shape.T);
-    out.set("heads", val::array(shape.heads));
-    out.set("widths", val::array(shape.width));
+    out.set("heads", val(shape.heads));
+    out.set("widths", val(shape.width));
     return out;
   }
 
@@ -514,9 +506,14 @@ class Engine {
   // Attention of the current model on one sequence (an array of T tokens in [0, S)):
   // [layer][head] Float64Array (T, T); in the last layer (L >= 2) only the query's row T-1.
   val sequenceAttention(const val& tokens) {
-    if (!tokens.isArray() && !tokens.instanceof(val::global("Int32Array")))
+    if (!tokens.is_array() && !tokens.is_typed())
       return error_value("sequenceAttention: tokens must be an array or Int32Array of T token ids", true);
-    const std::vector<int32_t> ids = emscripten::convertJSArrayToNumberVector<int32_t>(tokens);
+    // Each id as an int32, as JS's `| 0` would read it; what is not a number is -1, out of range.
+    std::vector<int32_t> ids;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const double id = tokens.is_typed() ? tokens.element(i) : tokens[i].is_number() ? tokens[i].number() : -1;
+      ids.push_back(std::isfinite(id) && std::fabs(id) < 2147483648.0 ? static_cast<int32_t>(id) : -1);
+    }
     cpg::AttentionMaps maps;
     try {
       maps = trainer_->sequence_attention(ids);
@@ -526,8 +523,8 @@ class Engine {
     val layers = val::array();
     for (const auto& layer : maps) {
       val heads = val::array();
-      for (const auto& head : layer) heads.call<void>("push", copy_to_typed_array(head.data(), head.size()));
-      layers.call<void>("push", heads);
+      for (const auto& head : layer) heads.push(copy_to_typed_array(head.data(), head.size()));
+      layers.push(heads);
     }
     return layers;
   }
@@ -570,7 +567,7 @@ val fieldRanges() {
     item.set("field", row.field);
     item.set("range", row.range);
     item.set("meaning", row.meaning);
-    out.call<void>("push", item);
+    out.push(item);
   }
   return out;
 }
@@ -587,11 +584,11 @@ val lemmaView(const val& config_object, const val& settings_object) {
     cpg::LemmaSettings settings;
     auto number = [&](const char* key, double fallback) {
       const val value = settings_object[key];
-      if (value.isUndefined()) return fallback;
-      if (!value.isNumber()) throw std::invalid_argument(std::string(key) + " must be a number (got " + describe(value) + ")");
-      return value.as<double>();
+      if (value.is_undefined()) return fallback;
+      if (!value.is_number()) throw std::invalid_argument(std::string(key) + " must be a number (got " + describe(value) + ")");
+      return value.number();
     };
-    if (!settings_object.isUndefined() && !settings_object.isNull()) {
+    if (!settings_object.is_undefined() && !settings_object.is_null()) {
       settings.beta = number("beta", settings.beta);
       settings.w = number("w", settings.w);
       settings.batch = static_cast<int>(number("batch", settings.batch));
@@ -682,7 +679,7 @@ class Fig9GraphRun {
   val start(const val& setup, int index) {
     return fallible([&] {
       run_ = std::make_unique<cpg::Fig9GraphRun>(cpg::fig9_settings_from_json(from_js(setup)), index);
-      return val::undefined();
+      return val();
     });
   }
   // Trains up to n more steps; returns the steps done (0 before start or once done).
@@ -705,45 +702,156 @@ class Fig9GraphRun {
 // Defaults of every field (cpg::TrainConfig's initializers).
 val defaultConfig() { return config_object(cpg::TrainConfig{}); }
 
+// ==========================================================================================
+// The one entry point: requests [target, method, ...arguments]
+// ==========================================================================================
+
+// A JS number as a C++ int parameter reads it (ToInt32: truncated, wrapped, NaN is 0), and a
+// JS value as a bool parameter (its truthiness), as the calls read them through Embind before.
+int int_argument(const val& value) {
+  const double number = value.is_number() ? value.number() : 0.0;
+  if (!std::isfinite(number)) return 0;
+  const double wrapped = std::fmod(std::trunc(number), 4294967296.0);
+  const double unsigned_value = wrapped < 0 ? wrapped + 4294967296.0 : wrapped;
+  return static_cast<int>(static_cast<int64_t>(unsigned_value) - (unsigned_value >= 2147483648.0 ? 4294967296LL : 0));
+}
+double number_argument(const val& value) { return value.is_number() ? value.number() : NAN; }
+[[maybe_unused]] bool bool_argument(const val& value) {
+  if (value.is_number()) return value.number() != 0 && !std::isnan(value.number());
+  if (value.is_string()) return !value.text().empty();
+  return !(value.is_undefined() || value.is_null() || value.is_false());
+}
+
+// The objects JS holds, by handle (index + 1; 0 is the module): an Engine, or a Figure 9 run.
+struct Held {
+  std::unique_ptr<Engine> engine;
+#ifndef CPG_ENGINE_CORE
+  std::unique_ptr<Fig9GraphRun> run;
+#endif
+};
+std::vector<Held> held;
+
+val engine_call(Engine& e, const std::string& method, const val& request) {
+  const val& a = request[2];
+  const val& b = request[3];
+  if (method == "configure") return e.configure(a);
+  if (method == "step") return e.step(int_argument(a));
+  if (method == "metrics") return e.metrics();
+  if (method == "reset") return e.reset(number_argument(a));
+  if (method == "update") return e.update(a);
+  if (method == "intervene") {
+    if (!a.is_string()) return error_value("intervene: action must be a string such as \"ablate=1:1\" (got " + describe(a) + ")");
+    return e.intervene(a.text());
+  }
+  if (method == "interventions") return e.interventions();
+  if (method == "probe") return e.probe(a, number_argument(b), int_argument(request[4]), number_argument(request[5]));
+  if (method == "currentStep") return e.currentStep();
+  if (method == "diverged") return e.diverged();
+  if (method == "config") return e.config();
+  if (method == "shape") return e.shape();
+  if (method == "graph") return e.graph();
+  if (method == "sample") return e.sample(int_argument(a), number_argument(b));
+  if (method == "attentionParameterView") return e.attentionParameterView(int_argument(a));
+  if (method == "attentionBatchView") return e.attentionBatchView(int_argument(a), int_argument(b));
+  if (method == "sequenceAttention") return e.sequenceAttention(a);
+  if (method == "parametersA") return e.parametersA(int_argument(a), int_argument(b));
+  if (method == "parametersW") return e.parametersW();
+  if (method == "trainLossHistory") return e.trainLossHistory(number_argument(a));
+  if (method == "testLossHistory") return e.testLossHistory(number_argument(a));
+  return error_value("Engine has no method " + cpg::text::quoted(method));
+}
+
+#ifndef CPG_ENGINE_CORE
+val run_call(Fig9GraphRun& run, const std::string& method, const val& request) {
+  if (method == "start") return run.start(request[2], int_argument(request[3]));
+  if (method == "advance") return run.advance(number_argument(request[2]));
+  if (method == "step") return run.step();
+  if (method == "plannedSteps") return run.plannedSteps();
+  if (method == "done") return run.done();
+  if (method == "result") return run.result();
+  return error_value("Fig9GraphRun has no method " + cpg::text::quoted(method));
+}
+#endif
+
+// Calls of the module itself (target 0): new objects, and functions.
+val module_call(const std::string& method, [[maybe_unused]] const val& request) {
+  if (method == "Engine" || method == "Fig9GraphRun") {
+    Held object;
+    if (method == "Engine") object.engine = std::make_unique<Engine>();
+#ifndef CPG_ENGINE_CORE
+    else object.run = std::make_unique<Fig9GraphRun>();
+#else
+    else return error_value("Fig9GraphRun is in the full engine module");
+#endif
+    held.push_back(std::move(object));
+    return static_cast<double>(held.size());
+  }
+  if (method == "fieldRanges") return fieldRanges();
+  if (method == "defaultConfig") return defaultConfig();
+#ifndef CPG_ENGINE_CORE
+  if (method == "lemmaView") return lemmaView(request[2], request[3]);
+  if (method == "fig9Setup") return fig9Setup(request[2]);
+  if (method == "summarizeFig9")
+    return summarizeFig9(request[2], request[3], bool_argument(request[4]), number_argument(request[5]));
+#endif
+  return error_value("the engine module has no function " + cpg::text::quoted(method));
+}
+
+val dispatch(const val& request) {
+  const val& target = request[0];
+  const val& method = request[1];
+  if (!request.is_array() || !target.is_number() || !method.is_string())
+    return error_value("a request is [target, method, ...arguments]");
+  if (target.number() == 0) return module_call(method.text(), request);
+  const double index = target.number() - 1;
+  if (!(index >= 0 && index < static_cast<double>(held.size())) || std::floor(index) != index)
+    return error_value("no engine object " + show_number(target.number()), true);
+  Held& object = held[static_cast<size_t>(index)];
+  if (method.text() == "delete") {
+    object = Held{};
+    while (!held.empty() && !held.back().engine
+#ifndef CPG_ENGINE_CORE
+           && !held.back().run
+#endif
+    )
+      held.pop_back();
+    return val();
+  }
+  if (object.engine) return engine_call(*object.engine, method.text(), request);
+#ifndef CPG_ENGINE_CORE
+  if (object.run) return run_call(*object.run, method.text(), request);
+#endif
+  return error_value("engine object " + show_number(target.number()) + " was deleted", true);
+}
+
+std::vector<uint8_t> request_bytes;
+std::vector<uint8_t> answer_bytes;
+
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(cpg) {
-  emscripten::class_<Engine>("Engine")
-      .constructor<>()
-      .function("configure", &Engine::configure)
-      .function("step", &Engine::step)
-      .function("metrics", &Engine::metrics)
-      .function("reset", &Engine::reset)
-      .function("update", &Engine::update)
-      .function("intervene", &Engine::intervene)
-      .function("interventions", &Engine::interventions)
-      .function("probe", &Engine::probe)
-      .function("currentStep", &Engine::currentStep)
-      .function("diverged", &Engine::diverged)
-      .function("config", &Engine::config)
-      .function("shape", &Engine::shape)
-      .function("graph", &Engine::graph)
-      .function("sample", &Engine::sample)
-      .function("attentionParameterView", &Engine::attentionParameterView)
-      .function("attentionBatchView", &Engine::attentionBatchView)
-      .function("sequenceAttention", &Engine::sequenceAttention)
-      .function("parametersA", &Engine::parametersA)
-      .function("parametersW", &Engine::parametersW)
-      .function("trainLossHistory", &Engine::trainLossHistory)
-      .function("testLossHistory", &Engine::testLossHistory);
-  emscripten::function("fieldRanges", &fieldRanges);
-  emscripten::function("defaultConfig", &defaultConfig);
-#ifndef CPG_ENGINE_CORE
-  emscripten::function("lemmaView", &lemmaView);
-  emscripten::class_<Fig9GraphRun>("Fig9GraphRun")
-      .constructor<>()
-      .function("start", &Fig9GraphRun::start)
-      .function("advance", &Fig9GraphRun::advance)
-      .function("step", &Fig9GraphRun::step)
-      .function("plannedSteps", &Fig9GraphRun::plannedSteps)
-      .function("done", &Fig9GraphRun::done)
-      .function("result", &Fig9GraphRun::result);
-  emscripten::function("fig9Setup", &fig9Setup);
-  emscripten::function("summarizeFig9", &summarizeFig9);
-#endif
+// A buffer of `length` bytes for the next request; valid until the next call of either function.
+extern "C" EMSCRIPTEN_KEEPALIVE uint8_t* cpg_request(uint32_t length) {
+  request_bytes.resize(length);
+  return request_bytes.data();
+}
+
+// Answers the request in cpg_request's buffer: a pointer to the answer's byte length (u32)
+// followed by its bytes, valid until the next call. Nothing throws out of here: a failure is
+// {error: message}, as from every fallible call.
+extern "C" EMSCRIPTEN_KEEPALIVE const uint8_t* cpg_call(uint32_t length) {
+  val answer;
+  try {
+    const uint8_t* cursor = request_bytes.data();
+    const val request = val::decode(&cursor, cursor + std::min<size_t>(length, request_bytes.size()));
+    answer = dispatch(request);
+  } catch (const std::bad_alloc&) {
+    answer = error_value("out of memory: the model, batch or test set is too large for this tab; lower batch, test_size, S or T");
+  } catch (const std::exception& e) {
+    answer = error_value(std::string("internal error: ") + e.what());
+  }
+  answer_bytes.assign(4, 0);
+  answer.encode(answer_bytes);
+  const auto size = static_cast<uint32_t>(answer_bytes.size() - 4);
+  std::memcpy(answer_bytes.data(), &size, 4);
+  return answer_bytes.data();
 }

@@ -1,7 +1,7 @@
 // The interface of the WebAssembly modules built from cpp/wasm/bindings.cpp (generated/cpg.js,
-// cpg-nosimd.js and their -core modules share it). Hand-written: keep it in step with the EMSCRIPTEN_BINDINGS
-// block there. The rest of the front end imports these types, and talks to the module through
-// load.ts.
+// cpg-nosimd.js and their -core modules share it), as web/engine/wire.ts presents them: CpgModule
+// and its classes. Hand-written: keep it in step with bindings.cpp's dispatch functions. The rest
+// of the front end imports these types, and talks to the module through load.ts.
 //
 // Errors, one convention: every call that can fail returns its result (undefined when it has
 // none) or an EngineError, {error: message} naming the field and its allowed range (with
@@ -126,7 +126,7 @@ export interface ProbeResult {
 }
 
 /**
- * The Embind class. It owns one trainer, starting from the default config. Free it with
+ * The module's Engine (wire.ts). It owns one trainer, starting from the default config. Free it with
  * delete(). Typed arrays are copies that JS owns (safe to transfer). A wrong layer or head
  * index gives an EngineError named RangeError.
  */
@@ -301,6 +301,16 @@ export interface CpgModule {
   summarizeFig9?(setup: Fig9SetupInput, graphs: Fig9Graph[], cancelled: boolean, seconds: number): Fallible<Fig9Result>;
 }
 
+/** What the Emscripten factory resolves to: the one entry point and the memory (wire.ts calls it). */
+export interface ModuleExports {
+  /** A buffer for the next request of `length` bytes; returns its address. */
+  _cpg_request(length: number): number;
+  /** Answers the request in that buffer; returns the address of its length (u32) and bytes. */
+  _cpg_call(length: number): number;
+  /** The module's memory as bytes; a new array whenever the memory grows. */
+  HEAPU8: Uint8Array;
+}
+
 /** Options of the Emscripten factory (the only ones the build accepts: INCOMING_MODULE_JS_API). */
 export interface ModuleOptions {
   /** The .wasm bytes; skips fetching (Node, tests). */
@@ -313,4 +323,4 @@ export interface ModuleOptions {
 }
 
 /** The generated module's default export (-sEXPORT_NAME=createCpgModule). */
-export default function createCpgModule(options?: ModuleOptions): Promise<CpgModule>;
+export default function createCpgModule(options?: ModuleOptions): Promise<ModuleExports>;

@@ -21,6 +21,8 @@
 // interface is the hand-written ./engine.d.ts.
 import { exceptions as detectExceptions, simd as detectSimd } from 'wasm-feature-detect';
 
+import { wrapModule } from './wire.js';
+
 import type {
   CpgModule,
   EngineConfig,
@@ -98,7 +100,7 @@ export async function simdSupported(): Promise<boolean> {
   return simd && exceptions;
 }
 
-/** The raw Embind module of one variant (most code wants loadEngine instead). */
+/** The module of one variant, as wire.ts presents it (most code wants loadEngine instead). */
 export async function loadModule(options: LoadOptions = {}): Promise<{ module: CpgModule; simd: boolean; kind: ModuleKind }> {
   if (options.wasmBinary !== undefined && options.simd === undefined)
     throw new Error('loadEngine: pass `simd` together with `wasmBinary`, to say which build the bytes are');
@@ -119,7 +121,7 @@ export async function loadModule(options: LoadOptions = {}): Promise<{ module: C
   let abortReason: unknown;
   moduleOptions.onAbort = (reason) => (abortReason = reason);
   try {
-    return { module: await factory(moduleOptions), simd, kind };
+    return { module: wrapModule(await factory(moduleOptions), kind === 'full'), simd, kind };
   } catch (error) {
     const detail = abortReason ?? error;
     throw new Error(`loading the ${simd ? 'SIMD' : 'fallback'} WebAssembly engine${kind === 'core' ? ' (core)' : ''} failed: ${String(detail)}`);

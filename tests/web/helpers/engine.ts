@@ -17,7 +17,7 @@ export async function readTestWasm({ simd = true, kind = 'full' }: TestEngineOpt
   return readFile(new URL(`../../../web/engine/generated/${wasmFileName(simd, kind)}`, import.meta.url));
 }
 
-/** The raw Embind module of a built variant. */
+/** The module of a built variant, as web/engine/wire.ts presents it. */
 export async function loadTestModule({ simd = true, kind = 'full' }: TestEngineOptions = {}): Promise<CpgModule> {
   return (await loadModule({ simd, kind, wasmBinary: await readTestWasm({ simd, kind }) })).module;
 }

@@ -57,10 +57,11 @@ set(CPG_WASM_LINK_OPTIONS
 # One variant: the engine compiled with `flags` into a library, and two modules linked from it.
 #   full  (${output_name})       every model, the lemma view and Figure 9's sweep: the science
 #                                 parts of the page and its experiment workers load it on first use
-#   core  (${output_name}-core)  what the first visit needs to train: the CatFormer without MLP
-#                                 sublayers. trainer.cpp and catformer.cpp are compiled again with
-#                                 CPG_ENGINE_CORE (catformer.hpp's kAllModels), which leaves the
-#                                 standard model and the MLP sublayers out, and the bindings without
+#   core  (${output_name}-core)  what the first visit needs to train: the CatFormer of one or two
+#                                 layers without MLP sublayers. trainer.cpp and catformer.cpp are
+#                                 compiled again with CPG_ENGINE_CORE (catformer.hpp's kAllModels),
+#                                 which leaves the standard model, the MLP sublayers and the dense
+#                                 layers (and with them Eigen's products) out, and the bindings without
 #                                 the lemma view and Figure 9. The linker takes those two objects
 #                                 instead of the library's copies, and drops what nothing calls.
 function(cpg_add_wasm_module target output_name)

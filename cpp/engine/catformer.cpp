@@ -386,7 +386,7 @@ void CatFormer<Real>::mlp_backward(const Params<Real>& params, Params<Real>& gra
 template <typename Real>
 void CatFormer<Real>::forward(const Params<Real>& params, const int32_t* tokens, Path path) {
   const int L = shape_.layers(), T = shape_.T, S = shape_.S, d_L = shape_.d(L);
-  if (path == Path::dense) {
+  if (kAllModels && path == Path::dense) {
     embed(tokens);
     for (int l = 0; l < L; ++l) {
       dense_attention_forward(params, l);
@@ -395,7 +395,7 @@ void CatFormer<Real>::forward(const Params<Real>& params, const int32_t* tokens,
   } else {
     onehot_attention_forward(params, tokens, L == 1 ? T - 1 : 0);
     mlp_forward(params, 0, L == 1 ? T - 1 : 0);
-    for (int l = 1; l < L - 1; ++l) {
+    for (int l = 1; kAllModels && l < L - 1; ++l) {
       dense_attention_forward(params, l);
       mlp_forward(params, l, 0);
     }
@@ -429,7 +429,7 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
     if (x_final[r] != Real(0)) kernels::axpy(x_final[r], dlogits_.data(), dW + static_cast<size_t>(r) * S, S);
     d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);
   }
-  if (path == Path::dense) {
+  if (kAllModels && path == Path::dense) {
     for (int l = L - 1; l >= 0; --l) {
       mlp_backward(params, grad, l, 0);
       dense_attention_backward(params, grad, l);
@@ -441,7 +441,7 @@ void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens
       // input X_0 has no gradient to take), so the first d_0 columns are not computed.
       query_attention_backward(params, grad, L - 1, L == 2 ? shape_.d(0) : 0);
     }
-    for (int l = L - 2; l >= 1; --l) {
+    for (int l = L - 2; kAllModels && l >= 1; --l) {
       mlp_backward(params, grad, l, 0);
       dense_attention_backward(params, grad, l);
     }

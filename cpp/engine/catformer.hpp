@@ -36,9 +36,11 @@ enum class ModelKind { catformer, standard };
 
 // Whether this build trains every model. The page's first-load WebAssembly module
 // (cmake/wasm.cmake) compiles trainer.cpp and catformer.cpp with CPG_ENGINE_CORE: the CatFormer
-// without MLP sublayers only, so that the code of the other models is not downloaded before the
-// first run. The Trainer refuses the others there with a message; the page loads the full module
-// for them. Every other build (native, the full modules) has all of them.
+// of one or two layers without MLP sublayers only, so that the code of the other models is not
+// downloaded before the first run. With two layers or fewer the fast path runs no dense layer
+// (layer 0 is one-hot, the last reads the query row), so the dense path, the reference with
+// Eigen's matrix products, is left out too. The Trainer refuses the rest there with a message;
+// the page loads the full module for them. Every other build (native, the full modules) has all.
 #ifdef CPG_ENGINE_CORE
 inline constexpr bool kAllModels = false;
 #else

@@ -21,10 +21,11 @@ constexpr double kExplodedLossFactor = 10.0;
 const TrainConfig& validated(const TrainConfig& config) {
   const std::string error = validation_error(config);
   if (!error.empty()) throw std::invalid_argument(error);
-  if (!kAllModels && (config.model != "catformer" || config.mlp != "off"))
-    throw std::invalid_argument("model=" + config.model + " with mlp=" + config.mlp +
-                                " is not in this build of the engine (the page's first-load module trains "
-                                "the CatFormer without MLP sublayers; the full module has every model)");
+  if (!kAllModels && (config.model != "catformer" || config.mlp != "off" || config.heads.size() > 2))
+    throw std::invalid_argument("model=" + config.model + " with mlp=" + config.mlp + " and " +
+                                std::to_string(config.heads.size()) +
+                                " layers is not in this build of the engine (the page's first-load module trains "
+                                "the CatFormer of one or two layers without MLP sublayers; the full module has every model)");
   return config;
 }
 

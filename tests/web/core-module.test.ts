@@ -33,6 +33,7 @@ describe('the core module', () => {
     core.step(2);
     expect(() => core.configure({ ...chain, model: 'standard' })).toThrow(/model=standard .*full module/);
     expect(() => core.configure({ ...chain, mlp: 'on' })).toThrow(/mlp=on .*full module/);
+    expect(() => core.configure({ ...chain, heads: [1, 1, 1] })).toThrow(/3 layers is not in this build.*full module/);
     expect(() => core.lemmaView(chain)).toThrow(/lemmaView is in the full engine module/);
     expect(() => core.fig9Setup()).toThrow(/fig9Setup is in the full engine module/);
     expect(core.currentStep()).toBe(2);
@@ -62,6 +63,16 @@ describe('the training worker and the two modules', () => {
     await send({ type: 'step', n: 1 });
     expect(lastSnapshot().metrics.parent_recovery_view).toBe('parameter');
     expect(loads).toEqual(['core', 'full']);
+  });
+
+  it('moves a run of three layers to the full module, which trains it', async () => {
+    const { send, lastSnapshot, loads } = await hostHarness();
+    await send({ type: 'init', simd: true });
+    expect(errors(await send({ type: 'configure', config: { ...chain, heads: '1,1,1' } }))).toEqual([]);
+    expect(loads).toEqual(['core', 'full']);
+    await send({ type: 'step', n: 3 });
+    expect(lastSnapshot().step).toBe(3);
+    expect(Number.isFinite(lastSnapshot().metrics.test_loss)).toBe(true);
   });
 
   it('loads the full module once, beside a core run, for the lemma view and the recipes', async () => {

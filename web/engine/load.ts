@@ -12,7 +12,7 @@
 //   const engine = await loadEngine({ simd, wasmBinary });
 //
 // Each variant comes in two modules (cmake/wasm.cmake): the full one, and a smaller core one that
-// trains only the CatFormer without MLP sublayers and has no lemma view or Figure 9. The page's
+// trains only the CatFormer of one or two layers without MLP sublayers and has no lemma view or Figure 9. The page's
 // training worker starts on the core module, which is all a first visit downloads, and loads the
 // full one when a run or a request needs it (web/worker/host.ts); the experiment workers use the
 // full one.
@@ -89,9 +89,10 @@ export function wasmFileName(simd: boolean, kind: ModuleKind = 'full'): string {
   return `cpg${simd ? '' : '-nosimd'}${kind === 'core' ? '-core' : ''}.wasm`;
 }
 
-/** Whether a run with this config needs the full module: the standard model, or MLP sublayers. */
-export function needsFullModule(config: { model?: unknown; mlp?: unknown }): boolean {
-  return (config.model !== undefined && config.model !== 'catformer') || (config.mlp !== undefined && config.mlp !== 'off');
+/** Whether a run with this config needs the full module: the standard model, MLP sublayers, or more than two layers. */
+export function needsFullModule(config: { model?: unknown; mlp?: unknown; heads?: unknown }): boolean {
+  const layers = Array.isArray(config.heads) ? config.heads.length : typeof config.heads === 'string' ? config.heads.split(',').length : 0;
+  return (config.model !== undefined && config.model !== 'catformer') || (config.mlp !== undefined && config.mlp !== 'off') || layers > 2;
 }
 
 /** Whether this WebAssembly engine runs the SIMD build (SIMD and exception handling). */

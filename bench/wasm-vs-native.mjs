@@ -77,6 +77,19 @@ goal('WASM SIMD / fallback', simd / fallback, 0.6);
 // The page's first visit trains on the core module (cmake/wasm.cmake): the same code, linked apart.
 const core = await wasmMsPerStep(true, 'core', settings[0].config);
 console.log(`  ${'core module, SIMD'.padEnd(22)} ${core.toFixed(2).padStart(6)} ms per step (the full module: ${simd.toFixed(2)})`);
+// Each model at the paper's chain setting (bench_step's BM_ModelKindStep: lr 0.01, test set 16).
+console.log('\nEach model, chain (S=10, T=20, heads 1,1, batch 1024, Adam lr 0.01), median ms per step:\n');
+console.log('model                native   wasm SIMD   wasm fallback');
+const kinds = JSON.parse(execFileSync(`${root}build/native/bench_step`, [
+  '--benchmark_filter=BM_ModelKindStep', '--benchmark_format=json', '--benchmark_repetitions=5',
+  '--benchmark_report_aggregates_only=true', '--benchmark_min_time=1',
+], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).benchmarks.filter((b) => b.aggregate_name === 'median');
+for (const [index, [name, model, mlp]] of [['CatFormer', 'catformer', 'off'], ['CatFormer + MLP', 'catformer', 'on'], ['standard', 'standard', 'off']].entries()) {
+  const config = { ...settings[0].config, model, mlp, lr: 0.01 };
+  const [simdMs, fallbackMs] = [await wasmMsPerStep(true, 'full', config), await wasmMsPerStep(false, 'full', config)];
+  console.log(`${name.padEnd(18)} ${kinds[index].real_time.toFixed(2).padStart(6)}   ${simdMs.toFixed(2).padStart(9)}   ${fallbackMs.toFixed(2).padStart(13)}`);
+}
+
 console.log('\nModule sizes (gzip -9):\n');
 for (const file of ['cpg', 'cpg-nosimd', 'cpg-core', 'cpg-nosimd-core']) {
   const s = sizes(file);

@@ -13,16 +13,21 @@ const site = useSite();
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const SCRIPT = new URL('../../bench/bundle-size.mjs', import.meta.url).pathname;
 
-// A guard against growth, not yet the goal: the first load is about 230 KB gzipped today
-// (KB = 1024 bytes); the issue asks for 200 KB, which bench/bundle-size.mjs reports against.
-// Lower this bound as the download shrinks.
-const BUDGET_BYTES = 240 * 1024;
+// The goal: the first load stays under 200 KB gzipped (KB = 1024 bytes); it is about 187 KB
+// today (bench/bundle-size.mjs lists each file, and the fallback engine's total, 193 KB).
+const BUDGET_BYTES = 200 * 1024;
 
 interface Row { file: string; bytes: number; gzip: number }
 
 describe('the first load', () => {
   it('fetches what bench/bundle-size.mjs lists, within the gzipped budget', async () => {
-    const listed = JSON.parse(execFileSync('node', [SCRIPT, DIST, '--json'], { encoding: 'utf8' })) as { simd: { files: Row[]; later: Row[] } };
+    const listed = JSON.parse(execFileSync('node', [SCRIPT, DIST, '--json'], { encoding: 'utf8' })) as {
+      simd: { files: Row[]; later: Row[] };
+      fallback: { files: Row[] };
+    };
+    // A browser without SIMD loads the fallback engine instead: within the same budget.
+    const fallbackTotal = listed.fallback.files.reduce((sum, row) => sum + row.gzip, 0);
+    expect(fallbackTotal, listed.fallback.files.map((row) => `${row.file} ${row.gzip}`).join('\n')).toBeLessThanOrEqual(BUDGET_BYTES);
 
     const context = await site.browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();

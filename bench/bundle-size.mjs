@@ -88,9 +88,15 @@ export function firstLoad(dist = 'dist', { simd = true, page = 'index.html' } = 
 }
 
 /** Every file the service worker precaches (its FILES list), gzipped, summed. */
-export function precache(dist = 'dist') {
+// What sw.js caches after the first visit, gzipped, for a browser that runs the `engine` build
+// (it leaves the other build's files out: vite.config.ts).
+export function precache(dist = 'dist', engine = 'simd') {
   const source = readFileSync(join(dist, 'sw.js'), 'utf8');
-  const files = JSON.parse(source.match(/const FILES = (\[.*\]);/)[1]).map((f) => (f === './' ? 'index.html' : f.replace(/^\.\//, '')));
+  const builds = JSON.parse(source.match(/const ENGINE_BUILDS = (\{.*\});/)[1]);
+  const skip = new Set(engine === 'simd' ? builds.fallback : builds.simd);
+  const files = JSON.parse(source.match(/const FILES = (\[.*\]);/)[1])
+    .filter((f) => !skip.has(f))
+    .map((f) => (f === './' ? 'index.html' : f.replace(/^\.\//, '')));
   return files.reduce((sum, file) => sum + gzipBytes(join(dist, file)), 0);
 }
 
@@ -113,7 +119,8 @@ function print(dist) {
     console.log('Loaded later, on first use (dynamic import):');
     for (const r of simd.later) console.log(`${('  ' + r.file).padEnd(44)} ${kb(r.bytes)} ${kb(r.gzip)}`);
   }
-  console.log(`Service worker precache after load (every file of the build, both engines): ${kb(precache(dist)).trim()} KB gzipped`);
+  console.log(`Service worker precache after load (every file of the build, one engine build): ${kb(precache(dist, 'simd')).trim()} KB gzipped (SIMD), ` +
+    `${kb(precache(dist, 'fallback')).trim()} KB (fallback)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -24,7 +24,7 @@ set_target_properties(cpg_engine PROPERTIES EXCLUDE_FROM_ALL TRUE)
 # interventions' entry lists) is optimized for size: it is half of the module and none of the
 # training time.
 set_source_files_properties(
-  cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp
+  cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/json/reproduce_json.cpp
   cpp/engine/theory.cpp cpp/engine/probe.cpp cpp/engine/interventions.cpp cpp/engine/trainer.cpp
   PROPERTIES COMPILE_OPTIONS -Os)
 
@@ -75,7 +75,7 @@ function(cpg_add_wasm_module target output_name)
   target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
 
   # Full: the bindings and the JSON of the reproductions (the CLI prints the same).
-  add_executable(${target} cpp/wasm/bindings.cpp cpp/json/reproduce_json.cpp)
+  add_executable(${target} cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/json/reproduce_json.cpp)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cpp/json)
   # Figure 9's objects through the small cpg::JsonValue, not nlohmann::json (reproduce_json.hpp).
   target_compile_definitions(${target} PRIVATE CPG_JSON_VALUE)
@@ -87,7 +87,7 @@ function(cpg_add_wasm_module target output_name)
     RUNTIME_OUTPUT_DIRECTORY ${CPG_WASM_DIST})
 
   # Core: the training module of the first visit.
-  add_executable(${target}_core cpp/wasm/bindings.cpp cpp/engine/trainer.cpp cpp/engine/catformer.cpp)
+  add_executable(${target}_core cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/engine/trainer.cpp cpp/engine/catformer.cpp)
   target_compile_definitions(${target}_core PRIVATE CPG_ENGINE_CORE)
   target_link_libraries(${target}_core PRIVATE ${target}_engine)
   target_link_options(${target}_core PRIVATE ${flags} ${CPG_WASM_LINK_OPTIONS})

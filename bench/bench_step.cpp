@@ -95,6 +95,18 @@ void BM_ModelKindStep(benchmark::State& state, const char* model, const char* ml
   report(state);
 }
 
+// The same step with the next batch drawn on a second thread meanwhile (Trainer::
+// sample_in_background): wall time, since the sampler's CPU time is another thread's.
+void BM_TrainerStepSampledAhead(benchmark::State& state) {
+  TrainConfig config = config_for(kSettings[state.range(0)]);
+  config.test_size = 16;
+  Trainer trainer(config);
+  trainer.sample_in_background(true);
+  for (auto _ : state) trainer.run(1);
+  state.SetLabel(std::string(kSettings[state.range(0)].graph) + ", sampler on a 2nd thread");
+  report(state);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_ModelKindStep, catformer, "catformer", "off")->Unit(benchmark::kMillisecond);
@@ -104,4 +116,5 @@ BENCHMARK_CAPTURE(BM_ModelStep, fast, Path::fast)->Arg(0)->Arg(1)->Unit(benchmar
 BENCHMARK_CAPTURE(BM_ModelStep, dense, Path::dense)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sampler)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TrainerStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TrainerStepSampledAhead)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -73,6 +73,7 @@ function(cpg_add_wasm_module target output_name)
   target_include_directories(${target}_engine SYSTEM PUBLIC
     $<TARGET_PROPERTY:cpg_engine,INTERFACE_SYSTEM_INCLUDE_DIRECTORIES>)
   target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
+  target_compile_definitions(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_DEFINITIONS>)
 
   # Full: the bindings and the JSON of the reproductions (the CLI prints the same).
   add_executable(${target} cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/json/reproduce_json.cpp)

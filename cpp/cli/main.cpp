@@ -135,6 +135,7 @@ int run_train(ConfigOptions& options, const std::string& out_path, const std::ve
   }
   for (const auto& warning : cpg::config_warnings(config)) std::cerr << "cpg: warning: " << warning << "\n";
   cpg::Trainer trainer(config);
+  trainer.sample_in_background(cpg::BatchStream::spare_core(1));   // the same run, sooner
   size_t next_event = 0;
   // Applies what is due now; each intervention gets its own metrics line, marked with it.
   const auto apply_due = [&]() {

@@ -52,6 +52,7 @@ int run_probe(const TrainConfig& config, const ProbeOptions& options) {
     throw InputError("graph: the probe needs a single-parent graph (chain, icl, tree, dag, custom with T entries)");
 
   Trainer trainer(config);
+  trainer.sample_in_background(BatchStream::spare_core(1));   // the same run, sooner
   trainer.run(config.steps);
   const Metrics metrics = trainer.evaluate();
   if (trainer.diverged()) throw NonFiniteError(trainer.divergence_message());

@@ -168,6 +168,8 @@ int64_t Fig9GraphRun::advance(int64_t n) {
 
 int64_t Fig9GraphRun::step() const { return trainer_->step(); }
 int64_t Fig9GraphRun::planned_steps() const { return trainer_->config().steps; }
+void Fig9GraphRun::sample_in_background(bool on) { trainer_->sample_in_background(on); }
+
 bool Fig9GraphRun::done() const { return trainer_->step() >= planned_steps() || trainer_->diverged(); }
 
 Fig9Graph Fig9GraphRun::measure(bool completed) {
@@ -197,8 +199,9 @@ Fig9Graph Fig9GraphRun::measure(bool completed) {
   return result;
 }
 
-Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Progress& progress) {
+Fig9Graph run_fig9_graph(const Fig9Settings& settings, int index, const Fig9Progress& progress, bool sample_ahead) {
   Fig9GraphRun run(settings, index);
+  run.sample_in_background(sample_ahead);
   bool cancelled = false;
   while (!run.done()) {
     run.advance(settings.progress_every);
@@ -231,6 +234,8 @@ Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& p
   std::atomic<bool> cancelled{false};
   std::mutex progress_mutex;
   std::exception_ptr failure;
+  // A core for each graph's sampler too, when the machine has them (the same results either way).
+  const bool sample_ahead = BatchStream::spare_core(std::min(jobs, graphs));
   // The caller's progress, one call at a time; any false cancels every graph.
   const Fig9Progress serialized = [&](int graph, int count, int64_t step) {
     if (cancelled.load()) return false;
@@ -242,7 +247,7 @@ Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& p
   auto worker = [&] {
     try {
       for (int g = next++; g < graphs && !cancelled.load(); g = next++) {
-        results[g] = run_fig9_graph(settings, g, serialized);
+        results[g] = run_fig9_graph(settings, g, serialized, sample_ahead);
         if (!results[g].completed) {
           cancelled.store(true);
           break;
@@ -281,7 +286,7 @@ Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress, 
   std::vector<Fig9Graph> graphs;
   bool cancelled = false;
   for (int g = 0; g < settings.graphs; ++g) {
-    Fig9Graph graph = run_fig9_graph(settings, g, progress);
+    Fig9Graph graph = run_fig9_graph(settings, g, progress, BatchStream::spare_core(1));
     if (!graph.completed) {
       cancelled = true;
       break;
@@ -392,10 +397,11 @@ std::vector<std::vector<double>> head_recovery(const Trainer& trainer, std::vect
 }
 
 ModelRun run_model(const TrainConfig& config, const std::string& label, int curve_points, int index, int runs,
-                   const RunProgress& progress, int64_t progress_every) {
+                   const RunProgress& progress, int64_t progress_every, bool sample_ahead) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   Trainer trainer(config);
+  trainer.sample_in_background(sample_ahead);
   ModelRun run;
   run.label = label;
   run.config = config;
@@ -447,6 +453,8 @@ std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const 
   std::atomic<int> next{0};
   std::mutex progress_mutex;
   std::exception_ptr failure;
+  // A core for each run's sampler too, when the machine has them (the same results either way).
+  const bool sample_ahead = BatchStream::spare_core(std::min(jobs, runs));
   const RunProgress serialized = [&](int run, int count, int64_t step) {
     if (!progress) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
@@ -455,7 +463,7 @@ std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const 
   auto worker = [&] {
     try {
       for (int k = next++; k < runs; k = next++) {
-        results[k] = run_model(configs[k], labels[k], curve_points, k, runs, serialized, progress_every);
+        results[k] = run_model(configs[k], labels[k], curve_points, k, runs, serialized, progress_every, sample_ahead);
         serialized(k, runs, configs[k].steps);
       }
     } catch (...) {

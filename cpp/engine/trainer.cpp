@@ -79,7 +79,8 @@ AttentionMaps Trainer::make_attention_maps() const {
 Trainer::Trainer(const TrainConfig& config)
     : config_(validated(config)),
       sampler_(make_graph(config_), config_.S, config_.alpha),
-      shape_(model_shape(config_)) {
+      shape_(model_shape(config_)),
+      batches_(std::make_unique<BatchStream>(sampler_, config_.batch, Rng(config_.seed, kTrainStream))) {
   if (kAllModels && shape_.kind == ModelKind::standard) standard_ = std::make_unique<StandardTransformer<float>>(shape_);
   else catformer_ = std::make_unique<CatFormer<float>>(shape_);
   Rng test_rng(config_.seed, kTestStream);
@@ -119,7 +120,7 @@ void Trainer::initialize(uint32_t seed) {
   settings.schedule = config_.schedule;
   settings.horizon = config_.steps;
   optimizer_ = std::make_unique<Optimizer>(settings, shape_, trainable_mask(shape_, config_.freeze));
-  data_rng_ = Rng(seed, kTrainStream);
+  batches_->restart(Rng(seed, kTrainStream));
   batch_attention_ = make_attention_maps();
   step_ = 0;
   last_train_loss_ = 0;
@@ -253,7 +254,7 @@ void Trainer::set_frozen(const std::vector<std::string>& blocks) {
 int64_t Trainer::run(int64_t n) {
   int64_t done = 0;
   while (done < n && !diverged_) {
-    const Batch batch = sampler_.sample_batch(config_.batch, data_rng_);
+    const Batch batch = batches_->next();
     grad_.zero();
     const double loss = model_loss_and_grad(batch, &grad_, nullptr);
     if (!std::isfinite(loss) || !all_finite(grad_.data)) {

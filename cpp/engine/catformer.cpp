@@ -124,6 +124,11 @@ CatFormer<Real>::CatFormer(const ModelShape& shape) : shape_(shape) {
   query_grad_.assign(shape.width.back(), 0);
   row_scratch_.assign(2 * T, 0);
   score_scratch_.assign(static_cast<size_t>(T) * T, 0);
+  S_pad_ = (shape.S + 3) / 4 * 4;
+  W_pad_.assign(static_cast<size_t>(shape.width.back()) * S_pad_, 0);
+  W_transposed_.assign(shape.W_size(), 0);
+  dW_pad_.assign(W_pad_.size(), 0);
+  dlogits_pad_.assign(S_pad_, 0);
 }
 
 template <typename Real>
@@ -166,14 +171,20 @@ void CatFormer<Real>::onehot_attention_forward(const Params<Real>& params, const
             A_token_row[tokens[j]] + A_token_row[S + j] + A_position_row[tokens[j]] + A_position_row[S + j];
     }
     kernels::causal_softmax_by_columns(scores, T, first_row, row_max, row_sum);
-    for (int i = first_row; i < T; ++i) {
-      Real* p = P + static_cast<size_t>(i) * T;
-      for (int j = 0; j <= i; ++j) p[j] = scores[static_cast<size_t>(j) * T + i];
-      std::fill(p + i + 1, p + T, Real(0));
-      Real* out = X1 + static_cast<size_t>(i) * d_out + static_cast<size_t>(1 + h) * d;
-      for (int j = 0; j <= i; ++j) {
-        out[tokens[j]] += p[j];
-        out[S + j] = p[j];
+    for (int i = first_row; i < T; ++i) std::fill(P + static_cast<size_t>(i) * T + i + 1, P + static_cast<size_t>(i + 1) * T, Real(0));
+    // By columns too: out_i[s_j] += P_ij for j = 0..i, in that order for each i, but the rows
+    // inner, so that consecutive additions go to different rows (one row at a time, repeated
+    // tokens made each addition wait for the one before it to be stored).
+    Real* out = X1 + static_cast<size_t>(1 + h) * d;
+    for (int j = 0; j < T; ++j) {
+      const Real* column = scores + static_cast<size_t>(j) * T;
+      const size_t token = static_cast<size_t>(tokens[j]), position = static_cast<size_t>(S + j);
+      for (int i = j > first_row ? j : first_row; i < T; ++i) {
+        const Real p = column[i];
+        P[static_cast<size_t>(i) * T + j] = p;
+        Real* out_i = out + static_cast<size_t>(i) * d_out;
+        out_i[token] += p;
+        out_i[position] = p;
       }
     }
   }
@@ -380,6 +391,80 @@ void CatFormer<Real>::mlp_backward(const Params<Real>& params, Params<Real>& gra
 }
 
 // ==========================================================================================
+// Readout: logits = W^T x_final  =>  dW += x_final dlogits^T,  dx_final = W dlogits
+// ==========================================================================================
+// The plain loops did an axpy or a dot of length S per row of W, skipping the zero entries of
+// x_final; at S = 10 they were mostly loop overhead. Here every entry of logits, dW and dx_final
+// gets the same products added in the same order, so the same bits: adding the products of
+// zero entries adds zeros, which leaves a sum unchanged (a sum that starts at +0 is never -0,
+// and W is finite: the trainer stops at the first non-finite parameter).
+
+template <typename Real>
+void CatFormer<Real>::readout_begin(const Params<Real>& params, const Params<Real>* grad) {
+  const int S = shape_.S, d_L = shape_.width.back(), Sp = S_pad_;
+  const Real* W = params.W();
+  for (int r = 0; r < d_L; ++r)
+    for (int s = 0; s < S; ++s) {
+      W_pad_[static_cast<size_t>(r) * Sp + s] = W[static_cast<size_t>(r) * S + s];
+      W_transposed_[static_cast<size_t>(s) * d_L + r] = W[static_cast<size_t>(r) * S + s];
+    }
+  if (!grad) return;
+  const Real* dW = grad->W();
+  for (int r = 0; r < d_L; ++r)
+    for (int s = 0; s < S; ++s) dW_pad_[static_cast<size_t>(r) * Sp + s] = dW[static_cast<size_t>(r) * S + s];
+}
+
+template <typename Real>
+void CatFormer<Real>::readout_end(Params<Real>& grad) const {
+  const int S = shape_.S, d_L = shape_.width.back(), Sp = S_pad_;
+  Real* dW = grad.W();
+  for (int r = 0; r < d_L; ++r)
+    for (int s = 0; s < S; ++s) dW[static_cast<size_t>(r) * S + s] = dW_pad_[static_cast<size_t>(r) * Sp + s];
+}
+
+template <typename Real>
+void CatFormer<Real>::readout_forward(const Real* x_final) {
+  const int Sp = S_pad_;
+  // Up to 16 logits at a time, each summed over the rows in order (the padding columns are
+  // zero): the blocks of four are independent chains of additions, run side by side.
+  for (int c = 0; c < Sp; c += 16) {
+    const int blocks = std::min(4, (Sp - c) / 4);
+    switch (blocks) {
+      case 4: readout_columns<4>(x_final, c); break;
+      case 3: readout_columns<3>(x_final, c); break;
+      case 2: readout_columns<2>(x_final, c); break;
+      default: readout_columns<1>(x_final, c); break;
+    }
+  }
+}
+
+template <typename Real>
+template <int Blocks>
+void CatFormer<Real>::readout_columns(const Real* x_final, int c) {
+  const int S = shape_.S, d_L = shape_.width.back(), Sp = S_pad_;
+  Real sum[4 * Blocks] = {};
+  const Real* W = W_pad_.data() + c;
+  for (int r = 0; r < d_L; ++r)
+    for (int k = 0; k < 4 * Blocks; ++k) sum[k] += x_final[r] * W[static_cast<size_t>(r) * Sp + k];
+  for (int k = 0; k < 4 * Blocks && c + k < S; ++k) logits_[c + k] = sum[k];
+}
+
+template <typename Real>
+void CatFormer<Real>::readout_backward(const Real* x_final, Real* d_final) {
+  const int S = shape_.S, d_L = shape_.width.back(), Sp = S_pad_;
+  std::copy(dlogits_.begin(), dlogits_.end(), dlogits_pad_.begin());
+  const Real* dl = dlogits_pad_.data();
+  for (int r = 0; r < d_L; ++r) {
+    Real* __restrict dW_row = dW_pad_.data() + static_cast<size_t>(r) * Sp;
+    for (int k = 0; k < Sp; ++k) dW_row[k] += x_final[r] * dl[k];
+  }
+  // dx_final[r] = dot(W_r, dlogits): four rows at a time in lanes (the bits of kernels::dot).
+  int r = 0;
+  for (; r + 4 <= d_L; r += 4) kernels::dot4_columns(W_transposed_.data() + r, d_L, dlogits_.data(), S, d_final + r);
+  for (; r < d_L; ++r) d_final[r] = kernels::dot(W_pad_.data() + static_cast<size_t>(r) * Sp, dlogits_.data(), S);
+}
+
+// ==========================================================================================
 // Whole model
 // ==========================================================================================
 
@@ -404,31 +489,18 @@ void CatFormer<Real>::forward(const Params<Real>& params, const int32_t* tokens,
       mlp_forward(params, L - 1, T - 1);
     }
   }
-  // logits = W^T x_final
-  const Real* x_final = X_[L].data() + static_cast<size_t>(T - 1) * d_L;
-  const Real* W = params.W();
-  std::fill(logits_.begin(), logits_.end(), Real(0));
-  for (int r = 0; r < d_L; ++r)
-    if (x_final[r] != Real(0)) kernels::axpy(x_final[r], W + static_cast<size_t>(r) * S, logits_.data(), S);
+  readout_forward(X_[L].data() + static_cast<size_t>(T - 1) * d_L);
   std::copy(logits_.begin(), logits_.end(), probs_.begin());
   kernels::softmax_inplace(probs_.data(), S);
 }
 
 template <typename Real>
 void CatFormer<Real>::backward(const Params<Real>& params, const int32_t* tokens, Params<Real>& grad, Path path) {
-  const int L = shape_.layers(), T = shape_.T, S = shape_.S, d_L = shape_.d(L);
-  // logits = W^T x_final  =>  dW += x_final dlogits^T,  dx_final = W dlogits
-  const Real* x_final = X_[L].data() + static_cast<size_t>(T - 1) * d_L;
-  Real* d_final = dX_[L].data() + static_cast<size_t>(T - 1) * d_L;
-  const Real* W = params.W();
-  Real* dW = grad.W();
+  const int L = shape_.layers(), T = shape_.T, d_L = shape_.d(L);
   // The dense path reads every row of dX_L, which starts at zero; the fast path reads only row
-  // T-1, which the loop below writes whole.
+  // T-1, which readout_backward writes whole.
   if (path == Path::dense) std::fill(dX_[L].begin(), dX_[L].end(), Real(0));
-  for (int r = 0; r < d_L; ++r) {
-    if (x_final[r] != Real(0)) kernels::axpy(x_final[r], dlogits_.data(), dW + static_cast<size_t>(r) * S, S);
-    d_final[r] = kernels::dot(W + static_cast<size_t>(r) * S, dlogits_.data(), S);
-  }
+  readout_backward(X_[L].data() + static_cast<size_t>(T - 1) * d_L, dX_[L].data() + static_cast<size_t>(T - 1) * d_L);
   if (kAllModels && path == Path::dense) {
     for (int l = L - 1; l >= 0; --l) {
       mlp_backward(params, grad, l, 0);
@@ -493,15 +565,18 @@ double CatFormer<Real>::loss_and_grad(const Params<Real>& params, const Batch& b
     throw std::invalid_argument("batch shape (S, T) does not match the model");
   double total = 0.0;
   const Real grad_scale = Real(1) / static_cast<Real>(batch.B);
+  readout_begin(params, grad);
   for (int b = 0; b < batch.B; ++b) {
     total += sequence_loss(params, batch.tokens_of(b), batch.target_of(b), grad_scale, grad, path);
     if (attention_sum) accumulate_attention(*attention_sum, path);
   }
+  if (grad) readout_end(*grad);
   return batch.B > 0 ? total / batch.B : 0.0;
 }
 
 template <typename Real>
 void CatFormer<Real>::predict(const Params<Real>& params, const int32_t* tokens, Real* probs, Path path) {
+  readout_begin(params, nullptr);
   forward(params, tokens, path);
   std::copy(probs_.begin(), probs_.end(), probs);
 }

@@ -153,6 +153,15 @@ class CatFormer {
   void query_attention_forward(const Params<Real>& params, int l);
   // Fills columns first_column..d_l-1 of dX_l (the rest stay zero): what the layer below reads.
   void query_attention_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_column);
+  // The readout f = softmax(W^T x_final) works on copies of W laid out for it, made once per
+  // batch: W with its rows padded to S_pad (a multiple of 4) and W transposed; the gradient of
+  // W collects in dW_pad (padded like W) and goes back into grad at the end of the batch.
+  void readout_begin(const Params<Real>& params, const Params<Real>* grad);
+  void readout_end(Params<Real>& grad) const;
+  void readout_forward(const Real* x_final);
+  template <int Blocks>
+  void readout_columns(const Real* x_final, int c);   // logits c .. c + 4 Blocks - 1
+  void readout_backward(const Real* x_final, Real* d_final);
   // MLP sublayer of layer l on rows first_row..T-1: X_{l+1} = [Y_l, mlp(Y_l)] (no-op without MLP).
   void mlp_forward(const Params<Real>& params, int l, int first_row);
   void mlp_backward(const Params<Real>& params, Params<Real>& grad, int l, int first_row);
@@ -167,6 +176,9 @@ class CatFormer {
   std::vector<Real> query_row_, query_grad_;       // (H_{L-1} d_{L-1}) v_h = x_q^T A_h; (d_max) g = sum_j dS_j x_j
   std::vector<Real> row_scratch_;                  // (2 T)
   std::vector<Real> score_scratch_;                // (T, T) layer 0's scores by columns
+  int S_pad_ = 0;                                  // S rounded up to a multiple of 4
+  std::vector<Real> W_pad_, W_transposed_, dW_pad_;  // (d_L, S_pad), (S, d_L), (d_L, S_pad)
+  std::vector<Real> dlogits_pad_;                  // (S_pad) dlogits and zeros
 };
 
 extern template class CatFormer<float>;

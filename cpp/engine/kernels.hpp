@@ -72,6 +72,36 @@ inline float dot<float>(const float* __restrict a, const float* __restrict b, in
 }
 #endif
 
+// Four dot products at once: out[k] = dot(column k of a, b, n) for the (n, lda) row-major
+// matrix a, i.e. out[k] = sum_i a[i * lda + k] b[i], each with dot's partial sums in dot's
+// order, so out[k] has the bits of dot on that column (tests/cpp/test_kernels.cpp). The lanes
+// are the four columns, so the loop vectorizes however short n is; dot on one short row is
+// mostly loop overhead.
+template <typename Real>
+inline void dot4_columns(const Real* __restrict a, int lda, const Real* __restrict b, int n, Real* __restrict out) {
+  Real sum0[4][4] = {}, sum1[4][4] = {};   // [partial sum][column]
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 4; ++k)
+      for (int c = 0; c < 4; ++c) {
+        sum0[k][c] += a[static_cast<size_t>(i + k) * lda + c] * b[i + k];
+        sum1[k][c] += a[static_cast<size_t>(i + 4 + k) * lda + c] * b[i + 4 + k];
+      }
+  if (i + 4 <= n) {
+    for (int k = 0; k < 4; ++k)
+      for (int c = 0; c < 4; ++c) sum0[k][c] += a[static_cast<size_t>(i + k) * lda + c] * b[i + k];
+    i += 4;
+  }
+  Real total[4];
+  for (int c = 0; c < 4; ++c) {
+    for (int k = 0; k < 4; ++k) sum0[k][c] += sum1[k][c];
+    total[c] = (sum0[0][c] + sum0[1][c]) + (sum0[2][c] + sum0[3][c]);
+  }
+  for (; i < n; ++i)
+    for (int c = 0; c < 4; ++c) total[c] += a[static_cast<size_t>(i) * lda + c] * b[i];
+  for (int c = 0; c < 4; ++c) out[c] = total[c];
+}
+
 // y += alpha * x
 template <typename Real>
 inline void axpy(Real alpha, const Real* __restrict x, Real* __restrict y, int n) {

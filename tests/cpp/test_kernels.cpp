@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -20,6 +21,24 @@ template <typename Real>
 double ulps(Real a, Real b) {
   const Real spacing = std::fabs(b - std::nextafter(b, Real(0)));
   return static_cast<double>(std::fabs(a - b)) / static_cast<double>(spacing);
+}
+
+// dot4_columns is four dots in lanes: each column must give dot's bits exactly.
+TEST(Kernels, Dot4ColumnsHasTheBitsOfDotOnEachColumn) {
+  Rng rng(5, 0);
+  for (int n = 0; n <= 40; ++n) {
+    const int lda = 7;
+    std::vector<float> a(static_cast<size_t>(n) * lda + 4), b(n), column(n);
+    for (float& v : a) v = static_cast<float>(rng.normal());
+    for (float& v : b) v = static_cast<float>(rng.normal());
+    float out[4];
+    kernels::dot4_columns(a.data() + 2, lda, b.data(), n, out);
+    for (int c = 0; c < 4; ++c) {
+      for (int i = 0; i < n; ++i) column[i] = a[static_cast<size_t>(i) * lda + 2 + c];
+      const float expected = kernels::dot(column.data(), b.data(), n);
+      EXPECT_EQ(std::memcmp(&out[c], &expected, sizeof expected), 0) << "n " << n << " column " << c;
+    }
+  }
 }
 
 TEST(Kernels, DotMatchesTheSequentialSumAtEveryLength) {

@@ -39,7 +39,7 @@ ProbeLaw make_probe_law(const std::string& name, int S, double alpha, uint32_t s
     if (!(std::isfinite(alpha) && alpha >= 0.001 && alpha <= 100))
       throw std::invalid_argument("alpha must be in [0.001, 100] (got " + text::number(alpha) + ")");
     Rng rng(seed, kProbeStream);
-    for (int r = 0; r < S; ++r) rng.dirichlet_symmetric(alpha, &law.pi[static_cast<size_t>(r) * S], S);
+    rng.dirichlet_symmetric_rows(alpha, law.pi.data(), S, S);
   } else {
     throw std::invalid_argument("law must be one of cycle|sticky|random (got " + text::quoted(name) + ")");
   }

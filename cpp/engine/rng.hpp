@@ -204,27 +204,50 @@ class Rng {
   //   out_i = g_i exp(w_i - max_j w_j) / sum_k g_k exp(w_k - max_j w_j),
   // the same ratio as exp(log g_i + w_i - max) / sum, without log(g_i). tests/cpp/test_rng.cpp
   // checks it against the reference and the moments of the Dirichlet law.
-  void dirichlet_symmetric(double alpha, double* out, int n) {
-    if (n > kMaxBlock) return dirichlet_symmetric_reference(alpha, out, n);
-    double sum = 0.0;
+  void dirichlet_symmetric(double alpha, double* out, int n) { dirichlet_symmetric_rows(alpha, out, 1, n); }
+
+  // `rows` rows of dirichlet_symmetric into out (row-major, rows x n): the same bits, and the
+  // same state afterwards, as calling it once per row, but with the logs and exps of several
+  // rows in one loop each (a row of S = 10 entries is too short for the vector loops to pay). Each row keeps its own maximum and its own sum, taken in
+  // the same order as one row at a time. Rows longer than kMaxRow use the plain formula.
+  static constexpr int kMaxRow = kMaxBlock, kMaxRows = 128;
+  void dirichlet_symmetric_rows(double alpha, double* out, int rows, int n) {
+    if (n > kMaxRow) {
+      for (int r = 0; r < rows; ++r) dirichlet_symmetric_reference(alpha, out + static_cast<size_t>(r) * n, n);
+      return;
+    }
     const double shape = alpha >= 1.0 ? alpha : alpha + 1.0;
     const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
-    if (alpha >= 1.0) {
-      gamma_block(d, c, out, nullptr, n);
-      for (int i = 0; i < n; ++i) sum += out[i];
-    } else {
-      double boost[kMaxBlock];
-      gamma_block(d, c, out, boost, n);
-      // The logs and exps in loops of their own: they vectorize (kernels.hpp).
-      const double inverse_alpha = 1.0 / alpha;
-      for (int i = 0; i < n; ++i) boost[i] = kernels::log_positive(boost[i]) * inverse_alpha;
-      double max_boost = boost[0];
-      for (int i = 1; i < n; ++i) max_boost = boost[i] > max_boost ? boost[i] : max_boost;
-      for (int i = 0; i < n; ++i) out[i] *= kernels::exp_double(boost[i] - max_boost);
-      for (int i = 0; i < n; ++i) sum += out[i];
+    const double inverse_alpha = 1.0 / alpha;
+    const int rows_per_block = kMaxRows / n;
+    double boost[kMaxRows];
+    for (int first = 0; first < rows; first += rows_per_block) {
+      const int block_rows = rows - first < rows_per_block ? rows - first : rows_per_block;
+      const int count = block_rows * n;
+      double* block = out + static_cast<size_t>(first) * n;
+      // The draws a row at a time: a rejection makes gamma_block redo its walk past the rejected
+      // entry, so longer blocks waste more of it.
+      for (int r = 0; r < block_rows; ++r)
+        gamma_block(d, c, block + r * n, alpha >= 1.0 ? nullptr : boost + r * n, n);
+      if (alpha < 1.0) {
+        // The logs and exps in loops of their own: they vectorize (kernels.hpp).
+        for (int i = 0; i < count; ++i) boost[i] = kernels::log_positive(boost[i]) * inverse_alpha;
+        for (int r = 0; r < block_rows; ++r) {
+          double* w = boost + r * n;
+          double max_boost = w[0];
+          for (int i = 1; i < n; ++i) max_boost = w[i] > max_boost ? w[i] : max_boost;
+          for (int i = 0; i < n; ++i) w[i] -= max_boost;
+        }
+        for (int i = 0; i < count; ++i) block[i] *= kernels::exp_double(boost[i]);
+      }
+      for (int r = 0; r < block_rows; ++r) {
+        double* row = block + r * n;
+        double sum = 0.0;
+        for (int i = 0; i < n; ++i) sum += row[i];
+        const double inverse_sum = 1.0 / sum;
+        for (int i = 0; i < n; ++i) row[i] *= inverse_sum;
+      }
     }
-    const double inverse_sum = 1.0 / sum;
-    for (int i = 0; i < n; ++i) out[i] *= inverse_sum;
   }
 
   // The plain formula: exp of log-Gamma variates, shifted by their maximum, normalized.

@@ -114,7 +114,7 @@ void Sampler::sample_single_parent(Rng& rng, int32_t* tokens, double* target, do
                                    double* scratch) const {
   const int T = graph_.T;
   const size_t S = static_cast<size_t>(S_);
-  for (size_t r = 0; r < S; ++r) rng.dirichlet_symmetric(alpha_, pi + r * S, S_);
+  rng.dirichlet_symmetric_rows(alpha_, pi, S_, S_);
   stationary_law(pi, S_, mu, scratch);
   for (int i = 0; i < T - 1; ++i) {
     const double* p = graph_.parents[i].empty() ? mu : pi + static_cast<size_t>(tokens[graph_.parents[i][0]]) * S;

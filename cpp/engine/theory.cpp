@@ -115,7 +115,7 @@ std::vector<double> chi_square_mutual_information(const Graph& graph, int S, dou
   xt::xtensor<double, 2> pi = xt::zeros<double>({static_cast<size_t>(S), static_cast<size_t>(S)});
   for (int n = 0; n < samples; ++n) {
     // Rows drawn in the order the sampler draws them.
-    for (int r = 0; r < S; ++r) rng.dirichlet_symmetric(alpha, &pi(r, 0), S);
+    rng.dirichlet_symmetric_rows(alpha, pi.data(), S, S);
     add_information_for_law(pairs, graph.T, pi, 1.0 / samples, information);
   }
   return information;

@@ -347,6 +347,28 @@ TEST(Rng, DirichletMatchesThePlainFormulaDrawForDraw) {
   }
 }
 
+// Several rows at once (one block of draws, one loop of logs and exps) against one row at a
+// time: the same bits and the same state afterwards, for row counts that fill a block, leave a
+// partial block, or need several blocks, at shapes below and above 1.
+TEST(Rng, DirichletRowsMatchOneRowAtATimeBitForBit) {
+  for (double alpha : {0.01, 0.1, 0.5, 1.0, 3.0}) {
+    for (int n : {2, 3, 10, 33, Rng::kMaxRow}) {
+      for (int rows : {1, 5, n, 3 * n + 1}) {
+        Rng batched(16, static_cast<uint64_t>(n * 1000 + rows)), single(16, static_cast<uint64_t>(n * 1000 + rows));
+        std::vector<double> a(static_cast<size_t>(rows) * n), b(a.size());
+        for (int draw = 0; draw < 20; ++draw) {
+          batched.dirichlet_symmetric_rows(alpha, a.data(), rows, n);
+          for (int r = 0; r < rows; ++r) single.dirichlet_symmetric(alpha, b.data() + static_cast<size_t>(r) * n, n);
+          for (size_t i = 0; i < a.size(); ++i)
+            ASSERT_EQ(a[i], b[i]) << "alpha " << alpha << " n " << n << " rows " << rows << " entry " << i;
+        }
+        ASSERT_EQ(batched.normal(), single.normal()) << "alpha " << alpha << " n " << n << " rows " << rows;
+        ASSERT_EQ(batched.next_u64(), single.next_u64()) << "alpha " << alpha << " n " << n << " rows " << rows;
+      }
+    }
+  }
+}
+
 // Rng::marsaglia_tsang written out with public draws, counting the rejected attempts of each
 // kind: v <= 0 (a new normal, no u drawn) and a failed acceptance test (after its u).
 double counted_marsaglia_tsang(Rng& rng, double d, double c, int& nonpositive_v, int& failed_test) {

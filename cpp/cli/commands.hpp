@@ -8,9 +8,14 @@
 #include <functional>
 #include <string>
 
+#include "batch_stream.hpp"
 #include "config.hpp"
 
 namespace cpg::cli {
+
+// --sample-ahead auto|on|off (train, probe, reproduce): whether each run draws its next batch on a
+// thread of its own while it trains on this one. The results are the same bits in all three.
+CLI::Option* add_sample_ahead_option(CLI::App* command, SampleAhead& mode);
 
 struct Command {
   CLI::App* app;
@@ -31,6 +36,6 @@ struct ProbeOptions {
   uint32_t probe_seed = 0;
 };
 void add_probe_options(CLI::App* command, ProbeOptions& options);
-int run_probe(const TrainConfig& config, const ProbeOptions& options);
+int run_probe(const TrainConfig& config, const ProbeOptions& options, SampleAhead sample_ahead);
 
 }  // namespace cpg::cli

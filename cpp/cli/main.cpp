@@ -125,7 +125,7 @@ std::vector<cpg::ScheduledIntervention> read_schedule(const cpg::TrainConfig& co
 }
 
 int run_train(ConfigOptions& options, const std::string& out_path, const std::vector<std::string>& ablate,
-              const std::vector<std::string>& at) {
+              const std::vector<std::string>& at, cpg::SampleAhead sample_ahead) {
   const cpg::TrainConfig config = options.finish();
   const std::vector<cpg::ScheduledIntervention> schedule = read_schedule(config, ablate, at);
   std::ofstream out_file;
@@ -135,7 +135,7 @@ int run_train(ConfigOptions& options, const std::string& out_path, const std::ve
   }
   for (const auto& warning : cpg::config_warnings(config)) std::cerr << "cpg: warning: " << warning << "\n";
   cpg::Trainer trainer(config);
-  trainer.sample_in_background(cpg::BatchStream::spare_core(1));   // the same run, sooner
+  trainer.sample_in_background(cpg::BatchStream::draws_ahead(sample_ahead, 1));   // the same run, sooner
   size_t next_event = 0;
   // Applies what is due now; each intervention gets its own metrics line, marked with it.
   const auto apply_due = [&]() {
@@ -223,6 +223,24 @@ int run_fields(bool as_typescript) {
 
 }  // namespace
 
+namespace cpg::cli {
+
+CLI::Option* add_sample_ahead_option(CLI::App* command, SampleAhead& mode) {
+  return command
+      ->add_option_function<std::string>(
+          "--sample-ahead",
+          [&mode](const std::string& value) {
+            mode = value == "on" ? SampleAhead::on : value == "off" ? SampleAhead::off : SampleAhead::automatic;
+          },
+          "draw the next batch on a second thread while training on this one (the same results); "
+          "auto: when the machine has a core to spare; allowed: auto|on|off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->default_str("auto")
+      ->type_name("TEXT");
+}
+
+}  // namespace cpg::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"cpg: train the disentangled transformer on causal-graph tasks (Causal Structure Playground)"};
   app.require_subcommand(1);
@@ -239,6 +257,8 @@ int main(int argc, char** argv) {
                     "intervene mid-run: STEP:ACTION with ACTION ablate=L:H[:zero|uniform], restore=L:H, freeze=A1+W|none, "
                     "knockout=parents|position (repeatable), e.g. --at 500:ablate=1:1");
   train->add_option("--out", out_path, "write the final snapshot (attention, A, W, loss history) as JSON to this file");
+  cpg::SampleAhead train_sample_ahead = cpg::SampleAhead::automatic;
+  cpg::cli::add_sample_ahead_option(train, train_sample_ahead);
 
   ConfigOptions sample_options;
   int count = 4;
@@ -253,6 +273,8 @@ int main(int argc, char** argv) {
   probe_config.add_options(probe, cpg::FieldGroup::Task);
   probe_config.add_options(probe, cpg::FieldGroup::Training);
   cpg::cli::add_probe_options(probe, probe_options);
+  cpg::SampleAhead probe_sample_ahead = cpg::SampleAhead::automatic;
+  cpg::cli::add_sample_ahead_option(probe, probe_sample_ahead);
 
   bool fields_as_typescript = false;
   CLI::App* fields = app.add_subcommand("fields", "print the table of settings (name, type, default, range, doc, live) as JSON");
@@ -281,10 +303,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*train) return run_train(train_options, out_path, ablate_heads, scheduled);
+    if (*train) return run_train(train_options, out_path, ablate_heads, scheduled, train_sample_ahead);
     if (*sample) return run_sample(sample_options, count);
     if (*fields) return run_fields(fields_as_typescript);
-    if (*probe) return cpg::cli::run_probe(probe_config.finish(), probe_options);
+    if (*probe) return cpg::cli::run_probe(probe_config.finish(), probe_options, probe_sample_ahead);
     for (const auto& command : commands)
       if (*command.app) return command.run();
   } catch (const OutputError& e) {

@@ -26,7 +26,7 @@ void add_probe_options(CLI::App* command, ProbeOptions& options) {
       ->capture_default_str();
 }
 
-int run_probe(const TrainConfig& config, const ProbeOptions& options) {
+int run_probe(const TrainConfig& config, const ProbeOptions& options, SampleAhead sample_ahead) {
   ProbeLaw law;
   if (!options.law_file.empty()) {
     const json rows = read_json_file(options.law_file, "law-file");
@@ -52,7 +52,7 @@ int run_probe(const TrainConfig& config, const ProbeOptions& options) {
     throw InputError("graph: the probe needs a single-parent graph (chain, icl, tree, dag, custom with T entries)");
 
   Trainer trainer(config);
-  trainer.sample_in_background(BatchStream::spare_core(1));   // the same run, sooner
+  trainer.sample_in_background(BatchStream::draws_ahead(sample_ahead, 1));   // the same run, sooner
   trainer.run(config.steps);
   const Metrics metrics = trainer.evaluate();
   if (trainer.diverged()) throw NonFiniteError(trainer.divergence_message());

@@ -88,7 +88,7 @@ int run_fig9_command(const ReproduceOptions& options) {
     }
     return true;
   };
-  const Fig9Result result = run_fig9(settings, progress, options.jobs);
+  const Fig9Result result = run_fig9(settings, progress, options.jobs, options.sample_ahead);
   const double seconds = seconds_since(start);
   std::cerr << "mean parent attention " << text::number(result.summary.mean) << " +- "
             << text::number(result.summary.std) << " over " << result.summary.graphs_counted << " graphs (paper "
@@ -130,7 +130,7 @@ int run_fig8_command(const ReproduceOptions& options) {
             << config.batch << ", " << config.steps << " steps\n";
   const Clock::time_point start = Clock::now();
   Trainer trainer(config);
-  trainer.sample_in_background(BatchStream::spare_core(1));   // the same run, sooner
+  trainer.sample_in_background(BatchStream::draws_ahead(options.sample_ahead, 1));   // the same run, sooner
   json curve = json::array();
   Metrics metrics = trainer.evaluate();
   auto record = [&] {
@@ -249,6 +249,7 @@ Command add_reproduce_command(CLI::App& app) {
                       "models trained at once, one thread each (fig2, rate, fig9; same JSON as 1); allowed: [1, 64]")
       ->capture_default_str();
   command->add_flag("--maps", options->maps, "add each model's (T, T) first-layer position attention");
+  add_sample_ahead_option(command, options->sample_ahead);
   return {command, [options, command] {
             // The command as typed, for results that record it (the rate's "command").
             options->command_line = "cpg reproduce " + options->figure;

@@ -140,7 +140,8 @@ int run_fig2_command(const ReproduceOptions& options) {
   const std::vector<TrainConfig> configs = fig2_configs(settings);
   ProgressPrinter printer(configs, settings.tasks, "task");
   const std::vector<ModelRun> runs =
-      run_models(configs, settings.tasks, settings.curve_points, printer.callback(), options.jobs);
+      run_models(configs, settings.tasks, settings.curve_points, printer.callback(), options.jobs, 100,
+                 options.sample_ahead);
   const double seconds = seconds_since(start);
   for (const ModelRun& run : runs)
     std::cerr << run.label << ": parent recovery (parameter view) " << recovery_text(run.recovery)
@@ -172,7 +173,8 @@ int run_fig5_command(const ReproduceOptions& options) {
   const std::vector<TrainConfig> configs = {fig5_config(settings)};
   const std::vector<std::string> labels = {"paper2"};
   ProgressPrinter printer(configs, labels, "model");
-  const std::vector<ModelRun> runs = run_models(configs, labels, settings.curve_points, printer.callback(), 1);
+  const std::vector<ModelRun> runs =
+      run_models(configs, labels, settings.curve_points, printer.callback(), 1, 100, options.sample_ahead);
   const double seconds = seconds_since(start);
   const ModelRun& run = runs[0];
   std::cerr << "recovery of parents ((i-1) div 2, i-1), parameter view: " << recovery_text(run.recovery)
@@ -207,7 +209,7 @@ int run_rate_command(const ReproduceOptions& options) {
   for (const TrainConfig& config : configs)
     labels.push_back("T=" + std::to_string(config.T) + " seed " + std::to_string(config.seed));
   ProgressPrinter printer(configs, labels, "model");
-  const std::vector<ModelRun> runs = run_models(configs, labels, 1, printer.callback(), options.jobs);
+  const std::vector<ModelRun> runs = run_models(configs, labels, 1, printer.callback(), options.jobs, 100, options.sample_ahead);
   const double seconds = seconds_since(start);
   const RateResult result = rate_result(settings, runs);
   for (const RatePoint& point : result.points)

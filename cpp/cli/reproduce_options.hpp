@@ -24,6 +24,7 @@ struct ReproduceOptions {
   int seeds = 3;                    // rate: models per T
   bool maps = false;
   int jobs = 1;
+  SampleAhead sample_ahead = SampleAhead::automatic;
   std::vector<CLI::Option*> recipe_options;
   std::vector<CLI::Option*> task_options;  // --S --T --alpha --heads --seed --graph-seed
 

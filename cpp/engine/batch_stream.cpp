@@ -98,6 +98,15 @@ bool BatchStream::spare_core(int jobs) {
 #endif
 }
 
+bool BatchStream::draws_ahead(SampleAhead mode, int jobs) {
+  switch (mode) {
+    case SampleAhead::on: return threads_available();
+    case SampleAhead::off: return false;
+    case SampleAhead::automatic: break;
+  }
+  return spare_core(jobs);
+}
+
 bool BatchStream::background() const { return ahead_ != nullptr; }
 
 void BatchStream::set_background(bool on) {

@@ -16,6 +16,11 @@
 
 namespace cpg {
 
+// Whether a run draws its batches ahead on a thread of its own: `automatic` when the machine has a
+// core to spare for it (BatchStream::spare_core), or always (`on`, where threads are built) or
+// never (`off`). The batches, and so the results, are the same in all three.
+enum class SampleAhead { automatic, on, off };
+
 class BatchStream {
  public:
   // `sampler` must outlive the stream. B >= 1.
@@ -39,6 +44,8 @@ class BatchStream {
   // Whether a run that shares the machine with `jobs - 1` others has a core to spare for its
   // sampler: at least 2 * jobs hardware threads.
   static bool spare_core(int jobs);
+  // What `mode` decides for a run that shares the machine with `jobs - 1` others.
+  static bool draws_ahead(SampleAhead mode, int jobs);
 
  private:
   struct Ahead;   // the thread and its one-batch slot (batch_stream.cpp)

@@ -226,7 +226,8 @@ Fig9Result fig9_result(const Fig9Settings& settings, std::vector<Fig9Graph> grap
 namespace {
 
 // run_fig9 with jobs > 1: threads take graph indices in order from a shared counter.
-Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& progress, int jobs) {
+Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& progress, int jobs,
+                              SampleAhead mode) {
   const int graphs = settings.graphs;
   std::vector<Fig9Graph> results(graphs);
   std::vector<char> finished(graphs, 0);
@@ -235,7 +236,7 @@ Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& p
   std::mutex progress_mutex;
   std::exception_ptr failure;
   // A core for each graph's sampler too, when the machine has them (the same results either way).
-  const bool sample_ahead = BatchStream::spare_core(std::min(jobs, graphs));
+  const bool sample_ahead = BatchStream::draws_ahead(mode, std::min(jobs, graphs));
   // The caller's progress, one call at a time; any false cancels every graph.
   const Fig9Progress serialized = [&](int graph, int count, int64_t step) {
     if (cancelled.load()) return false;
@@ -276,17 +277,17 @@ Fig9Result run_fig9_parallel(const Fig9Settings& settings, const Fig9Progress& p
 
 }  // namespace
 
-Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress, int jobs) {
+Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress, int jobs, SampleAhead mode) {
   const std::string error = validation_error(settings);
   if (!error.empty()) throw std::invalid_argument(error);
   if (jobs < 1 || jobs > kMaxFig9Jobs)
     throw std::invalid_argument("jobs must be in [1, " + std::to_string(kMaxFig9Jobs) + "] (got " +
                                 std::to_string(jobs) + ")");
-  if (jobs > 1) return run_fig9_parallel(settings, progress, jobs);
+  if (jobs > 1) return run_fig9_parallel(settings, progress, jobs, mode);
   std::vector<Fig9Graph> graphs;
   bool cancelled = false;
   for (int g = 0; g < settings.graphs; ++g) {
-    Fig9Graph graph = run_fig9_graph(settings, g, progress, BatchStream::spare_core(1));
+    Fig9Graph graph = run_fig9_graph(settings, g, progress, BatchStream::draws_ahead(mode, 1));
     if (!graph.completed) {
       cancelled = true;
       break;
@@ -438,7 +439,8 @@ ModelRun run_model(const TrainConfig& config, const std::string& label, int curv
 }  // namespace
 
 std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const std::vector<std::string>& labels,
-                                 int curve_points, const RunProgress& progress, int jobs, int64_t progress_every) {
+                                 int curve_points, const RunProgress& progress, int jobs, int64_t progress_every,
+                                 SampleAhead mode) {
   if (labels.size() != configs.size()) throw std::invalid_argument("run_models: one label per config");
   if (curve_points < 1 || curve_points > 1000)
     throw std::invalid_argument(range_error("curve_points", curve_points, 1, 1000));
@@ -454,7 +456,7 @@ std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const 
   std::mutex progress_mutex;
   std::exception_ptr failure;
   // A core for each run's sampler too, when the machine has them (the same results either way).
-  const bool sample_ahead = BatchStream::spare_core(std::min(jobs, runs));
+  const bool sample_ahead = BatchStream::draws_ahead(mode, std::min(jobs, runs));
   const RunProgress serialized = [&](int run, int count, int64_t step) {
     if (!progress) return;
     std::lock_guard<std::mutex> lock(progress_mutex);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "batch_stream.hpp"
 #include "config.hpp"
 
 namespace cpg {
@@ -165,7 +166,9 @@ constexpr int kMaxFig9Jobs = 64;
 // then come from those threads, one at a time (never two at once), graphs interleaved; a false
 // from any of them cancels every graph still training, and the result keeps the graphs finished
 // before the first one cut short, in order.
-Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr, int jobs = 1);
+// sample_ahead: whether each graph draws its batches on a thread of its own (the same result).
+Fig9Result run_fig9(const Fig9Settings& settings, const Fig9Progress& progress = nullptr, int jobs = 1,
+                    SampleAhead sample_ahead = SampleAhead::automatic);
 
 // --- Figure 8 --------------------------------------------------------------------------------
 // The standard transformer (model=standard) on the in-context Markov chain, with the authors'
@@ -235,7 +238,7 @@ using RunProgress = std::function<void(int run, int runs, int64_t step)>;
 // outside [1, 1000] or jobs outside [1, kMaxFig9Jobs].
 std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const std::vector<std::string>& labels,
                                  int curve_points, const RunProgress& progress = nullptr, int jobs = 1,
-                                 int64_t progress_every = 100);
+                                 int64_t progress_every = 100, SampleAhead sample_ahead = SampleAhead::automatic);
 
 struct Fig2Settings {
   std::vector<std::string> tasks = {"chain", "icl", "tree"};  // each of chain | icl | tree

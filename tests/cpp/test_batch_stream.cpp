@@ -83,6 +83,14 @@ TEST(BatchStream, SpareCoreNeedsTwoHardwareThreadsPerJob) {
   EXPECT_FALSE(BatchStream::spare_core(1 << 20));
 }
 
+TEST(BatchStream, SampleAheadModesDecideAsDocumented) {
+  using cpg::SampleAhead;
+  EXPECT_FALSE(BatchStream::draws_ahead(SampleAhead::off, 1));
+  EXPECT_EQ(BatchStream::draws_ahead(SampleAhead::on, 1 << 20), BatchStream::threads_available());
+  EXPECT_FALSE(BatchStream::draws_ahead(SampleAhead::automatic, 1 << 20));   // no machine has 2^21 threads
+  EXPECT_EQ(BatchStream::draws_ahead(SampleAhead::automatic, 1), BatchStream::spare_core(1));
+}
+
 // A run with the sampler on its own thread is the same run: same losses, same parameters, bit
 // for bit, through a reset with a new seed.
 TEST(BatchStream, ATrainerSamplingInTheBackgroundTrainsToTheSameBits) {

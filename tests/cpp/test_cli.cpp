@@ -116,6 +116,27 @@ TEST(Cli, TrainIsDeterministicForASeed) {
   EXPECT_EQ(a.out, b.out);
 }
 
+// The sampler's thread changes when a batch is drawn, never what it holds: the same metrics lines,
+// bit for bit, whether the next batch is drawn ahead or not.
+TEST(Cli, TrainPrintsTheSameLinesWithOrWithoutTheSamplerThread) {
+  const Outcome off = run_cli(with({"train", "--sample-ahead", "off"}, kTinyTraining));
+  ASSERT_EQ(off.status, 0) << off.err;
+  for (const char* mode : {"on", "auto"}) {
+    const Outcome other = run_cli(with({"train", "--sample-ahead", mode}, kTinyTraining));
+    ASSERT_EQ(other.status, 0) << other.err;
+    EXPECT_EQ(other.out, off.out) << "--sample-ahead " << mode;
+  }
+}
+
+TEST(Cli, UnknownSampleAheadListsTheChoices) {
+  for (const char* command : {"train", "probe", "reproduce"}) {
+    std::vector<std::string> args = {command};
+    if (std::string(command) == "reproduce") args.push_back("fig9");
+    for (const char* extra : {"--sample-ahead", "sometimes", "--steps", "1"}) args.push_back(extra);
+    expect_input_error(args, {"--sample-ahead", "sometimes", "auto,on,off"});
+  }
+}
+
 TEST(Cli, TrainReportsOneRecoveryListPerHeadForTrigram) {
   const Outcome run = run_cli(with({"train", "--graph", "trigram", "--heads", "2,1", "--init-std", "0.01"}, kTinyTraining));
   ASSERT_EQ(run.status, 0) << run.err;

@@ -139,8 +139,9 @@ TEST(Sampler, StationaryDistributionMatchesTheLuSolve) {
         ASSERT_TRUE(cpg::stationary_law_gth(pi.data(), S, mu.data(), scratch.data()));
         for (int s = 0; s < S; ++s) {
           EXPECT_EQ(fast(s), mu[s]);
-          if (alpha >= 0.5)
+          if (alpha >= 0.5) {
             EXPECT_NEAR(fast(s), plain(s), 1e-9) << "alpha " << alpha << " S " << S << " trial " << trial;
+          }
         }
         // And it is stationary: mu pi = mu.
         for (int c = 0; c < S; ++c) {

@@ -276,6 +276,7 @@ class Playground {
   /** A run started; Play and Pause follow the worker's status messages, not this. */
   private newRun(status: Status | null): void {
     this.viewingHistory = false;
+    this.renderHistoryControl();  // back to "live" (a reset after a scrub)
     if (status) this.figure.setStatus(status);
     this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
@@ -317,7 +318,11 @@ class Playground {
 
   private async choosePreset(name: PresetName): Promise<void> {
     $('graph-hint').hidden = true;
-    this.settings = { ...presetSettings(name), speed: this.settings.speed, view: this.settings.view };
+    // The reader's view stays, unless the preset needs its own (the standard transformer has no
+    // position block, so only the data view).
+    const view = PRESETS[name].settings.view ?? this.settings.view;
+    this.settings = { ...presetSettings(name), speed: this.settings.speed, view };
+    this.figure.setView(view);
     this.writeUrl();
     this.syncForm();
     this.presets.render(this.settings);

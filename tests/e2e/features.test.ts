@@ -71,6 +71,12 @@ describe('playground features', () => {
     const label = (await page.locator('#history-label').textContent()) ?? '';
     expect(label).toMatch(/^step \d/);
     expect(Number(label.replace(/[^0-9]/g, ''))).toBeLessThan(300);
+    // Reset after a scrub is a fresh run: the label says so again.
+    await page.getByTestId('reset').click();
+    await waitFor(async () => (await page.locator('#history-label').textContent()) === 'live', 10_000, 'the label back at live');
+    await page.getByTestId('play').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) > 300, 60_000, '300 steps again');
+    await page.getByTestId('pause').click();
 
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
     const png = readFileSync(await pngDownload.path());
@@ -85,6 +91,13 @@ describe('playground features', () => {
 
     await page.locator('#blocks-card summary').click();
     await waitFor(async () => (await page.locator('#blocks canvas').count()) >= 2, 10_000, 'the A and W maps');
+
+    // The standard transformer has only the data view: choosing it from the parameter view
+    // checks the data-view radio and puts it in the link.
+    expect(await page.locator('input[name="view"][value="parameter"]').isChecked()).toBe(true);
+    await page.getByTestId('preset-standard').click();
+    await waitFor(async () => page.locator('input[name="view"][value="batch"]').isChecked(), 10_000, 'the data-view radio');
+    expect(page.url()).not.toMatch(/view=parameter/);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -96,7 +96,7 @@ describe('the stage', () => {
     expect(times.at09 - times.start).toBeLessThanOrEqual(15_000);
     const badge = page.getByTestId('phase-badge');
     await waitFor(() => badge.isVisible(), 5_000, 'the badge');
-    expect(await badge.textContent()).toMatch(/^layer 1 found the graph at step \d+$/);
+    expect(await badge.textContent()).toMatch(/^parent recovery passed 0\.5 at step \d+$/);
 
     await page.getByTestId('pause').click();
     const replay = page.getByTestId('replay');

@@ -319,7 +319,7 @@ export class LiveFigure {
 
   private updatePhaseMarker(): void {
     const points = this.points.map((point) => ({ step: point.step, recovery: point[this.view] }));
-    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'layer 1 found the graph');
+    this.views.lossChart.setPhaseMarker(detectPhaseTransition(points), 'parent recovery passed 0.5');
     // Multi-parent runs: the stretch where one parent is found and the other waits, if any.
     if (this.views.lossChart.setPlateau) {
       const key = this.view === 'parameter' ? 'parameterSlots' : 'batchSlots';

@@ -95,6 +95,9 @@ export class PresetPills {
  * through onChange.
  */
 export class SettingsForm {
+  /** The settings the run trains with (the last sync): what a refused value leaves in place. */
+  private current: Settings | null = null;
+
   constructor(
     private readonly form: HTMLFormElement,
     private readonly onChange: (key: SettingKey, value: Settings[SettingKey]) => void,
@@ -105,6 +108,7 @@ export class SettingsForm {
 
   /** Shows the settings: each field's value (unless the user is typing in it) and which fields apply. */
   sync(settings: Settings): void {
+    this.current = settings;
     for (const { key, when } of FORM_FIELDS) {
       const field = this.form.querySelector<HTMLElement>(`.field[data-key="${key}"]`);
       if (!field) continue;
@@ -166,7 +170,9 @@ export class SettingsForm {
   private changed(key: SettingKey, input: HTMLInputElement | HTMLSelectElement, message: HTMLElement): void {
     const checked = validateSetting(key, input.value.trim(), settingRow(key).label);
     if ('error' in checked) {
-      message.textContent = checked.error;
+      // Say what the run trains with meanwhile, so Play never quietly uses another value.
+      const kept = this.current ? `; the run keeps ${formatSetting(key, this.current[key])}` : '';
+      message.textContent = `${checked.error}${kept}`;
       message.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       return;

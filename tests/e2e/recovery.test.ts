@@ -73,6 +73,25 @@ describe('a refused link never disables the controls', () => {
 });
 
 describe('errors where the visitor looks', () => {
+  it('a refused value says which value the run keeps, and Play trains with that one', async () => {
+    const { page } = await openPage('');
+    await controlsEnabled(page);
+    await page.locator('#advanced summary').click();
+    const input = page.getByTestId('setting-lr');
+    const before = await input.inputValue();
+    await input.fill('-0.5');
+    await input.press('Enter');
+    await input.blur();
+    const near = page.locator('#setting-lr-error');
+    await waitFor(async () => near.isVisible(), 5_000, 'the message next to the learning rate');
+    const text = (await near.textContent()) ?? '';
+    expect(text).toMatch(/-0\.5/);
+    expect(text).toMatch(/\(0, 10000\]/);
+    expect(text).toContain(`the run keeps ${before}`);
+    await trains(page);
+    await page.context().close();
+  });
+
   it('a divergence shows next to the learning rate and the banner scrolls into view', async () => {
     const { page } = await openPage('?opt=sgd&lr=1000');
     await controlsEnabled(page);

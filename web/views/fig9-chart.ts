@@ -91,10 +91,11 @@ export class Fig9Chart {
         ],
         series: [
           {},
-          // A random DAG leaves about half the positions without a parent: the lines join the
-          // positions that have one, and each measured point is marked.
+          // A random DAG leaves about half the positions without a parent: a graph's line breaks
+          // there (joining across would draw values that do not exist), and each measured point is
+          // marked. The mean over graphs has a value at nearly every position and stays joined.
           ...Array.from({ length: slots }, (_, g) => ({
-            label: `graph ${g + 1}`, stroke: COLOUR.graph, width: 1.25, spanGaps: true, points: { show: true, size: 4, width: 1, fill: COLOUR.graph, stroke: COLOUR.graph },
+            label: `graph ${g + 1}`, stroke: COLOUR.graph, width: 1.25, spanGaps: false, points: { show: true, size: 4, width: 1, fill: COLOUR.graph, stroke: COLOUR.graph },
           })),
           { label: 'mean over graphs', stroke: COLOUR.mean, width: 2.5, spanGaps: true, points: { show: true, size: 5, fill: COLOUR.mean, stroke: COLOUR.mean } },
         ],

@@ -208,11 +208,12 @@ class Rng {
 
   // `rows` rows of dirichlet_symmetric into out (row-major, rows x n): the same bits, and the
   // same state afterwards, as calling it once per row, but with the logs and exps of several
-  // rows in one loop each (a row of S = 10 entries is too short for the vector loops to pay). Each row keeps its own maximum and its own sum, taken in
-  // the same order as one row at a time. Rows longer than kMaxRow use the plain formula.
-  static constexpr int kMaxRow = kMaxBlock, kMaxRows = 128;
+  // rows in one loop each (a row of S = 10 entries is too short for the vector loops to pay).
+  // Each row keeps its own maximum and its own sum, taken in the same order as one row at a
+  // time. Rows longer than kMaxBlock use the plain formula; kMaxRows entries share a loop.
+  static constexpr int kMaxRows = 128;
   void dirichlet_symmetric_rows(double alpha, double* out, int rows, int n) {
-    if (n > kMaxRow) {
+    if (n > kMaxBlock) {
       for (int r = 0; r < rows; ++r) dirichlet_symmetric_reference(alpha, out + static_cast<size_t>(r) * n, n);
       return;
     }

@@ -352,7 +352,7 @@ TEST(Rng, DirichletMatchesThePlainFormulaDrawForDraw) {
 // partial block, or need several blocks, at shapes below and above 1.
 TEST(Rng, DirichletRowsMatchOneRowAtATimeBitForBit) {
   for (double alpha : {0.01, 0.1, 0.5, 1.0, 3.0}) {
-    for (int n : {2, 3, 10, 33, Rng::kMaxRow}) {
+    for (int n : {2, 3, 10, 33, Rng::kMaxBlock}) {
       for (int rows : {1, 5, n, 3 * n + 1}) {
         Rng batched(16, static_cast<uint64_t>(n * 1000 + rows)), single(16, static_cast<uint64_t>(n * 1000 + rows));
         std::vector<double> a(static_cast<size_t>(rows) * n), b(a.size());

@@ -25,7 +25,7 @@ set_target_properties(cpg_engine PROPERTIES EXCLUDE_FROM_ALL TRUE)
 # training time.
 set_source_files_properties(
   cpp/engine/graph.cpp cpp/engine/config.cpp cpp/engine/bayes.cpp cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/json/reproduce_json.cpp
-  cpp/engine/theory.cpp cpp/engine/probe.cpp cpp/engine/interventions.cpp cpp/engine/trainer.cpp
+  cpp/wasm/js_full_module.cpp cpp/engine/theory.cpp cpp/engine/probe.cpp cpp/engine/interventions.cpp cpp/engine/trainer.cpp
   PROPERTIES COMPILE_OPTIONS -Os)
 
 # Flags of the SIMD build, used both to compile and to link.
@@ -75,8 +75,10 @@ function(cpg_add_wasm_module target output_name)
   target_compile_options(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_OPTIONS> ${flags})
   target_compile_definitions(${target}_engine PUBLIC $<TARGET_PROPERTY:cpg_engine,INTERFACE_COMPILE_DEFINITIONS>)
 
-  # Full: the bindings and the JSON of the reproductions (the CLI prints the same).
-  add_executable(${target} cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/json/reproduce_json.cpp)
+  # Full: the bindings, the lemma view and Figure 9's calls, and the JSON of the reproductions
+  # (the CLI prints the same).
+  add_executable(${target} cpp/wasm/bindings.cpp cpp/wasm/js_config.cpp cpp/wasm/js_full_module.cpp
+                 cpp/json/reproduce_json.cpp)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cpp/json)
   # Figure 9's objects through the small cpg::JsonValue, not nlohmann::json (reproduce_json.hpp).
   target_compile_definitions(${target} PRIVATE CPG_JSON_VALUE)

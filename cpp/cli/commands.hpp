@@ -13,10 +13,6 @@
 
 namespace cpg::cli {
 
-// --sample-ahead auto|on|off (train, probe, reproduce): whether each run draws its next batch on a
-// thread of its own while it trains on this one. The results are the same bits in all three.
-CLI::Option* add_sample_ahead_option(CLI::App* command, SampleAhead& mode);
-
 struct Command {
   CLI::App* app;
   std::function<int()> run;

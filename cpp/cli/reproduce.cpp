@@ -40,6 +40,7 @@
 #include "reproduce_options.hpp"
 #include "reproduce_json.hpp"
 #include "report.hpp"
+#include "sample_ahead_option.hpp"
 #include "text.hpp"
 #include "trainer.hpp"
 

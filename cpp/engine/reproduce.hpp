@@ -194,14 +194,14 @@ TrainConfig fig8_config();
 using Recipe = Fig9Recipe;
 
 // "paper": single_parent.py (SGD lr 1, cosine, batch 1024, 2^17 steps, A = W = 0). "fast": Adam
-// lr 0.02 cosine, batch 128, 3000 steps, A = W = 0; see reproduce.cpp for how it was chosen. Throws std::invalid_argument naming `recipe` for another name.
+// lr 0.02 cosine, batch 128, 3000 steps, A = W = 0; see reproduce_models.cpp for how it was chosen. Throws std::invalid_argument naming `recipe` for another name.
 Recipe fig2_recipe(const std::string& name);
 // "paper": multi_parent.ipynb (AdamW lr 1e-2 cosine, wd 1e-4, batch 1024, 2^16 steps,
 // A ~ 1e-4 N(0, 1)). "fast": the page's recipe (Adam lr 0.02, batch 128, 8000 steps,
 // init std 0.1). Throws std::invalid_argument naming `recipe` for another name.
 Recipe fig5_recipe(const std::string& name);
 // "fast" only (the paper has no such experiment): Adam lr 0.02 constant, batch 64, 3000 steps,
-// A = W = 0; see reproduce.cpp for how it was chosen.
+// A = W = 0; see reproduce_models.cpp for how it was chosen.
 Recipe rate_recipe(const std::string& name);
 
 // The test loss and the parameter-view parent recovery at one step of a run.

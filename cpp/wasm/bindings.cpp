@@ -3,7 +3,8 @@
 // the same format; web/engine/wire.ts and load.ts turn that back into the Engine class of
 // engine.d.ts. This is the only file that includes Emscripten headers; the engine itself does not
 // know it runs in a browser. (Embind did this before; its class and value machinery was a fifth
-// of the page's first download.)
+// of the page's first download.) The calls only the full modules have, the lemma view and
+// Figure 9, are plain C++ in js_full_module.cpp, as the config objects are in js_config.cpp.
 //
 // S vocab, T tokens, L layers, H_l heads in layer l, d_l width of the stream entering layer l.
 //
@@ -30,21 +31,22 @@
 #include <vector>
 
 #include "config.hpp"
+#include "js_arrays.hpp"
 #include "js_config.hpp"
 #include "js_value.hpp"
 #include "probe.hpp"
 #include "text.hpp"
 #ifndef CPG_ENGINE_CORE
-#include "reproduce.hpp"
-#include "reproduce_json.hpp"
-#include "theory.hpp"
+#include "js_full_module.hpp"  // the lemma view and Figure 9: full modules only
 #endif
 #include "trainer.hpp"
 
 namespace {
 
 using val = cpg::wasm::JsValue;
+using cpg::wasm::array_of_arrays;
 using cpg::wasm::config_object;
+using cpg::wasm::copy_to_typed_array;
 using cpg::wasm::describe;
 using cpg::wasm::range_of;
 using cpg::wasm::read_config;
@@ -53,19 +55,6 @@ using cpg::wasm::show_number;
 // ==========================================================================================
 // Engine values -> JS values
 // ==========================================================================================
-
-// A typed array JS owns: the elements are copied into the answer's bytes.
-template <typename Number>
-val copy_to_typed_array(const Number* data, size_t count) {
-  return val::typed(data, count);
-}
-
-template <typename Number>
-val array_of_arrays(const std::vector<std::vector<Number>>& rows) {
-  val out = val::array();
-  for (const auto& row : rows) out.push(val(row));
-  return out;
-}
 
 // Losses of history points with step >= since, as {steps, loss} (Float64Array each).
 val history_since(const std::vector<cpg::LossPoint>& history, double since) {
@@ -96,6 +85,18 @@ val error_value(const std::string& message, bool range = false) {
   return out;
 }
 
+// Runs `what`, turning the std::invalid_argument of bad input into {error}.
+template <typename What>
+val fallible(What what) {
+  try {
+    return what();
+  } catch (const std::invalid_argument& e) {
+    return error_value(e.what());
+  } catch (const std::exception& e) {
+    return error_value(std::string("internal error: ") + e.what());
+  }
+}
+
 // The names of the live fields, for messages: "lr".
 std::string live_fields() {
   std::string names;
@@ -104,54 +105,9 @@ std::string live_fields() {
   return names;
 }
 
-#ifndef CPG_ENGINE_CORE
-// The reproductions' results are built in cpp/json/reproduce_json.cpp, the same as the CLI
-// prints them, as cpg::JsonValue; these turn them into JS values and back. As through JSON
-// text: non-finite numbers become null, and from_js reads what JSON.stringify would write
-// (fields that are undefined or functions are left out, typed arrays become arrays).
-val to_js(const cpg::Json& value) {
-  using Kind = cpg::Json::Kind;
-  switch (value.kind()) {
-    case Kind::null: return val(nullptr);
-    case Kind::boolean: return val(value.get<bool>());
-    case Kind::number: return std::isfinite(value.get<double>()) ? val(value.get<double>()) : val(nullptr);
-    case Kind::string: return val(value.get<std::string>());
-    case Kind::array: {
-      val out = val::array();
-      for (const cpg::Json& item : value) out.push(to_js(item));
-      return out;
-    }
-    case Kind::object: {
-      val out = val::object();
-      for (const auto& [key, item] : value.items()) out.set(key, to_js(item));
-      return out;
-    }
-  }
-  return val(nullptr);
-}
-
-cpg::Json from_js(const val& value) {
-  if (value.is_boolean()) return value.is_true();
-  if (value.is_number()) return std::isfinite(value.number()) ? cpg::Json(value.number()) : cpg::Json(nullptr);
-  if (value.is_string()) return value.text();
-  if (value.is_array() || value.is_typed()) {
-    cpg::Json out = cpg::Json::array();
-    for (size_t i = 0; i < value.size(); ++i) out.push_back(value.is_typed() ? cpg::Json(value.element(i)) : from_js(value[i]));
-    return out;
-  }
-  if (value.is_object()) {
-    cpg::Json out = cpg::Json::object();
-    for (const auto& [key, item] : value.fields())
-      if (!item.is_undefined() && !item.is_other()) out[key] = from_js(item);
-    return out;
-  }
-  return nullptr;  // undefined, null, and what JSON has no place for
-}
-
 // ==========================================================================================
 // The class JS sees
 // ==========================================================================================
-#endif  // CPG_ENGINE_CORE
 
 class Engine {
  public:
@@ -444,133 +400,6 @@ val fieldRanges() {
   return out;
 }
 
-#ifndef CPG_ENGINE_CORE
-// The key lemma at its initialization (cpg::lemma_view): -dL/dA_1 over the position block next
-// to the chi-square mutual information, for a single-parent task. `config` is a config object
-// as for Engine.configure; `settings` is {beta, w, batch, mi_samples} (missing keys default).
-// Returns the view, or {error} naming the field and its range.
-val lemmaView(const val& config_object, const val& settings_object) {
-  val out = val::object();
-  try {
-    const cpg::TrainConfig config = read_config(config_object);
-    cpg::LemmaSettings settings;
-    auto number = [&](const char* key, double fallback) {
-      const val value = settings_object[key];
-      if (value.is_undefined()) return fallback;
-      if (!value.is_number()) throw std::invalid_argument(std::string(key) + " must be a number (got " + describe(value) + ")");
-      return value.number();
-    };
-    if (!settings_object.is_undefined() && !settings_object.is_null()) {
-      settings.beta = number("beta", settings.beta);
-      settings.w = number("w", settings.w);
-      settings.batch = static_cast<int>(number("batch", settings.batch));
-      settings.mi_samples = static_cast<int>(number("mi_samples", settings.mi_samples));
-    }
-    std::string error = cpg::validation_error(config);
-    if (error.empty()) error = cpg::lemma_validation_error(config, settings);
-    if (!error.empty()) return error_value(error);
-    const cpg::LemmaView view = cpg::lemma_view(config, settings);
-    std::vector<double> gradient, information;
-    std::vector<int32_t> rows, cols;
-    for (const auto& point : view.scatter) {
-      gradient.push_back(point.gradient);
-      information.push_back(point.information);
-      rows.push_back(point.i);
-      cols.push_back(point.j);
-    }
-    val scatter = val::object();
-    scatter.set("i", copy_to_typed_array(rows.data(), rows.size()));
-    scatter.set("j", copy_to_typed_array(cols.data(), cols.size()));
-    scatter.set("gradient", copy_to_typed_array(gradient.data(), gradient.size()));
-    scatter.set("information", copy_to_typed_array(information.data(), information.size()));
-    out.set("S", view.S);
-    out.set("T", view.T);
-    out.set("loss", view.loss);
-    out.set("parents", array_of_arrays(view.graph.parents));
-    out.set("gradient", copy_to_typed_array(view.gradient.data(), view.gradient.size()));
-    out.set("mutual_information", copy_to_typed_array(view.mutual_information.data(), view.mutual_information.size()));
-    out.set("parent", copy_to_typed_array(view.parent.data(), view.parent.size()));
-    out.set("gradient_argmax", copy_to_typed_array(view.gradient_argmax.data(), view.gradient_argmax.size()));
-    out.set("parent_hits", view.parent_hits);
-    out.set("positions_with_parent", view.positions_with_parent);
-    out.set("pearson_row_centred", view.pearson_row_centred);
-    out.set("scatter", scatter);
-  } catch (const std::invalid_argument& e) {
-    return error_value(e.what());
-  } catch (const std::exception& e) {
-    return error_value(std::string("internal error: ") + e.what());
-  }
-  return out;
-}
-
-// ==========================================================================================
-// Figure 9, one graph at a time (cpp/engine/reproduce.hpp)
-// ==========================================================================================
-//
-// The page's worker loops over the graphs itself, so that it can report progress and honour a
-// cancel between chunks of steps; the recipe, the measurement, the summary and the field names
-// are the engine's and cpp/json's, the same as `cpg reproduce fig9`'s. A setup is
-// {settings, recipe} as in that command's JSON.
-
-// Runs `what`, turning the engine's std::invalid_argument into {error}.
-template <typename What>
-val fallible(What what) {
-  try {
-    return what();
-  } catch (const std::invalid_argument& e) {
-    return error_value(e.what());
-  } catch (const std::exception& e) {
-    return error_value(std::string("internal error: ") + e.what());
-  }
-}
-
-// The setup with every field filled in (defaults: the fast recipe, as `cpg reproduce fig9`),
-// or {error} naming the field.
-val fig9Setup(const val& setup) {
-  return fallible([&] { return to_js(cpg::fig9_setup_json(cpg::fig9_settings_from_json(from_js(setup)))); });
-}
-
-// The summary of graphs measured one at a time: the whole figure, as `cpg reproduce fig9`
-// prints it, or {error}.
-val summarizeFig9(const val& setup, const val& graphs, bool cancelled, double seconds) {
-  return fallible([&] {
-    const cpg::Fig9Settings settings = cpg::fig9_settings_from_json(from_js(setup));
-    const cpg::Json list = from_js(graphs);
-    if (!list.is_array()) throw std::invalid_argument("graphs must be an array of graphs (got " + list.dump() + ")");
-    std::vector<cpg::Fig9Graph> measured;
-    for (const auto& graph : list) measured.push_back(cpg::fig9_graph_from_json(graph));
-    return to_js(cpg::fig9_json(cpg::fig9_result(settings, std::move(measured), cancelled), false, seconds));
-  });
-}
-
-// One graph of a sweep, trained a few steps at a time: start(setup, index), advance(n) until
-// done(), then result().
-class Fig9GraphRun {
- public:
-  // Starts graph `index` (from 0) of the sweep. Returns undefined or {error}.
-  val start(const val& setup, int index) {
-    return fallible([&] {
-      run_ = std::make_unique<cpg::Fig9GraphRun>(cpg::fig9_settings_from_json(from_js(setup)), index);
-      return val();
-    });
-  }
-  // Trains up to n more steps; returns the steps done (0 before start or once done).
-  double advance(double n) { return run_ ? static_cast<double>(run_->advance(static_cast<int64_t>(n))) : 0; }
-  double step() const { return run_ ? static_cast<double>(run_->step()) : 0; }
-  double plannedSteps() const { return run_ ? static_cast<double>(run_->planned_steps()) : 0; }
-  bool done() const { return !run_ || run_->done(); }
-  // The graph as measured now (with its test loss), as one entry of the CLI's per_graph, or
-  // {error} before start().
-  val result() {
-    if (!run_) return error_value("Fig9GraphRun.result: call start(setup, index) first");
-    return fallible([&] { return to_js(cpg::fig9_graph_json(run_->measure(true), false)); });
-  }
-
- private:
-  std::unique_ptr<cpg::Fig9GraphRun> run_;
-};
-#endif  // CPG_ENGINE_CORE
-
 // Defaults of every field (cpg::TrainConfig's initializers).
 val defaultConfig() { return config_object(cpg::TrainConfig{}); }
 
@@ -598,7 +427,7 @@ double number_argument(const val& value) { return value.is_number() ? value.numb
 struct Held {
   std::unique_ptr<Engine> engine;
 #ifndef CPG_ENGINE_CORE
-  std::unique_ptr<Fig9GraphRun> run;
+  std::unique_ptr<cpg::wasm::Fig9GraphRun> run;
 #endif
 };
 std::vector<Held> held;
@@ -634,13 +463,16 @@ val engine_call(Engine& e, const std::string& method, const val& request) {
 }
 
 #ifndef CPG_ENGINE_CORE
-val run_call(Fig9GraphRun& run, const std::string& method, const val& request) {
-  if (method == "start") return run.start(request[2], int_argument(request[3]));
+val run_call(cpg::wasm::Fig9GraphRun& run, const std::string& method, const val& request) {
+  if (method == "start") return fallible([&] {
+    run.start(request[2], int_argument(request[3]));
+    return val();
+  });
   if (method == "advance") return run.advance(number_argument(request[2]));
   if (method == "step") return run.step();
   if (method == "plannedSteps") return run.plannedSteps();
   if (method == "done") return run.done();
-  if (method == "result") return run.result();
+  if (method == "result") return fallible([&] { return run.result(); });
   return error_value("Fig9GraphRun has no method " + cpg::text::quoted(method));
 }
 #endif
@@ -651,7 +483,7 @@ val module_call(const std::string& method, [[maybe_unused]] const val& request) 
     Held object;
     if (method == "Engine") object.engine = std::make_unique<Engine>();
 #ifndef CPG_ENGINE_CORE
-    else object.run = std::make_unique<Fig9GraphRun>();
+    else object.run = std::make_unique<cpg::wasm::Fig9GraphRun>();
 #else
     else return error_value("Fig9GraphRun is in the full engine module");
 #endif
@@ -661,10 +493,12 @@ val module_call(const std::string& method, [[maybe_unused]] const val& request) 
   if (method == "fieldRanges") return fieldRanges();
   if (method == "defaultConfig") return defaultConfig();
 #ifndef CPG_ENGINE_CORE
-  if (method == "lemmaView") return lemmaView(request[2], request[3]);
-  if (method == "fig9Setup") return fig9Setup(request[2]);
+  if (method == "lemmaView") return fallible([&] { return cpg::wasm::lemmaView(request[2], request[3]); });
+  if (method == "fig9Setup") return fallible([&] { return cpg::wasm::fig9Setup(request[2]); });
   if (method == "summarizeFig9")
-    return summarizeFig9(request[2], request[3], bool_argument(request[4]), number_argument(request[5]));
+    return fallible([&] {
+      return cpg::wasm::summarizeFig9(request[2], request[3], bool_argument(request[4]), number_argument(request[5]));
+    });
 #endif
   return error_value("the engine module has no function " + cpg::text::quoted(method));
 }

@@ -71,6 +71,10 @@ describe('playground features', () => {
     const label = (await page.locator('#history-label').textContent()) ?? '';
     expect(label).toMatch(/^step \d/);
     expect(Number(label.replace(/[^0-9]/g, ''))).toBeLessThan(300);
+    // The chart's readout (pointer elsewhere) reads the scrubbed step, as the toolbar does.
+    const toolbarLoss = (await page.getByTestId('test-loss').textContent()) ?? '';
+    await waitFor(async () => ((await page.locator('#loss-chart .lc-readout').textContent()) ?? '').includes(`test ${toolbarLoss}`),
+      3_000, `the readout at the scrubbed step's test loss ${toolbarLoss}`);
     // Reset after a scrub is a fresh run: the label says so again.
     await page.getByTestId('reset').click();
     await waitFor(async () => (await page.locator('#history-label').textContent()) === 'live', 10_000, 'the label back at live');

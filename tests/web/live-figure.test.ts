@@ -37,7 +37,7 @@ function snapshot(runId: number, step: number, recovery: number[][], batch = rec
 /** Stand-in views that record what they are given; draws run at once. */
 function harness() {
   const calls = {
-    resets: [] as unknown[], tests: [] as number[], markers: [] as (number | null)[], bars: [] as { recovery: number[][]; names: string[] }[],
+    resets: [] as unknown[], tests: [] as number[], testLosses: [] as number[], markers: [] as (number | null)[], bars: [] as { recovery: number[][]; names: string[] }[],
     attention: [] as { view: string; slotNames?: string[] }[], graphs: 0,
     interventions: [] as { step: number; label: string }[][],
     plateaus: [] as ({ start: number; end: number; label: string } | null)[],
@@ -49,7 +49,10 @@ function harness() {
     lossChart: {
       reset: (baselines) => void calls.resets.push(baselines),
       appendTrain: () => undefined,
-      addTest: (step) => void calls.tests.push(step),
+      addTest: (step, loss) => {
+        calls.tests.push(step);
+        calls.testLosses.push(loss);
+      },
       setPhaseMarker: (step) => void calls.markers.push(step),
       setCursorStep: () => undefined,
       setInterventions: (markers) => void calls.interventions.push([...markers]),
@@ -84,6 +87,18 @@ describe('the live figure', () => {
     const later = { ...snapshot(1, 20, [[0.5]]), interventions: [{ step: 15, action: 'ablate 1:1 zero' }] };
     figure.receive(later);
     expect(calls.interventions.at(-1)).toEqual([{ step: 15, label: 'ablate 1:1 zero' }]);
+  });
+
+  it('gives the chart the new test loss of an intervention made while paused, at the same step', () => {
+    const { figure, calls } = harness();
+    figure.receive(snapshot(1, 30, [[0.9]]));
+    figure.receive(snapshot(1, 30, [[0.9]]));
+    expect(calls.tests).toEqual([30]);
+    const ablated = snapshot(1, 30, [[0.2]]);
+    ablated.metrics = { ...ablated.metrics, test_loss: 1.4 };
+    figure.receive(ablated);
+    expect(calls.tests).toEqual([30, 30]);
+    expect(calls.testLosses.at(-1)).toBe(1.4);
   });
 
   it('starts over when the worker says a new run began, not when the step is 0', () => {

@@ -1,8 +1,9 @@
-// The loss chart's pure parts: the phase-transition detector and the min-max decimation of
-// long series. Node environment (no DOM): the chart itself is checked in the browser suite.
+// The loss chart's pure parts (web/views/loss-chart-data.ts): the phase-transition detector, the
+// min-max decimation of long series, the exported legend's rows and the readout's index at a
+// step. Node environment (no DOM): the chart itself is checked in the browser suite.
 import { describe, expect, it } from 'vitest';
 
-import { detectPhaseTransition, legendRows, MinMaxDecimator } from '../../web/views/loss-chart';
+import { detectPhaseTransition, lastIndexAtOrBefore, legendRows, MinMaxDecimator } from '../../web/views/loss-chart-data';
 
 describe('detectPhaseTransition', () => {
   const points = (values: number[], every = 10) => values.map((recovery, k) => ({ step: k * every, recovery }));
@@ -102,5 +103,17 @@ describe('legendRows (the legend drawn into an exported PNG)', () => {
     expect(legendRows([90, 90, 90], 200, 10)).toEqual([{ x: 0, row: 0 }, { x: 100, row: 0 }, { x: 0, row: 1 }]);
     // An entry wider than the row still gets a row of its own.
     expect(legendRows([300, 20], 200, 10)).toEqual([{ x: 0, row: 0 }, { x: 0, row: 1 }]);
+  });
+});
+
+describe('lastIndexAtOrBefore (the readout at a scrubbed step)', () => {
+  it('finds the last point at or before the step', () => {
+    const steps = [0, 10, 20, 20, 40];
+    expect(lastIndexAtOrBefore(steps, 20)).toBe(3);
+    expect(lastIndexAtOrBefore(steps, 39)).toBe(3);
+    expect(lastIndexAtOrBefore(steps, 40)).toBe(4);
+    expect(lastIndexAtOrBefore(steps, 1e9)).toBe(4);
+    expect(lastIndexAtOrBefore(steps, 5)).toBe(0);
+    expect(lastIndexAtOrBefore(steps, -1)).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { Engine, loadModule } from '../../web/engine/load';
 import { clip, collapseNotices, describeStartFailure, refusedFields, RunGuard } from '../../web/run-guard';
 import { parseSettings } from '../../web/settings';
 import { budgetError, CALL_BUDGET_MS, modelWidths } from '../../web/common/step-cost';
-import { Columns, SERIES_CAPACITY } from '../../web/views/loss-chart';
+import { Columns, SERIES_CAPACITY } from '../../web/views/loss-chart-data';
 import { describeError, isFatal, TrainingHost } from '../../web/worker/host';
 import type { Reply, Request } from '../../web/worker/protocol';
 import { PRESETS, presetSettings, toEngineConfig, type Settings } from '../../web/settings';

@@ -14,7 +14,8 @@ import type { GraphInfo, ResolvedConfig, Snapshot, Status } from '../worker/prot
 import { AttentionPanel } from './attention-panel';
 import { BlocksView } from './blocks';
 import { GraphView } from './graph-view';
-import { detectPhaseTransition, LossChart } from './loss-chart';
+import { LossChart } from './loss-chart';
+import { detectPhaseTransition } from './loss-chart-data';
 import { bestPerSlot, detectPlateau } from './plateau';
 import { QueryStrip } from './query-strip';
 import { RecoveryBars } from './recovery-bars';
@@ -131,6 +132,7 @@ export class LiveFigure {
   private readonly trainSteps: number[] = [];
   private readonly trainLosses: number[] = [];
   private lastTestStep = -1;
+  private lastTestLoss = NaN;
   private latest: Snapshot | null = null;
   private shown: Snapshot | null = null;
   private following = true;
@@ -225,8 +227,11 @@ export class LiveFigure {
         this.trainLosses.push(snapshot.losses[i]);
       }
     }
-    if (metrics.step !== this.lastTestStep) {
+    // A new step, or the same step with a new loss (an intervention while paused): the chart's
+    // point at that step is the loss the toolbar shows.
+    if (metrics.step !== this.lastTestStep || !Object.is(metrics.test_loss, this.lastTestLoss)) {
       this.lastTestStep = metrics.step;
+      this.lastTestLoss = metrics.test_loss;
       chart.addTest(metrics.step, metrics.test_loss);
       this.updatePhaseMarker();
     }
@@ -305,6 +310,7 @@ export class LiveFigure {
     this.trainSteps.length = 0;
     this.trainLosses.length = 0;
     this.lastTestStep = -1;
+    this.lastTestLoss = NaN;
     this.following = true;
     this.editedParents = null;
     const metrics = snapshot.metrics;

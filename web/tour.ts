@@ -1,7 +1,7 @@
 // The guided first visit: three numbered callouts (the hidden graph, press Play, watch the
 // outlined cells light up), placed by the elements they point at. Dismissed once, they stay
-// away (localStorage) until the "?" button brings them back. On a phone they go beside their
-// anchors, never over each other or over the control they point at (placeCallouts).
+// away (localStorage) until the "?" button brings them back. They go beside their anchors, never
+// over each other or over the thing they point at (placeCallouts).
 
 interface TourStep {
   /** The element the callout points at. */
@@ -41,10 +41,11 @@ export function overlaps(a: Box, b: Box): boolean {
 }
 
 /**
- * Where each callout goes (document coordinates). Wide screens: at its preferred corner. Phones:
- * beside its anchor (below, above, or left of a fixed one), the first place that covers no other
- * callout and not its own anchor, and if it can, no other anchor either. Fixed callouts are placed
- * first (they cannot move with the page). A callout that fits nowhere goes below everything in its way.
+ * Where each callout goes (document coordinates): never over its own anchor or another callout,
+ * and if it can, over no other anchor either. Wide screens: at its preferred corner when that is
+ * clear of its anchor, else beside the anchor (right, left, below, above) at the preferred height.
+ * Phones: beside its anchor (left of a fixed one, below, above). Fixed callouts are placed first
+ * (they cannot move with the page). A callout that fits nowhere goes below everything in its way.
  */
 export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth: number, phone: boolean): Box[] {
   const clampX = (x: number, width: number) => Math.max(GAP, Math.min(x, viewportWidth - width - GAP));
@@ -54,21 +55,22 @@ export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth
     const { anchor, width, height, fixed, preferred } = requests[k];
     const others = placed.filter((box): box is Box => box !== null);
     const box = (left: number, top: number): Box => ({ left: clampX(left, width), top: Math.max(0, top), width, height });
-    if (!phone) {
-      let candidate = box(preferred.left, preferred.top);
-      for (const other of others) if (overlaps(candidate, other)) candidate = { ...candidate, top: other.top + other.height + GAP };
-      placed[k] = candidate;
-      continue;
-    }
+    // Beside the anchor horizontally: only where it fits on the page as it is (no clamping back over the anchor).
+    const beside = (left: number): Box[] =>
+      left >= GAP && left + width <= viewportWidth - GAP ? [{ left, top: Math.max(0, preferred.top), width, height }] : [];
     const candidates: Box[] = [];
     if (fixed) candidates.push(box(anchor.left - width - GAP, anchor.top + anchor.height - height));
+    if (!phone) {
+      candidates.push(box(preferred.left, preferred.top));
+      candidates.push(...beside(anchor.left + anchor.width + GAP), ...beside(anchor.left - width - GAP));
+    }
     candidates.push(box(anchor.left, anchor.top + anchor.height + GAP), box(anchor.left, anchor.top - height - GAP));
     if (fixed) candidates.push(box(anchor.left + anchor.width - width, anchor.top - height - GAP));
     const otherAnchors = requests.filter((_, j) => j !== k).map((r) => r.anchor);
     const free = (c: Box) => c.top >= 0 && !overlaps(c, anchor) && others.every((o) => !overlaps(c, o));
     let chosen = candidates.find((c) => free(c) && otherAnchors.every((a) => !overlaps(c, a))) ?? candidates.find(free);
     if (!chosen) {
-      chosen = box(anchor.left, anchor.top + anchor.height + GAP);
+      chosen = phone ? box(anchor.left, anchor.top + anchor.height + GAP) : box(preferred.left, preferred.top);
       for (const other of [...others].sort((a, b) => a.top - b.top)) {
         if (overlaps(chosen, other)) chosen = { ...chosen, top: other.top + other.height + GAP };
       }

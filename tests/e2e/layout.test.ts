@@ -90,6 +90,20 @@ describe('layout', () => {
     expect(size.scrolls).toBe(true);
     expect(size.atEnd).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+
+    // Scrolled to the end (the paper's part loads as it comes into view), the page's last text
+    // and figures end above the floating button: nothing stays hidden under it.
+    let height = 0;
+    for (let k = 0; k < 10 && height !== (await page.evaluate(() => document.documentElement.scrollHeight)); k++) {
+      height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await page.waitForTimeout(400);
+    }
+    const lastBottom = await page.evaluate(() => Math.max(...[...document.querySelectorAll('p, li, h2, h3, canvas, svg, table, figcaption, footer')]
+      .filter((e) => !e.closest('#play') && e.getClientRects().length > 0)
+      .map((e) => e.getBoundingClientRect().bottom)));
+    const button = (await play.boundingBox())!;
+    expect(lastBottom, 'the last content ends above the floating Play').toBeLessThanOrEqual(button.y);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -176,6 +176,20 @@ describe('the stage', () => {
     const steps = page.getByTestId('tour-step');
     expect(await steps.count()).toBe(3);
     expect(await steps.allTextContents()).toEqual([expect.stringMatching(/^1.*graph/), expect.stringMatching(/^2.*Play/), expect.stringMatching(/^3.*outlined cells/)]);
+    // Each callout sits beside what it points at (the graph, Play, the heat map), covering none of them.
+    await page.waitForTimeout(500); // the callouts follow the page's last resize
+    const boxes = await steps.evaluateAll((list) => list.map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
+    const anchors = [
+      (await page.locator('#graph-view svg').boundingBox())!,
+      (await page.locator('#play').boundingBox())!,
+      (await page.locator('#attention canvas').first().boundingBox())!,
+    ];
+    for (const [k, box] of boxes.entries()) {
+      for (const anchor of anchors) {
+        const covers = box.x < anchor.x + anchor.width && anchor.x < box.x + box.width && box.y < anchor.y + anchor.height && anchor.y < box.y + box.height;
+        expect(covers, `callout ${k + 1} over ${JSON.stringify(anchor)}`).toBe(false);
+      }
+    }
     await page.getByTestId('tour-dismiss').click();
     expect(await steps.count()).toBe(0);
     await page.reload();

@@ -1,5 +1,5 @@
 // The tour's callout placement (web/tour.ts placeCallouts): on a phone, beside their anchors,
-// never over each other or over their own anchor; on a wide screen at their preferred corners.
+// never over each other or over their own anchor; on a wide screen too, preferring the corner asked for.
 import { describe, expect, it } from 'vitest';
 
 import { overlaps, placeCallouts, type CalloutRequest } from '../../web/tour';
@@ -28,11 +28,26 @@ describe('placeCallouts', () => {
     expect(boxes[1].left + boxes[1].width).toBeLessThanOrEqual(play.left);
   });
 
-  it('on a wide screen: at the preferred corner, pushed down only to clear another callout', () => {
-    const wide = placeCallouts(requests.map((r) => ({ ...r, fixed: false })), 1280, false);
-    expect(wide[0]).toEqual({ left: 205, top: 587, width: 220, height: 100 });
-    expect(wide[1].top).toBeGreaterThanOrEqual(587 + 100);
-    expect(overlaps(wide[1], wide[0])).toBe(false);
+  it('on a wide screen: beside its anchor when the preferred corner would cover it, never over another callout', () => {
+    // The desk layout at 1280: the graph and the heat map in the left column, Play at the top.
+    const deskGraph = { left: 70, top: 240, width: 305, height: 36 };
+    const deskMap = { left: 70, top: 385, width: 302, height: 300 };
+    const deskPlay = { left: 24, top: 62, width: 106, height: 38 };
+    const desk: CalloutRequest[] = [
+      { anchor: deskGraph, width: 240, height: 85, fixed: false, preferred: { left: 238, top: 267 } },
+      { anchor: deskPlay, width: 240, height: 48, fixed: false, preferred: { left: 24, top: 108 } },
+      { anchor: deskMap, width: 240, height: 85, fixed: false, preferred: { left: 221, top: 451 } },
+    ];
+    const wide = placeCallouts(desk, 1280, false);
+    for (let a = 0; a < wide.length; a++) {
+      for (const request of desk) expect(overlaps(wide[a], request.anchor), `callout ${a + 1} over an anchor`).toBe(false);
+      for (let b = a + 1; b < wide.length; b++) expect(overlaps(wide[a], wide[b]), `callouts ${a + 1} and ${b + 1}`).toBe(false);
+    }
+    // Play's preferred corner (below it) is clear, so it stays; the others go to the right of theirs.
+    expect(wide[1]).toEqual({ left: 24, top: 108, width: 240, height: 48 });
+    expect(wide[0].left).toBe(deskGraph.left + deskGraph.width + 8);
+    expect(wide[2].left).toBe(deskMap.left + deskMap.width + 8);
+    expect(wide[2].top).toBe(451);
   });
 
   it('when nothing fits, stacks below whatever is in the way rather than over it', () => {

@@ -15,6 +15,14 @@ describe('the lab', () => {
     const { context, page, problems } = await openPage(site, '?preset=induction');
     await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
     await scrollTo(page, '#lab');
+    // A bad value is refused with the form's name for the setting and its range; no run is added.
+    await page.getByTestId('compare-vary').selectOption('lr');
+    await page.getByTestId('compare-value').fill('-1');
+    await page.getByTestId('compare').click();
+    const refusal = page.locator('#lab .field-error[role="alert"]').first();
+    await waitFor(async () => /^Learning rate.*range/.test((await refusal.textContent()) ?? ''), 5_000, 'the refusal naming the learning rate');
+    expect(await page.getByTestId('run-panel').count()).toBe(0);
+    await page.getByTestId('compare-vary').selectOption('seed');
     await page.getByTestId('compare-value').fill('7');
     await page.getByTestId('compare').click();
     await waitFor(async () => (await page.getByTestId('run-panel').count()) === 1, 20_000, 'the run panel');

@@ -152,7 +152,7 @@ export class Compare {
     this.varyKey = parsed.key;
     this.vary.value = parsed.key;
     for (const value of parsed.values) {
-      const error = await this.add(value);
+      const error = await this.add(value, `vary ${settingRow(parsed.key).urlKey}`);
       if (error) return error;
     }
     return null;
@@ -177,15 +177,18 @@ export class Compare {
   }
 
   private async addFromInput(): Promise<void> {
-    const error = await this.add(this.valueInput.value.trim());
+    const error = await this.add(this.valueInput.value.trim(), settingRow(this.varyKey).label);
     showFieldError(this.error, error ?? '');
     if (!error) this.suggestValue();
   }
 
-  /** Adds a run with the varied setting at `raw`; returns a message when it cannot. */
-  private async add(raw: string): Promise<string | null> {
+  /**
+   * Adds a run with the varied setting at `raw`; returns a message when it cannot, naming the
+   * setting as `name` (the form's label, or the link's key for a link's values).
+   */
+  private async add(raw: string, name: string): Promise<string | null> {
     if (this.runs.length >= MAX_RUNS - 1) return `At most ${MAX_RUNS} runs side by side (this one and ${MAX_RUNS - 1} more).`;
-    const checked = validateSetting(this.varyKey, raw, settingRow(this.varyKey).urlKey);
+    const checked = validateSetting(this.varyKey, raw, name);
     if ('error' in checked) return checked.error;
     const settings = copySettings(this.options.settings());
     (settings as unknown as Record<string, unknown>)[this.varyKey] = checked.value;
@@ -198,7 +201,7 @@ export class Compare {
       if (this.mainPlaying) await run.client.play();
     } catch (error) {
       this.remove(run);
-      return `The run with ${settingRow(this.varyKey).urlKey}=${value} was refused: ${(error as Error).message}`;
+      return `The run with ${name} ${value} was refused: ${(error as Error).message}`;
     }
     this.options.onChange();
     return null;

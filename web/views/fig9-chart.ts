@@ -28,11 +28,16 @@ const COLOUR = {
 };
 const HEIGHT = 260;
 
-/** x (positions 1..T-1) and, per graph slot, its attention on the parent (null where no parent or not yet measured), then the mean. */
+/** x (positions 1 to the last with a value, else T-1) and, per graph slot, its attention on the parent (null where no parent or not yet measured), then the mean. */
 export function fig9Series(data: Fig9ChartData, slots: number): (number | null)[][] {
   const T = data.per_position.mean.length;
-  const xs = Array.from({ length: Math.max(0, T - 1) }, (_, i) => i + 1);
   const value = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+  // The axis ends at the last position with a measured value (the last positions may have no
+  // parent in any graph measured so far); before any, it spans every position.
+  let last = T - 1;
+  while (last > 1 && !data.per_graph.some((graph) => value(graph.parent_attention[last]) !== null)) last--;
+  if (!data.per_graph.some((graph) => graph.parent_attention.some((v) => value(v) !== null))) last = T - 1;
+  const xs = Array.from({ length: Math.max(0, last) }, (_, i) => i + 1);
   const graphs = Array.from({ length: slots }, (_, g) => xs.map((i) => value(data.per_graph[g]?.parent_attention[i])));
   const mean = xs.map((i) => (data.per_position.graphs[i] > 0 ? value(data.per_position.mean[i]) : null));
   return [xs, ...graphs, mean];

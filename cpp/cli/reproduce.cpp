@@ -105,22 +105,9 @@ int run_fig9_command(const ReproduceOptions& options) {
 int run_fig8_command(const ReproduceOptions& options) {
   TrainConfig config = fig8_config();
   config.seed = options.settings.seed;
-  Recipe recipe;
-  recipe.optimizer = config.optimizer;
-  recipe.lr = config.lr;
-  recipe.wd = config.wd;
-  recipe.schedule = config.schedule;
-  recipe.batch = config.batch;
-  recipe.steps = config.steps;
-  recipe.init_std = config.init_std;
+  Recipe recipe = recipe_of(config, "fast");
   options.apply_overrides(recipe);
-  config.optimizer = recipe.optimizer;
-  config.lr = recipe.lr;
-  config.wd = recipe.wd;
-  config.schedule = recipe.schedule;
-  config.batch = recipe.batch;
-  config.steps = recipe.steps;
-  config.init_std = recipe.init_std;
+  apply_recipe(recipe, &config);
   config.every = std::min<int64_t>(config.every, config.steps);
   const std::string error = validation_error(config);
   if (!error.empty()) throw std::invalid_argument(error);

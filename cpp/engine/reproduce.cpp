@@ -69,13 +69,7 @@ TrainConfig train_config(const Fig9Settings& settings, int index) {
   config.alpha = settings.alpha;
   config.q = settings.q;
   config.heads = settings.heads;
-  config.optimizer = settings.recipe.optimizer;
-  config.lr = settings.recipe.lr;
-  config.wd = settings.recipe.wd;
-  config.schedule = settings.recipe.schedule;
-  config.batch = settings.recipe.batch;
-  config.steps = settings.recipe.steps;
-  config.init_std = settings.recipe.init_std;
+  apply_recipe(settings.recipe, &config);
   config.seed = settings.seed + static_cast<uint32_t>(index);
   config.graph_seed = settings.first_graph_seed + static_cast<uint32_t>(index);
   config.test_size = settings.test_size;

@@ -193,6 +193,11 @@ TrainConfig fig8_config();
 // Every figure's recipe has Fig9Recipe's fields; Recipe is its general name.
 using Recipe = Fig9Recipe;
 
+// The recipe's training fields (optimizer, lr, wd, schedule, batch, steps, init_std) written
+// into `config`, and read back from one (named `name`): the one place they are copied.
+void apply_recipe(const Recipe& recipe, TrainConfig* config);
+Recipe recipe_of(const TrainConfig& config, const std::string& name);
+
 // "paper": single_parent.py (SGD lr 1, cosine, batch 1024, 2^17 steps, A = W = 0). "fast": Adam
 // lr 0.02 cosine, batch 128, 3000 steps, A = W = 0; see reproduce_models.cpp for how it was chosen. Throws std::invalid_argument naming `recipe` for another name.
 Recipe fig2_recipe(const std::string& name);

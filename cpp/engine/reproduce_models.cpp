@@ -69,17 +69,34 @@ Recipe rate_recipe(const std::string& name) {
   return {"fast", "adam", 0.02, 0.0, "constant", 64, 3000, 0.0};
 }
 
+void apply_recipe(const Recipe& recipe, TrainConfig* config) {
+  config->optimizer = recipe.optimizer;
+  config->lr = recipe.lr;
+  config->wd = recipe.wd;
+  config->schedule = recipe.schedule;
+  config->batch = recipe.batch;
+  config->steps = recipe.steps;
+  config->init_std = recipe.init_std;
+}
+
+Recipe recipe_of(const TrainConfig& config, const std::string& name) {
+  Recipe recipe;
+  recipe.name = name;
+  recipe.optimizer = config.optimizer;
+  recipe.lr = config.lr;
+  recipe.wd = config.wd;
+  recipe.schedule = config.schedule;
+  recipe.batch = config.batch;
+  recipe.steps = config.steps;
+  recipe.init_std = config.init_std;
+  return recipe;
+}
+
 namespace {
 
 TrainConfig recipe_config(const Recipe& recipe) {
   TrainConfig config;
-  config.optimizer = recipe.optimizer;
-  config.lr = recipe.lr;
-  config.wd = recipe.wd;
-  config.schedule = recipe.schedule;
-  config.batch = recipe.batch;
-  config.steps = recipe.steps;
-  config.init_std = recipe.init_std;
+  apply_recipe(recipe, &config);
   return config;
 }
 

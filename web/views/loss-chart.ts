@@ -416,6 +416,8 @@ export class LossChart {
 
     // Baselines, labelled at the right end unless a label would collide with the one above.
     const placedLabels: number[] = [];
+    // Boxes of the labels drawn so far ([x0, x1, y0, y1], device px): the interventions' keep off them.
+    const taken: [number, number, number, number][] = [];
     for (const line of this.visibleBaselines()) {
       const value = this.baselines[line.key];
       const y = u.valToPos(value, 'y', true);
@@ -434,6 +436,8 @@ export class LossChart {
         ctx.textAlign = 'right';
         withHalo(line.label, left + width - 4 * ratio, labelBottom, line.color);
         placedLabels.push(labelBottom);
+        const labelWidth = ctx.measureText(line.label).width;
+        taken.push([left + width - 4 * ratio - labelWidth, left + width, labelBottom - 12 * ratio, labelBottom]);
       }
     }
 
@@ -452,22 +456,34 @@ export class LossChart {
     };
 
     if (this.cursorStep !== null) vertical(this.cursorStep, COLOR.cursor, [], 1.5);
-    // Interventions, labelled from the bottom up: each label on the lowest of three rows where it
-    // overlaps no other; a label with no free row is left off (its line stays).
-    const rows: [number, number][][] = [[], [], []];
+    // Interventions, labelled from the bottom up: each label on the lowest row where it overlaps
+    // no other label, up to six rows as the plot's height allows; a label with no free row is left
+    // off (its line stays, and the JSON export lists every intervention).
+    const rowCount = Math.max(1, Math.min(6, Math.floor((height - 16 * ratio) / (13 * ratio))));
+    const rows: [number, number][][] = Array.from({ length: rowCount }, () => []);
+    const rowBottom = (row: number) => top + height - (3 + 13 * row) * ratio;
+    const clear = (span: [number, number], row: number) =>
+      rows[row].every(([a, b]) => span[1] <= a || b <= span[0]) &&
+      taken.every(([x0, x1, y0, y1]) => span[1] <= x0 || x1 <= span[0] || rowBottom(row) <= y0 || y1 <= rowBottom(row) - 12 * ratio);
     this.interventions.forEach((marker) => {
       const x = vertical(marker.step, COLOR.intervention, [2, 3], 1.25);
       if (x === null) return;
       const textWidth = ctx.measureText(marker.label).width;
-      const fitsRight = x + 4 * ratio + textWidth < left + width;
-      const start = fitsRight ? x + 4 * ratio : x - 4 * ratio - textWidth;
-      const span: [number, number] = [start - 3 * ratio, start + textWidth + 3 * ratio];
-      const row = rows.findIndex((placed) => placed.every(([a, b]) => span[1] <= a || b <= span[0]));
+      // Right of the line where it fits in the plot, else left of it; on each row, the other side if that one is taken.
+      const right = x + 4 * ratio, leftOf = x - 4 * ratio - textWidth;
+      const sides = (right + textWidth < left + width ? [right] : []).concat(leftOf >= left ? [leftOf] : []);
+      if (sides.length === 0) sides.push(right + textWidth < left + width ? right : leftOf);
+      const spanAt = (start: number): [number, number] => [start - 3 * ratio, start + textWidth + 3 * ratio];
+      let row = -1, start = sides[0];
+      for (let k = 0; k < rows.length && row < 0; k++) {
+        const side = sides.find((candidate) => clear(spanAt(candidate), k));
+        if (side !== undefined) [row, start] = [k, side];
+      }
       if (row < 0) return;
-      rows[row].push(span);
+      rows[row].push(spanAt(start));
       ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
-      withHalo(marker.label, start, top + height - (3 + 13 * row) * ratio, COLOR.intervention);
+      withHalo(marker.label, start, rowBottom(row), COLOR.intervention);
     });
     let badgeX: number | null = null;
     if (this.phaseStep !== null) {

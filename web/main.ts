@@ -5,12 +5,12 @@ import './styles.css';
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
 import { Messages } from './messages';
-import type { Lab } from './lab/lab';
+import { LazyParts } from './lazy-parts';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
 import { registerServiceWorker } from './offline';
 import { Tour } from './tour';
-import type { ScienceSections } from './science';
-import { FORM_FIELDS, modifiedFromPreset, PresetPills, SettingsForm } from './settings-form';
+import { exportFigurePng, exportRunJson, readRunFile } from './run-files';
+import { FORM_FIELDS, PresetPills, SettingsForm } from './settings-form';
 import {
   PRESETS,
   DEFAULT_PRESET,
@@ -69,12 +69,8 @@ class Playground {
       counters: { step: $('train-step'), rate: $('steps-per-second'), testLoss: $('test-loss') },
     },
   );
-  /** Parts 2 and 3, loaded once the engine is up: their code is not part of the first visit. */
-  private science: ScienceSections | null = null;
-  private scienceObserver: IntersectionObserver | null = null;
-  /** The lab (Part 4), loaded when the visitor nears it or a link or a loaded run compares runs. */
-  private lab: Lab | null = null;
-  private labLoading: Promise<Lab> | null = null;
+  /** Parts 2 to 4 (the paper's sections, the lab), loaded when the visitor nears them: not part of the first visit. */
+  private readonly parts: LazyParts;
   private readonly presets: PresetPills;
   private readonly form: SettingsForm;
   /** The link's comparison (vary=seed:1,2), started once the engine is ready. */
@@ -101,7 +97,16 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
     this.client.on('error', (error) => this.showError(error.message));
-    this.loadLabWhenNear();
+    this.parts = new LazyParts({
+      client: this.client,
+      figure: this.figure,
+      settings: () => this.settings,
+      labElement: $('lab'),
+      scienceElement: () => document.querySelector('.science-layout'),
+      onLabChange: () => this.writeUrl(),
+      showError: (text) => this.showError(text),
+    });
+    this.parts.loadLabWhenNear();
     this.presets = new PresetPills($('presets'), $('preset-description'), (name) => void this.choosePreset(name));
     this.form = new SettingsForm($<HTMLFormElement>('settings'), (key, value) => void this.changeSetting(key, value));
     this.syncForm();
@@ -141,9 +146,9 @@ class Playground {
         this.refused(`The link's settings were refused: ${started.refused}. Training the ${PRESETS[fallback.preset].title} preset instead.`);
       }
       for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
-      this.loadScienceWhenNear();
+      this.parts.loadScienceWhenNear();
       if (this.linkedComparison) {
-        const refused = await (await this.loadLab()).restoreComparison(this.linkedComparison);
+        const refused = await (await this.parts.loadLab()).restoreComparison(this.linkedComparison);
         if (refused) this.notice(refused);
       }
     } catch (error) {
@@ -190,71 +195,6 @@ class Playground {
     }
   }
 
-  /**
-   * Parts 2 and 3 (their code, and the engine's full module that the lemma and the recipes need)
-   * load when the visitor scrolls to within a screen of them, so a first visit downloads only
-   * what the stage trains with (`npm run bench:size`).
-   */
-  private loadScienceWhenNear(): void {
-    if (this.science || typeof IntersectionObserver !== 'function') return void this.loadScience();
-    if (this.scienceObserver) return;
-    this.scienceObserver = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      this.scienceObserver?.disconnect();
-      void this.loadScience();
-    }, { rootMargin: '100% 0px' });
-    this.scienceObserver.observe(document.querySelector('.science-layout')!);
-  }
-
-  private loadLabWhenNear(): void {
-    if (typeof IntersectionObserver !== 'function') return void this.loadLab().catch(() => undefined);
-    const observer = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      observer.disconnect();
-      this.loadLab().catch((error: Error) => this.showError(`The lab did not load (${error.message}); reload the page to try again.`));
-    }, { rootMargin: '100% 0px' });
-    observer.observe($('lab'));
-  }
-
-  /** The lab, loading its code on first use; it picks up the run as it is now. */
-  private loadLab(): Promise<Lab> {
-    this.labLoading ??= import('./lab/lab').then(({ Lab }) => {
-      this.lab = new Lab($('lab'), {
-        client: this.client,
-        settings: () => this.settings,
-        makeWorker: () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' }),
-        onChange: () => this.writeUrl(),
-        current: this.figure.current,
-        mainLosses: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
-      });
-      return this.lab;
-    }, (error: unknown) => {
-      this.labLoading = null;  // a later use tries again
-      throw error;
-    });
-    return this.labLoading;
-  }
-
-  /** Loads Parts 2 and 3 (the lemma, the paper's figures and their worker pool) and enables them. */
-  private async loadScience(): Promise<void> {
-    if (this.science) return this.science.enable();
-    try {
-      const [{ ScienceSections }, { ExperimentPool, poolSize }] = await Promise.all([import('./science'), import('./experiment-pool')]);
-      this.science ??= new ScienceSections(
-        this.client,
-        new ExperimentPool({
-          createWorker: () => new Worker(new URL('./worker/experiment.worker.ts', import.meta.url), { type: 'module' }),
-          size: poolSize(navigator.hardwareConcurrency),
-          simd: () => this.client.lastStatus?.simd ?? undefined,
-        }),
-        () => this.settings,
-      );
-      this.science.enable();
-    } catch (error) {
-      this.showError(`Parts 2 and 3 did not load (${(error as Error).message}); reload the page to try again.`);
-    }
-  }
-
   // --- settings --------------------------------------------------------------------------
 
   /** A new run with the current settings; on a bad config the previous run stays. */
@@ -281,7 +221,7 @@ class Playground {
     this.figure.setEditable(this.settings.graph === 'custom');
     $('graph-message').hidden = true;
     this.clearRefusals();
-    this.science?.stageChanged();
+    this.parts.science?.stageChanged();
   }
 
   private async changeSetting(key: SettingKey, value: Settings[SettingKey]): Promise<void> {
@@ -330,7 +270,7 @@ class Playground {
   }
 
   private writeUrl(): void {
-    const vary = this.lab?.urlValue();
+    const vary = this.parts.lab?.urlValue();
     const search = [settingsToSearch(this.settings), vary ? `vary=${encodeURIComponent(vary).replace(/%3A/g, ':').replace(/%2C/g, ',')}` : '']
       .filter(Boolean)
       .join('&');
@@ -614,40 +554,19 @@ class Playground {
   // --- export and embed ------------------------------------------------------------------
 
   private async exportPng(): Promise<void> {
-    // Several heads: the maps in one row, then the graph and the loss.
-    const exported = this.figure.exportPanels();
-    const maps = exported.filter((panel) => panel.title === '');
-    const panels = maps.length > 1 ? [...maps, ...exported.filter((panel) => panel.title !== '')] : exported;
     try {
-      const { composePng, download, figureCaption } = await import('./export');
-      const step = this.figure.current?.step ?? 0;
-      const recovery = this.figure.current?.metrics.parent_recovery ?? [];
-      const caption = figureCaption({
-        settings: this.settings, presetTitle: PRESETS[this.settings.preset].title, modified: modifiedFromPreset(this.settings).length > 0,
-        graphName: this.figure.graph?.name ?? null, step, recovery, url: location.href,
-      });
-      const blob = await composePng(panels, caption, Math.max(2, maps.length));
-      download(blob, `causal-playground-${this.settings.preset}-step${step}.png`);
+      await exportFigurePng(this.figure, this.settings);
     } catch (error) {
       this.showError(`PNG export failed: ${(error as Error).message}`);
     }
   }
 
   private async exportJson(): Promise<void> {
-    const { download, runToJson, thin } = await import('./export');
-    const json = runToJson({
-      url: location.href,
-      settings: this.settings,
-      config: this.figure.config,
-      graph: this.figure.graph,
-      test_loss: this.figure.history.all().map((s) => ({ step: s.metrics.step, loss: s.metrics.test_loss })),
-      train_loss: this.figure.trainLoss(),
-      interventions: this.figure.current?.interventions ?? [],
-      compared_runs: this.lab?.exportRuns() ?? [],
-      // Compact: at most 200 evaluated snapshots, evenly spread, the first and last kept.
-      snapshots: thin(this.figure.history.all(), 200),
-    });
-    download(new Blob([json], { type: 'application/json' }), `causal-playground-${this.settings.preset}.json`);
+    try {
+      await exportRunJson(this.figure, this.settings, this.parts.lab);
+    } catch (error) {
+      this.showError(`JSON export failed: ${(error as Error).message}`);
+    }
   }
 
   /** "Load run": a JSON file from the JSON button, shown paused at its last step with its history. */
@@ -656,19 +575,11 @@ class Playground {
     const file = input.files?.[0];
     if (!file) return;
     try {
-      const { runFromJson } = await import('./export');
-      const run = runFromJson(await file.text());
-      let search: string;
-      try {
-        search = settingsToSearch(run.settings as Settings);
-      } catch {
-        throw new Error('settings must be the settings object of an exported run');
-      }
-      const { settings, notices } = parseSettings(`?${search}`);
+      const run = await readRunFile(file);
       if (this.playing) await this.pause();
       this.stopReplay();
-      for (const notice of notices) this.notice(`Loaded run: ${notice}`);
-      this.settings = settings;
+      for (const notice of run.notices) this.notice(`Loaded run: ${notice}`);
+      this.settings = run.settings;
       this.writeUrl();
       this.syncForm();
       this.loadedRun = true;
@@ -680,17 +591,11 @@ class Playground {
       this.clearError();
       const last = run.snapshots[run.snapshots.length - 1].step;
       // A run exported during a comparison brings its compared runs back (from step 0: weights are not saved).
-      let vary: string | null = null;
-      try {
-        vary = new URL(run.url).searchParams.get('vary');
-      } catch {
-        vary = null;
-      }
-      const refused = vary ? await (await this.loadLab()).restoreComparison(vary) : null;
+      const refused = run.vary ? await (await this.parts.loadLab()).restoreComparison(run.vary) : null;
       if (refused) this.notice(`Loaded run: ${refused}`);
       this.cue(
         `Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0` +
-          (vary && !refused ? ', with its compared runs.' : '.'),
+          (run.vary && !refused ? ', with its compared runs.' : '.'),
       );
     } catch (error) {
       this.showError(`Load run: ${(error as Error).message}`);

@@ -156,6 +156,15 @@ ModelRun run_model(const TrainConfig& config, const std::string& label, int curv
   return run;
 }
 
+/** The first refused config's message, or "" when every config is valid. */
+std::string first_validation_error(const std::vector<TrainConfig>& configs) {
+  for (const TrainConfig& config : configs) {
+    std::string error = validation_error(config);
+    if (!error.empty()) return error;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const std::vector<std::string>& labels,
@@ -166,10 +175,8 @@ std::vector<ModelRun> run_models(const std::vector<TrainConfig>& configs, const 
     throw std::invalid_argument(range_error("curve_points", curve_points, 1, 1000));
   if (jobs < 1 || jobs > kMaxFig9Jobs) throw std::invalid_argument(range_error("jobs", jobs, 1, kMaxFig9Jobs));
   if (progress_every < 1) throw std::invalid_argument("progress_every must be at least 1");
-  for (const TrainConfig& config : configs) {
-    const std::string error = validation_error(config);
-    if (!error.empty()) throw std::invalid_argument(error);
-  }
+  const std::string error = first_validation_error(configs);
+  if (!error.empty()) throw std::invalid_argument(error);
   const int runs = static_cast<int>(configs.size());
   std::vector<ModelRun> results(runs);
   std::atomic<int> next{0};
@@ -215,11 +222,7 @@ std::string validation_error(const Fig2Settings& s) {
   if (s.heads.empty() || s.heads[0] != 1) return "heads must have one first-layer head for Figure 2, e.g. 1,1";
   const std::string points = range_error("curve_points", s.curve_points, 1, 1000);
   if (!points.empty()) return points;
-  for (const TrainConfig& config : fig2_configs(s)) {
-    const std::string error = validation_error(config);
-    if (!error.empty()) return error;
-  }
-  return "";
+  return first_validation_error(fig2_configs(s));
 }
 
 std::vector<TrainConfig> fig2_configs(const Fig2Settings& s) {

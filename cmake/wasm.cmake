@@ -7,7 +7,8 @@
 # page's training worker loads on the first visit (see cpg_add_wasm_module below).
 #
 # web/engine/load.ts picks one at run time with wasm-feature-detect: the SIMD build needs 128-bit
-# SIMD and native exception handling, which every engine with SIMD except a few 2021 releases has.
+# SIMD and native exception handling, which every engine with SIMD except a few 2021 releases has
+# (and bulk memory and non-trapping float-to-int, which every engine with SIMD has; load.ts checks all four).
 # Code-generation flags differ, so the engine is compiled once per variant; the plain cpg_engine
 # library of the top-level CMakeLists is left out of the default build here (nothing links it).
 #
@@ -34,6 +35,8 @@ set(CPG_WASM_SIMD_FLAGS
   -msimd128           # 128-bit SIMD: axpy loops autovectorize, dot is hand-written (kernels.hpp)
   -fwasm-exceptions   # native exception handling: free when nothing throws (JS-emulated is slow with LTO)
   -flto               # whole-program inlining across the engine and the bindings; also smaller
+  -mbulk-memory       # memset/memcpy as single instructions (2-3% of a step); every engine with SIMD has it
+  -mnontrapping-fptoint  # float-to-int without a range check; likewise (the same values where the old one did not trap)
 )
 
 # Flags of the fallback build, used both to compile and to link.

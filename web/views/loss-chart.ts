@@ -153,7 +153,8 @@ export class LossChart {
           },
         ],
         hooks: {
-          draw: [(u) => this.drawOverlays(u)],
+          // Under the series (after the grid, before the curves): a label's halo never hides a piece of a curve.
+          drawAxes: [(u) => this.drawOverlays(u)],
           setCursor: [(u) => this.updateReadout(u.cursor.idx ?? null)],
         },
       },

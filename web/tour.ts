@@ -1,7 +1,7 @@
 // The guided first visit: three numbered callouts (the hidden graph, press Play, watch the
 // outlined cells light up), placed by the elements they point at. Dismissed once, they stay
 // away (localStorage) until the "?" button brings them back. They go beside their anchors, never
-// over each other or over the thing they point at (placeCallouts).
+// over each other, the thing they point at, or a control (placeCallouts).
 
 interface TourStep {
   /** The element the callout points at. */
@@ -15,6 +15,8 @@ const STORAGE_KEY = 'causal-playground:tour-dismissed';
 /** At or below this viewport width the page is in its phone layout (styles.css: the floating Play). */
 export const PHONE_WIDTH = 820;
 const GAP = 8;
+/** How far below its anchor a callout moved past the controls in its way may go (css px). */
+const NEAR = 120;
 
 /** A box in document coordinates (css px). */
 export interface Box {
@@ -41,13 +43,14 @@ export function overlaps(a: Box, b: Box): boolean {
 }
 
 /**
- * Where each callout goes (document coordinates): never over its own anchor or another callout,
- * and if it can, over no other anchor either. Wide screens: at its preferred corner when that is
- * clear of its anchor, else beside the anchor (right, left, below, above) at the preferred height.
- * Phones: beside its anchor (left of a fixed one, below, above). Fixed callouts are placed first
- * (they cannot move with the page). A callout that fits nowhere goes below everything in its way.
+ * Where each callout goes (document coordinates): never over its own anchor, another callout or
+ * a control (`keepClear`: the buttons, pills and inputs a visitor may want while reading), and if
+ * it can, over no other anchor either. Wide screens: at its preferred corner when that is clear,
+ * else beside the anchor (right, left, below, above) at the preferred height. Phones: beside its
+ * anchor (left of a fixed one, below, above). Fixed callouts are placed first (they cannot move
+ * with the page). Where no spot is clear of everything, the order of fallbacks is in the code.
  */
-export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth: number, phone: boolean): Box[] {
+export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth: number, phone: boolean, keepClear: readonly Box[] = []): Box[] {
   const clampX = (x: number, width: number) => Math.max(GAP, Math.min(x, viewportWidth - width - GAP));
   const placed: (Box | null)[] = requests.map(() => null);
   const order = requests.map((_, k) => k).sort((a, b) => Number(requests[b].fixed) - Number(requests[a].fixed));
@@ -67,14 +70,29 @@ export function placeCallouts(requests: readonly CalloutRequest[], viewportWidth
     candidates.push(box(anchor.left, anchor.top + anchor.height + GAP), box(anchor.left, anchor.top - height - GAP));
     if (fixed) candidates.push(box(anchor.left + anchor.width - width, anchor.top - height - GAP));
     const otherAnchors = requests.filter((_, j) => j !== k).map((r) => r.anchor);
-    const free = (c: Box) => c.top >= 0 && !overlaps(c, anchor) && others.every((o) => !overlaps(c, o));
-    let chosen = candidates.find((c) => free(c) && otherAnchors.every((a) => !overlaps(c, a))) ?? candidates.find(free);
-    if (!chosen) {
-      chosen = phone ? box(anchor.left, anchor.top + anchor.height + GAP) : box(preferred.left, preferred.top);
-      for (const other of [...others].sort((a, b) => a.top - b.top)) {
-        if (overlaps(chosen, other)) chosen = { ...chosen, top: other.top + other.height + GAP };
-      }
-    }
+    // A fixed callout stays on screen over whatever scrolls under it: only its own anchor and the other callouts count.
+    const controls = fixed ? [] : keepClear.filter((c) => !overlaps(c, anchor));
+    const clearOf = (c: Box, boxes: readonly Box[]) => boxes.every((o) => !overlaps(c, o));
+    const free = (c: Box) => c.top >= 0 && !overlaps(c, anchor) && clearOf(c, others);
+    // Moved down past whatever of `boxes` is in its way, from where it would start.
+    const start = phone ? box(anchor.left, anchor.top + anchor.height + GAP) : box(preferred.left, preferred.top);
+    const below = (boxes: readonly Box[]) => {
+      let moved = start;
+      for (const other of [...boxes].sort((a, b) => a.top - b.top)) if (overlaps(moved, other)) moved = { ...moved, top: other.top + other.height + GAP };
+      return moved;
+    };
+    // In order: clear of everything; clear of the controls; just below the controls in the way if
+    // that is still near the anchor and off the other anchors; clear of the other anchors (over a
+    // control: a phone's one column has no room to spare); clear of its anchor and the callouts.
+    const shifted = below([...others, ...controls]);
+    const near = !overlaps(shifted, anchor) && shifted.top - (anchor.top + anchor.height) <= NEAR && clearOf(shifted, otherAnchors);
+    const chosen =
+      candidates.find((c) => free(c) && clearOf(c, controls) && clearOf(c, otherAnchors)) ??
+      candidates.find((c) => free(c) && clearOf(c, controls)) ??
+      (near ? shifted : undefined) ??
+      candidates.find((c) => free(c) && clearOf(c, otherAnchors)) ??
+      candidates.find(free) ??
+      below(others);
     placed[k] = chosen;
   }
   return placed as Box[];
@@ -84,9 +102,14 @@ export class Tour {
   private readonly callouts: HTMLElement[] = [];
   private shown = false;
 
+  /**
+   * @param keepClear a selector of what no callout may cover: the title and the controls (buttons, pills
+   *   and inputs); the callouts' own "Got it" is left out.
+   */
   constructor(
     private readonly steps: TourStep[],
     private readonly helpButton: HTMLButtonElement,
+    private readonly keepClear = 'h1, button, input, select, textarea, summary, a[href]',
   ) {
     helpButton.addEventListener('click', () => (this.shown ? this.dismiss() : this.show()));
     new ResizeObserver(() => this.place()).observe(document.body);
@@ -177,7 +200,13 @@ export class Tour {
       shown.push({ callout, request: { anchor: box, width, height, fixed, preferred } });
     });
     const viewportWidth = document.documentElement.clientWidth;
-    const boxes = placeCallouts(shown.map((s) => s.request), viewportWidth, viewportWidth <= PHONE_WIDTH);
+    const keepClear: Box[] = [];
+    for (const control of document.querySelectorAll(this.keepClear)) {
+      if (control.closest('.tour-callout') || getComputedStyle(control).position === 'fixed') continue;
+      const rect = control.getBoundingClientRect();
+      if (rect.width > 0 && rect.height > 0) keepClear.push({ left: rect.left + scroll.x, top: rect.top + scroll.y, width: rect.width, height: rect.height });
+    }
+    const boxes = placeCallouts(shown.map((s) => s.request), viewportWidth, viewportWidth <= PHONE_WIDTH, keepClear);
     shown.forEach(({ callout, request }, k) => {
       const box = boxes[k];
       callout.style.position = request.fixed ? 'fixed' : 'absolute';

@@ -176,14 +176,18 @@ describe('the stage', () => {
     const steps = page.getByTestId('tour-step');
     expect(await steps.count()).toBe(3);
     expect(await steps.allTextContents()).toEqual([expect.stringMatching(/^1.*graph/), expect.stringMatching(/^2.*Play/), expect.stringMatching(/^3.*outlined cells/)]);
-    // Each callout sits beside what it points at (the graph, Play, the heat map), covering none of them.
+    // Each callout sits beside what it points at (the graph, Play, the heat map), covering none of
+    // them, nor the title or a control (the preset pills, the header's buttons).
     await page.waitForTimeout(500); // the callouts follow the page's last resize
     const boxes = await steps.evaluateAll((list) => list.map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
     const anchors = [
       (await page.locator('#graph-view svg').boundingBox())!,
       (await page.locator('#play').boundingBox())!,
       (await page.locator('#attention canvas').first().boundingBox())!,
+      (await page.locator('h1').boundingBox())!,
+      ...(await page.locator('#presets button, header button').evaluateAll((list) => list.map((c) => c.getBoundingClientRect().toJSON() as DOMRect))),
     ];
+    expect(anchors.length).toBeGreaterThan(8);
     for (const [k, box] of boxes.entries()) {
       for (const anchor of anchors) {
         const covers = box.x < anchor.x + anchor.width && anchor.x < box.x + box.width && box.y < anchor.y + anchor.height && anchor.y < box.y + box.height;

@@ -50,6 +50,25 @@ describe('placeCallouts', () => {
     expect(wide[2].top).toBe(451);
   });
 
+  it('keeps off the controls: below the row of preset pills rather than over it, and off the title', () => {
+    // The desk layout at 1280: Play under the title, the preset pills under Play, the graph lower down.
+    const title = { left: 24, top: 8, width: 310, height: 28 };
+    const pills = [24, 180, 330].map((left) => ({ left, top: 114, width: 140, height: 28 }));
+    const deskPlay = { left: 24, top: 62, width: 92, height: 38 };
+    const deskGraph = { left: 70, top: 240, width: 305, height: 36 };
+    const desk: CalloutRequest[] = [{ anchor: deskPlay, width: 240, height: 48, fixed: false, preferred: { left: 24, top: 108 } }];
+    const unaware = placeCallouts(desk, 1280, false);
+    expect(pills.some((pill) => overlaps(unaware[0], pill))).toBe(true);  // what happened before controls counted
+    const [box] = placeCallouts(desk, 1280, false, [title, ...pills]);
+    for (const control of [title, ...pills]) expect(overlaps(box, control)).toBe(false);
+    expect(box.top).toBe(114 + 28 + 8);  // just below the pills, still near Play
+    // Too far below its anchor (past a tall form), it goes back over a control rather than far away.
+    const form = { left: 0, top: 104, width: 1280, height: 400 };
+    const [far] = placeCallouts([...desk, { anchor: deskGraph, width: 240, height: 85, fixed: false, preferred: { left: 238, top: 267 } }], 1280, false, [title, form]);
+    expect(far.top).toBeLessThan(form.top + form.height);
+    expect(overlaps(far, deskPlay)).toBe(false);
+  });
+
   it('when nothing fits, stacks below whatever is in the way rather than over it', () => {
     const crowded: CalloutRequest[] = [0, 1, 2].map(() => ({
       anchor: { left: 8, top: 0, width: 359, height: 20 }, width: 359, height: 50, fixed: false, preferred: { left: 8, top: 0 },

@@ -9,6 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Columns, MinMaxDecimator, lastIndexAtOrBefore, legendRows } from './loss-chart-data';
+import { BASELINE_LINES, drawOverlays, PLATEAU_FILL, type BaselineLine, type OverlayState } from './loss-chart-overlays';
 import { chartAxis, FONT_FAMILY, LOSS_COLOURS, formatLoss, formatStep } from './vocabulary';
 import './charts.css';
 
@@ -37,19 +38,6 @@ const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6
 /** Smoothing of the training trend (per recorded step, debiased as TensorBoard does). */
 const EMA_BETA = 0.97;
 
-interface BaselineLine {
-  key: keyof Omit<Baselines, 'multiParent'>;
-  label: string;
-  color: string;
-  dash: number[];
-}
-const BASELINE_LINES: BaselineLine[] = [
-  { key: 'bayes', label: 'Bayes (knows the graph)', color: COLOR.bayes, dash: [6, 4] },
-  { key: 'one_parent', label: 'one parent only', color: COLOR.oneParent, dash: [6, 4] },
-  { key: 'unigram', label: 'unigram', color: COLOR.unigram, dash: [6, 4] },
-  { key: 'uniform', label: 'uniform (log S)', color: COLOR.uniform, dash: [2, 3] },
-];
-
 /** One legend entry: what the page lists under the chart and the PNG export draws. */
 export interface LegendItem {
   label: string;
@@ -64,9 +52,6 @@ export interface PlateauBand {
   end: number;
   label: string;
 }
-
-const PLATEAU_FILL = 'rgba(230, 159, 0, 0.16)';
-const PLATEAU_INK = '#8a5a00';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -153,8 +138,9 @@ export class LossChart {
           },
         ],
         hooks: {
-          // Under the series (after the grid, before the curves): a label's halo never hides a piece of a curve.
-          drawAxes: [(u) => this.drawOverlays(u)],
+          // The overlays' lines under the curves (after the grid), their labels over them.
+          drawAxes: [(u) => void drawOverlays(u, this.overlayState(), 'lines')],
+          draw: [(u) => this.drawLabels(u)],
           setCursor: [(u) => this.updateReadout(u.cursor.idx ?? null)],
         },
       },
@@ -378,121 +364,19 @@ export class LossChart {
   }
 
   /** Baselines, the phase marker and the scrubber cursor, on the plot's canvas (so a PNG export has them). */
-  private drawOverlays(u: uPlot): void {
-    const ctx = u.ctx;
-    const ratio = uPlot.pxRatio;
-    const { left, top, width, height } = u.bbox;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
-    ctx.font = `${11 * ratio}px ${FONT_FAMILY}`;
-    ctx.textBaseline = 'bottom';
-    ctx.lineJoin = 'round';
-
-    const withHalo = (text: string, x: number, y: number, color: string) => {
-      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-      ctx.lineWidth = 3 * ratio;
-      ctx.strokeText(text, x, y);
-      ctx.fillStyle = color;
-      ctx.fillText(text, x, y);
+  private overlayState(): OverlayState {
+    return {
+      plateau: this.plateau,
+      baselines: this.visibleBaselines().map((line) => ({ line, value: this.baselines[line.key] })),
+      cursorStep: this.cursorStep,
+      interventions: this.interventions,
+      phaseStep: this.phaseStep,
     };
+  }
 
-    // The plateau: a shaded band under everything else, labelled at its top.
-    if (this.plateau) {
-      const x0 = Math.max(left, u.valToPos(this.plateau.start, 'x', true));
-      const x1 = Math.min(left + width, u.valToPos(this.plateau.end, 'x', true));
-      if (x1 >= x0) {
-        const bandWidth = Math.max(x1 - x0, 2 * ratio);
-        ctx.fillStyle = PLATEAU_FILL;
-        ctx.fillRect(x0, top, bandWidth, height);
-        // One word on the plot (the legend and the label for screen readers say the rest).
-        const label = 'plateau';
-        const textWidth = ctx.measureText(label).width;
-        const fitsRight = x0 + 4 * ratio + textWidth < left + width;
-        ctx.textAlign = fitsRight ? 'left' : 'right';
-        withHalo(label, fitsRight ? x0 + 4 * ratio : x1 - 4 * ratio, top + 14 * ratio, PLATEAU_INK);
-      }
-    }
-
-    // Baselines, labelled at the right end unless a label would collide with the one above.
-    const placedLabels: number[] = [];
-    // Boxes of the labels drawn so far ([x0, x1, y0, y1], device px): the interventions' keep off them.
-    const taken: [number, number, number, number][] = [];
-    for (const line of this.visibleBaselines()) {
-      const value = this.baselines[line.key];
-      const y = u.valToPos(value, 'y', true);
-      if (y < top - 1 || y > top + height + 1) continue;
-      ctx.strokeStyle = line.color;
-      ctx.lineWidth = 1.5 * ratio;
-      ctx.setLineDash(line.dash.map((d) => d * ratio));
-      ctx.beginPath();
-      ctx.moveTo(left, y);
-      ctx.lineTo(left + width, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      // Above the line, or below it when the line hugs the top of the plot.
-      const labelBottom = y - 2 * ratio - 11 * ratio > top ? y - 2 * ratio : y + 13 * ratio;
-      if (placedLabels.every((other) => Math.abs(other - labelBottom) > 12 * ratio)) {
-        ctx.textAlign = 'right';
-        withHalo(line.label, left + width - 4 * ratio, labelBottom, line.color);
-        placedLabels.push(labelBottom);
-        const labelWidth = ctx.measureText(line.label).width;
-        taken.push([left + width - 4 * ratio - labelWidth, left + width, labelBottom - 12 * ratio, labelBottom]);
-      }
-    }
-
-    const vertical = (step: number, color: string, dash: number[], lineWidth: number) => {
-      const x = u.valToPos(step, 'x', true);
-      if (x < left - 1 || x > left + width + 1) return null;
-      ctx.strokeStyle = color;
-      ctx.lineWidth = lineWidth * ratio;
-      ctx.setLineDash(dash.map((d) => d * ratio));
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      return x;
-    };
-
-    if (this.cursorStep !== null) vertical(this.cursorStep, COLOR.cursor, [], 1.5);
-    // Interventions, labelled from the bottom up: each label on the lowest row where it overlaps
-    // no other label, up to six rows as the plot's height allows; a label with no free row is left
-    // off (its line stays, and the JSON export lists every intervention).
-    const rowCount = Math.max(1, Math.min(6, Math.floor((height - 16 * ratio) / (13 * ratio))));
-    const rows: [number, number][][] = Array.from({ length: rowCount }, () => []);
-    const rowBottom = (row: number) => top + height - (3 + 13 * row) * ratio;
-    const clear = (span: [number, number], row: number) =>
-      rows[row].every(([a, b]) => span[1] <= a || b <= span[0]) &&
-      taken.every(([x0, x1, y0, y1]) => span[1] <= x0 || x1 <= span[0] || rowBottom(row) <= y0 || y1 <= rowBottom(row) - 12 * ratio);
-    this.interventions.forEach((marker) => {
-      const x = vertical(marker.step, COLOR.intervention, [2, 3], 1.25);
-      if (x === null) return;
-      const textWidth = ctx.measureText(marker.label).width;
-      // Right of the line where it fits in the plot, else left of it; on each row, the other side if that one is taken.
-      const right = x + 4 * ratio, leftOf = x - 4 * ratio - textWidth;
-      const sides = (right + textWidth < left + width ? [right] : []).concat(leftOf >= left ? [leftOf] : []);
-      if (sides.length === 0) sides.push(right + textWidth < left + width ? right : leftOf);
-      const spanAt = (start: number): [number, number] => [start - 3 * ratio, start + textWidth + 3 * ratio];
-      let row = -1, start = sides[0];
-      for (let k = 0; k < rows.length && row < 0; k++) {
-        const side = sides.find((candidate) => clear(spanAt(candidate), k));
-        if (side !== undefined) [row, start] = [k, side];
-      }
-      if (row < 0) return;
-      rows[row].push(spanAt(start));
-      ctx.textAlign = 'left';
-      ctx.textBaseline = 'bottom';
-      withHalo(marker.label, start, rowBottom(row), COLOR.intervention);
-    });
-    let badgeX: number | null = null;
-    if (this.phaseStep !== null) {
-      const x = vertical(this.phaseStep, COLOR.marker, [5, 4], 1.25);
-      if (x !== null && this.phaseLabel) badgeX = x;
-    }
-    ctx.restore();
-    this.placeBadge(badgeX === null ? null : badgeX / ratio, (left + width) / ratio);
+  private drawLabels(u: uPlot): void {
+    const badgeX = drawOverlays(u, this.overlayState(), 'labels');
+    this.placeBadge(badgeX === null || !this.phaseLabel ? null : badgeX / uPlot.pxRatio, (u.bbox.left + u.bbox.width) / uPlot.pxRatio);
   }
 
   /** The badge beside the phase marker (css x of the marker, right edge of the plot). */

@@ -120,7 +120,7 @@ class Playground {
   private readonly tour = new Tour(
     [
       { anchor: () => document.querySelector('#graph-view svg'), at: [0.55, 0.75], text: 'The hidden graph: each arc joins a token to the parent it was drawn from. The model never sees it.' },
-      { anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
+      { id: 'play', anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
       { anchor: () => document.querySelector('#attention canvas'), at: [0.5, 0.22], text: 'Watch the outlined cells light up: that is layer 1 finding the graph, column j under token j.' },
     ],
     $<HTMLButtonElement>('tour-button'),
@@ -390,6 +390,7 @@ class Playground {
     if (this.loadedRun && !(await this.configure())) return;
     this.viewingHistory = false;
     this.figure.follow();
+    this.tour.done('play');
     await this.request(() => this.client.play());
   }
 

@@ -4,6 +4,8 @@
 // over each other, the thing they point at, or a control (placeCallouts).
 
 interface TourStep {
+  /** A name for done(): the callout goes once what it asks for is done (press Play). */
+  id?: string;
   /** The element the callout points at. */
   anchor: () => Element | null;
   text: string;
@@ -160,6 +162,16 @@ export class Tour {
     this.place();
   }
 
+  /** The step `id` is done: its callout goes for this showing (the others stay until "Got it"). */
+  done(id: string): void {
+    const k = this.steps.findIndex((step) => step.id === id);
+    const callout = k >= 0 ? this.callouts[k] : undefined;
+    if (!callout || callout.dataset.done === '1') return;
+    callout.dataset.done = '1';
+    callout.hidden = true;
+    this.place();
+  }
+
   dismiss(): void {
     this.remove();
     this.shown = false;
@@ -183,7 +195,7 @@ export class Tour {
     this.callouts.forEach((callout, k) => {
       const anchor = this.steps[k].anchor();
       const rect = anchor?.getBoundingClientRect();
-      if (!anchor || !rect || rect.width === 0) {
+      if (callout.dataset.done === '1' || !anchor || !rect || rect.width === 0) {
         callout.hidden = true;
         return;
       }

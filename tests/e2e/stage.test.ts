@@ -194,6 +194,10 @@ describe('the stage', () => {
         expect(covers, `callout ${k + 1} over ${JSON.stringify(anchor)}`).toBe(false);
       }
     }
+    // Play done, its callout goes; the other two stay until "Got it".
+    await page.getByTestId('play').click();
+    await expect.poll(() => steps.evaluateAll((list) => list.map((c) => (c as HTMLElement).hidden))).toEqual([false, true, false]);
+    await page.getByTestId('pause').click();
     await page.getByTestId('tour-dismiss').click();
     expect(await steps.count()).toBe(0);
     await page.reload();

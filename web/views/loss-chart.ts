@@ -35,6 +35,8 @@ const TRAIN_BUCKETS = 1000;
 const TEST_POINTS = 1000;
 /** Tick spacings of the step axis: whole steps only. */
 const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).sort((a, b) => a - b);
+/** Tick spacings of the loss axis (nats). */
+const LOSS_INCREMENTS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10];
 /** Smoothing of the training trend (per recorded step, debiased as TensorBoard does). */
 const EMA_BETA = 0.97;
 
@@ -123,7 +125,8 @@ export class LossChart {
         },
         axes: [
           { ...chartAxis('step'), size: 30, incrs: STEP_INCREMENTS, values: (_u, splits) => splits.map(formatStep) },
-          { ...chartAxis('loss (nats)'), size: 44, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
+          // Ticks at least 18 px apart, on steps down to 0.01 nats: a short chart (the stage's) still shows three or more.
+          { ...chartAxis('loss (nats)'), size: 44, space: 18, incrs: LOSS_INCREMENTS, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
         ],
         series: [
           {},

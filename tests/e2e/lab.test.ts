@@ -82,6 +82,9 @@ describe('the lab', () => {
     const { context, page, problems } = await openPage(site, '?preset=induction&speed=0');
     await waitFor(() => page.getByTestId('play').isEnabled(), 20_000, 'the engine');
     await scrollTo(page, '#lab');
+    // Before any intervention the log says so, and "Run to step" offers a step ahead of the run.
+    await waitFor(async () => /None yet/.test((await page.getByTestId('intervention-log').textContent()) ?? ''), 10_000, 'the empty log');
+    expect(Number(await page.getByTestId('run-to-step').inputValue())).toBeGreaterThan(await numberIn(page, 'train-step'));
     await page.getByTestId('run-to-step').fill('600');
     await page.getByTestId('run-to').click();
     await waitFor(async () => (await numberIn(page, 'train-step')) === 600 && (await page.getByTestId('play').isVisible()), 60_000, 'step 600, paused');

@@ -18,6 +18,11 @@ export function ablatedHeads(events: readonly Intervention[]): Map<string, 'zero
   return ablated;
 }
 
+/** The step "Run to step" offers: the next multiple of 1000 after `step`. */
+export function nextRoundStep(step: number): number {
+  return (Math.floor(step / 1000) + 1) * 1000;
+}
+
 export class InterventionsPanel {
   readonly element: HTMLElement;
   private readonly heads = el('div', { class: 'lab-heads' });
@@ -32,11 +37,14 @@ export class InterventionsPanel {
   private config: ResolvedConfig | null = null;
   private ablated = new Map<string, 'zero' | 'uniform'>();
   private busy = false;
+  /** The visitor typed a step: "Run to step" keeps it rather than following the run. */
+  private runToEdited = false;
 
   constructor(private readonly client: TrainingClient) {
     this.error.hidden = true;
     const runTo = el('button', { type: 'button', 'data-testid': 'run-to', text: 'Run to step' });
     runTo.addEventListener('click', () => void this.runTo());
+    this.runToInput.addEventListener('input', () => (this.runToEdited = true));
     const knockParents = el('button', { type: 'button', class: 'small', 'data-testid': 'knockout-parents', text: 'Zero the parent cells of A₁' });
     const knockPosition = el('button', { type: 'button', class: 'small', 'data-testid': 'knockout-position', text: 'Zero A₁’s whole position block' });
     knockParents.addEventListener('click', () => void this.send('knockout=parents'));
@@ -91,9 +99,14 @@ export class InterventionsPanel {
   /** The latest snapshot: what the engine holds now. */
   update(snapshot: Snapshot): void {
     this.ablated = ablatedHeads(snapshot.interventions ?? []);
+    const events = snapshot.interventions ?? [];
     this.log.replaceChildren(
-      ...(snapshot.interventions ?? []).map((event) => el('li', { text: `step ${event.step.toLocaleString('en-US')}: ${event.action}` })),
+      ...(events.length > 0
+        ? events.map((event) => el('li', { text: `step ${event.step.toLocaleString('en-US')}: ${event.action}` }))
+        : [el('li', { class: 'lab-empty', text: 'None yet: each ablation, freeze or knock-out is listed here with its step.' })]),
     );
+    // Until the visitor types one, the step offered is the next thousand ahead of the run.
+    if (!this.runToEdited) this.runToInput.value = String(nextRoundStep(snapshot.step));
     this.render();
   }
 

@@ -46,6 +46,8 @@ export class ProbePanel {
     el('option', { value: 'random', text: 'random draw, another α' }),
     el('option', { value: 'custom', text: 'my own (edit the grid)' }));
   private readonly alpha = el('input', { id: 'probe-alpha', value: '1', inputmode: 'decimal', size: '5' });
+  /** The α of "random draw", shown only with that law (the others have no α). */
+  private readonly alphaField = el('span', { class: 'probe-alpha' }, el('label', { for: 'probe-alpha', text: 'α of the draw' }), this.alpha);
   private readonly sequences = el('input', { id: 'probe-sequences', value: '1000', inputmode: 'numeric', size: '6' });
   private readonly grid = el('div', { class: 'probe-grid', role: 'group', 'aria-label': 'pi~, one row per token' });
   private readonly error = el('p', { class: 'field-error', role: 'alert' });
@@ -64,8 +66,7 @@ export class ProbePanel {
       { class: 'lab-probe', 'data-testid': 'ood-probe' },
       el('h3', { text: 'Probe out of distribution' }),
       el('p', { class: 'explain', text: 'The model only ever saw transition tables drawn at random. Give it sequences from one fixed table π̃ it never saw: if it learned the graph and to count in context, its prediction follows π̃ about as well as counting does. The error is the largest gap between a prediction and π̃’s row, averaged over the sequences.' }),
-      el('div', { class: 'lab-row' }, el('label', { for: 'probe-law', text: 'π̃' }), this.law,
-        el('label', { for: 'probe-alpha', text: 'α' }), this.alpha),
+      el('div', { class: 'lab-row' }, el('label', { for: 'probe-law', text: 'π̃' }), this.law, this.alphaField),
       this.grid,
       el('div', { class: 'lab-row' }, el('label', { for: 'probe-sequences', text: 'Sequences' }), this.sequences, this.run),
       this.error,
@@ -89,10 +90,15 @@ export class ProbePanel {
 
   private fillGrid(): void {
     const choice = this.law.value as LawChoice;
-    this.alpha.disabled = choice !== 'random';
+    this.alphaField.hidden = choice !== 'random';
+    const custom = this.law.querySelector<HTMLOptionElement>('option[value="custom"]')!;
+    custom.disabled = this.S > MAX_GRID_S;
     if (this.S > MAX_GRID_S) {
-      this.grid.replaceChildren(el('p', { class: 'explain', text: `The grid is editable for S ≤ ${MAX_GRID_S}; the named laws work at any S.` }));
-      if (choice === 'custom') this.law.value = 'cycle';
+      this.grid.replaceChildren(el('p', { class: 'explain', text: `With S = ${this.S} tokens the table is too large to edit here (up to S = ${MAX_GRID_S}); the named laws and the random draw work at any S.` }));
+      if (choice === 'custom') {
+        this.law.value = 'cycle';
+        this.alphaField.hidden = true;
+      }
       return;
     }
     const values = choice === 'cycle' || choice === 'sticky' ? namedLaw(choice, this.S) : null;

@@ -9,7 +9,7 @@
 // terminates any that has not answered within a grace period; a failure in one worker cancels
 // the others and rejects the run with a message naming the worker and the graph.
 import type {
-  Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, Paper2Result, PoolReply, PoolRequest, SingleExperiment,
+  EngineConfig, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, LemmaSettings, LemmaView, Paper2Result, PoolReply, PoolRequest, SingleExperiment,
 } from './worker/protocol';
 
 /** The part of a Worker the pool uses (a real Worker, or a test harness). */
@@ -132,6 +132,8 @@ class Member {
 
 export class ExperimentPool {
   private members: Member[] = [];
+  private lemmaMember: Member | null = null;
+  private lemmaReady: Promise<unknown> = Promise.resolve();
   private active: string | null = null;
   private cancelRequested = false;
   private readonly now: () => number;
@@ -249,6 +251,27 @@ export class ExperimentPool {
     } finally {
       this.end();
     }
+  }
+
+  /**
+   * The key lemma's view (Part 2), on a worker of its own: started on first use and kept for the
+   * next view, outside the experiments (it runs beside one), so neither the live run nor an
+   * experiment waits for it. A worker that fails is replaced on the next call.
+   */
+  async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
+    if (!this.lemmaMember || this.lemmaMember.gone) {
+      const member = new Member(this.options.createWorker(), 0);
+      this.lemmaMember = member;
+      this.lemmaReady = member.request({ type: 'init', simd: this.options.simd?.() }).catch((error: Error) => {
+        member.terminate();
+        throw new Error(`the lemma's worker could not load the engine: ${error.message}`);
+      });
+    }
+    const member = this.lemmaMember;
+    await this.lemmaReady;
+    const reply = await member.request({ type: 'lemma', config, settings });
+    if (reply.type !== 'lemma') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.view;
   }
 
   /** Stops the running experiment: every worker at its next chunk, or terminated after the grace period. */

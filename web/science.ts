@@ -226,7 +226,8 @@ export class ScienceSections {
       button.disabled = true;
       button.textContent = 'Computing…';
       $('lemma-source').textContent = `Computing: ${source}`;
-      const view = await this.client.lemma({ ...graph, alpha, seed: 0 }, { beta, w, batch: 8192 });
+      // On a worker of the pool: the live run does not pause for it.
+      const view = await this.pool.lemma({ ...graph, alpha, seed: 0 }, { beta, w, batch: 8192 });
       this.lemmaKey = key;
       this.lemmaPanel.update({ view });
       $('lemma-source').textContent = source;

@@ -164,6 +164,28 @@ describe('the experiment pool', () => {
     expect(experiments.running).toBeNull();
   });
 
+  it("the key lemma's view: on a worker of its own, kept for the next view, beside a running experiment; the same numbers as the engine", async () => {
+    const { experiments, workers } = pool(2);
+    const config = { graph: 'tree', S: 5, T: 12, alpha: 0.5, graph_seed: 1, seed: 0 };
+    let steps = 0;
+    const run = experiments.runSingle('paper2', (p) => (steps = p.steps));
+    while (steps === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const view = await experiments.lemma(config, { batch: 2048 });
+    expect(experiments.running).toBe('paper2');  // the experiment was not stopped, nor refused the lemma
+    const direct = (await loadTestEngine()).lemmaView(config, { batch: 2048 });
+    expect(view.parent_hits).toBe(direct.parent_hits);
+    expect(Array.from(view.gradient)).toEqual(Array.from(direct.gradient));
+    await experiments.lemma({ ...config, alpha: 0.1 }, { batch: 2048 });
+    const lemmaWorkers = workers.filter((worker) => worker.received.includes('lemma'));
+    expect(lemmaWorkers).toHaveLength(1);
+    expect(lemmaWorkers[0].received.filter((type) => type === 'lemma')).toHaveLength(2);
+    expect(lemmaWorkers[0].received).not.toContain('run');
+    experiments.cancel();
+    await run;
+    // A refused config comes back as an error naming the field.
+    await expect(experiments.lemma({ ...config, alpha: -1 })).rejects.toThrow(/alpha/);
+  });
+
   it('runs the two-parent figure on one worker and cancels it with a partial result', async () => {
     const { experiments, workers } = pool(4);
     let steps = 0;

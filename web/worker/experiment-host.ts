@@ -87,6 +87,8 @@ export class ExperimentHost {
         const result = request.experiment === 'fig8' ? await runFig8(engine, FIG8_RECIPE, runControl) : await runPaper2(engine, PAPER2_RECIPE, runControl);
         return this.port.postMessage({ type: 'ran', id, result });
       }
+      case 'lemma':
+        return this.port.postMessage({ type: 'lemma', id, view: engine.lemmaView(request.config, request.settings) });
       default: {
         const unknown = request as { type?: unknown };
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);

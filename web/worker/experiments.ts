@@ -12,7 +12,7 @@ import type { Fig8Recipe, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, Paper2Re
 export type ExperimentEngine = Pick<
   Engine,
   | 'configure' | 'step' | 'graph' | 'attentionParameterView' | 'attentionBatchView' | 'metrics' | 'fig9Setup' | 'fig9GraphRun'
-  | 'summarizeFig9'
+  | 'summarizeFig9' | 'lemmaView'
 >;
 
 export interface Progress {

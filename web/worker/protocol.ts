@@ -212,6 +212,8 @@ export type PoolRequest =
   /** The figure from the graphs measured so far, in graph order (the engine's summary). */
   | { type: 'fig9Summary'; id: number; setup: Fig9Setup; graphs: Fig9Graph[]; cancelled: boolean; seconds: number }
   | { type: 'run'; id: number; experiment: SingleExperiment }
+  /** The key-lemma view of a config (answered with a `lemma` reply): Part 2 asks a worker of the pool, not the live run's. */
+  | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
   | { type: 'cancel' };
 
 export type PoolReply =
@@ -222,6 +224,7 @@ export type PoolReply =
   | { type: 'fig9Graph'; id: number; index: number; graph: Fig9Graph | null }
   | { type: 'fig9Summary'; id: number; result: Fig9Result }
   | { type: 'ran'; id: number; result: Paper2Result | Fig8Result }
+  | { type: 'lemma'; id: number; view: LemmaView }
   | { type: 'error'; id?: number; message: string };
 
 /** A message with the list of buffers postMessage transfers along with it. */

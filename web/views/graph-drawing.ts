@@ -112,6 +112,9 @@ export function drawArcs(
   return group;
 }
 
+/** Row spacing (px) from which every position's index is printed. */
+const INDEX_SPACING = 18;
+
 /** One group per position: its circle, token, index and kind, marked for the edit in progress; a button when editable. */
 export function drawNodes(layout: GraphLayout, data: GraphViewData, selected: number | null): SVGGElement {
   const { graph, S, editable } = data;
@@ -136,9 +139,14 @@ export function drawNodes(layout: GraphLayout, data: GraphViewData, selected: nu
       text.textContent = inside;
       g.append(text);
     }
-    const indexLabel = svgElement('text', { class: 'gv-index', ...TEXT_STYLE, y: fmt(r + 12), 'font-size': 10, fill: '#777777' });
-    indexLabel.textContent = String(i);
-    g.append(indexLabel);
+    // Indices of two digits need about 18 px: on a tighter row (the stage's, aligned with the heat
+    // map's columns) the even ones, as the heat map's axis does, and the last (its neighbour left out).
+    const last = layout.nodes.length - 1;
+    if (layout.spacing >= INDEX_SPACING || i === last || (i % 2 === 0 && i < last - 1)) {
+      const indexLabel = svgElement('text', { class: 'gv-index', ...TEXT_STYLE, y: fmt(r + 12), 'font-size': 10, fill: '#777777' });
+      indexLabel.textContent = String(i);
+      g.append(indexLabel);
+    }
     if (node.kind !== 'input') {
       const kindLabel = svgElement('text', { class: 'gv-kind', ...TEXT_STYLE, y: fmt(r + 25), 'font-size': 10, 'font-style': 'italic', fill: '#333333' });
       kindLabel.textContent = node.kind;

@@ -9,7 +9,8 @@
 // terminates any that has not answered within a grace period; a failure in one worker cancels
 // the others and rejects the run with a message naming the worker and the graph.
 import type {
-  EngineConfig, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, LemmaSettings, LemmaView, Paper2Result, PoolReply, PoolRequest, SingleExperiment,
+  EngineConfig, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, LemmaSettings, LemmaView, Paper2Result, PoolReply, PoolRequest, Recipes,
+  SingleExperiment,
 } from './worker/protocol';
 
 /** The part of a Worker the pool uses (a real Worker, or a test harness). */
@@ -132,8 +133,9 @@ class Member {
 
 export class ExperimentPool {
   private members: Member[] = [];
-  private lemmaMember: Member | null = null;
-  private lemmaReady: Promise<unknown> = Promise.resolve();
+  /** A worker for the short jobs of Parts 2 and 3 (the lemma's view, the recipes). */
+  private helperMember: Member | null = null;
+  private helperReady: Promise<unknown> = Promise.resolve();
   private active: string | null = null;
   private cancelRequested = false;
   private readonly now: () => number;
@@ -254,24 +256,35 @@ export class ExperimentPool {
   }
 
   /**
-   * The key lemma's view (Part 2), on a worker of its own: started on first use and kept for the
-   * next view, outside the experiments (it runs beside one), so neither the live run nor an
-   * experiment waits for it. A worker that fails is replaced on the next call.
+   * The key lemma's view (Part 2), on the pool's helper worker: started on first use and kept for
+   * the next call, outside the experiments (it runs beside one), so neither the live run nor an
+   * experiment waits for it. A helper that fails is replaced on the next call.
    */
   async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
-    if (!this.lemmaMember || this.lemmaMember.gone) {
-      const member = new Member(this.options.createWorker(), 0);
-      this.lemmaMember = member;
-      this.lemmaReady = member.request({ type: 'init', simd: this.options.simd?.() }).catch((error: Error) => {
-        member.terminate();
-        throw new Error(`the lemma's worker could not load the engine: ${error.message}`);
-      });
-    }
-    const member = this.lemmaMember;
-    await this.lemmaReady;
-    const reply = await member.request({ type: 'lemma', config, settings });
+    const reply = await (await this.helper()).request({ type: 'lemma', config, settings });
     if (reply.type !== 'lemma') throw new Error(`unexpected reply ${reply.type}`);
     return reply.view;
+  }
+
+  /** The experiments' recipes (Part 3), from the helper worker's engine. */
+  async recipes(): Promise<Recipes> {
+    const reply = await (await this.helper()).request({ type: 'recipes' });
+    if (reply.type !== 'recipes') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.recipes;
+  }
+
+  private async helper(): Promise<Member> {
+    if (!this.helperMember || this.helperMember.gone) {
+      const member = new Member(this.options.createWorker(), 0);
+      this.helperMember = member;
+      this.helperReady = member.request({ type: 'init', simd: this.options.simd?.() }).catch((error: Error) => {
+        member.terminate();
+        throw new Error(`the helper worker could not load the engine: ${error.message}`);
+      });
+    }
+    const member = this.helperMember;
+    await this.helperReady;
+    return member;
   }
 
   /** Stops the running experiment: every worker at its next chunk, or terminated after the grace period. */

@@ -82,7 +82,6 @@ export class LazyParts {
     try {
       const [{ ScienceSections }, { ExperimentPool, poolSize }] = await Promise.all([import('./science'), import('./experiment-pool')]);
       this.science ??= new ScienceSections(
-        client,
         new ExperimentPool({
           createWorker: () => new Worker(new URL('./worker/experiment.worker.ts', import.meta.url), { type: 'module' }),
           size: poolSize(navigator.hardwareConcurrency),

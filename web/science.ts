@@ -1,8 +1,7 @@
 // The science sections of the page: the key-lemma view and the one-click reproductions of the
-// paper's figures. The lemma's gradient evaluation runs in the training worker; the experiments
-// run on the pool of experiment workers (web/experiment-pool.ts), so the live run and the page
-// stay responsive.
-import type { TrainingClient } from './client';
+// paper's figures. The experiments run on the pool of experiment workers (web/experiment-pool.ts),
+// and the lemma's gradient evaluation and the recipes on the pool's helper worker, so the live
+// run and the page stay responsive.
 import type { ExperimentPool, Fig9Progress } from './experiment-pool';
 import { download } from './export';
 import './science.css';
@@ -78,7 +77,6 @@ export class ScienceSections {
   private lemmaBusy: Promise<void> | null = null;
 
   constructor(
-    private readonly client: TrainingClient,
     private readonly pool: ExperimentPool,
     private readonly stage: () => Settings,
   ) {
@@ -127,7 +125,7 @@ export class ScienceSections {
   }
 
   private loadRecipes(): void {
-    this.client.recipes().then(
+    this.pool.recipes().then(
       (recipes) => {
         this.recipes = recipes;
         this.showRecipes(recipes);

@@ -164,7 +164,7 @@ describe('the experiment pool', () => {
     expect(experiments.running).toBeNull();
   });
 
-  it("the key lemma's view: on a worker of its own, kept for the next view, beside a running experiment; the same numbers as the engine", async () => {
+  it("the key lemma's view and the recipes: on a helper worker, kept for the next call, beside a running experiment; the same numbers as the engine", async () => {
     const { experiments, workers } = pool(2);
     const config = { graph: 'tree', S: 5, T: 12, alpha: 0.5, graph_seed: 1, seed: 0 };
     let steps = 0;
@@ -176,9 +176,13 @@ describe('the experiment pool', () => {
     expect(view.parent_hits).toBe(direct.parent_hits);
     expect(Array.from(view.gradient)).toEqual(Array.from(direct.gradient));
     await experiments.lemma({ ...config, alpha: 0.1 }, { batch: 2048 });
+    const recipes = await experiments.recipes();
+    expect(recipes.fig9Paper.recipe.name).toBe('paper');
+    expect(recipes.fig9.recipe.steps).toBe((await loadTestEngine()).fig9Setup().recipe.steps);
     const lemmaWorkers = workers.filter((worker) => worker.received.includes('lemma'));
     expect(lemmaWorkers).toHaveLength(1);
     expect(lemmaWorkers[0].received.filter((type) => type === 'lemma')).toHaveLength(2);
+    expect(lemmaWorkers[0].received).toContain('recipes');
     expect(lemmaWorkers[0].received).not.toContain('run');
     experiments.cancel();
     await run;

@@ -5,7 +5,7 @@
 // (requests queue in arrival order); `cancel` is handled at once and stops the job in progress
 // at its next chunk of steps. Every other request is answered exactly once (protocol.ts).
 import type { Engine } from '../engine/load';
-import { FIG8_RECIPE, PAPER2_RECIPE, runFig8, runFig9Graph, runPaper2, type ExperimentEngine } from './experiments';
+import { experimentRecipes, FIG8_RECIPE, PAPER2_RECIPE, runFig8, runFig9Graph, runPaper2, type ExperimentEngine } from './experiments';
 import { describeError } from './host';
 import type { PoolReply, PoolRequest } from './protocol';
 
@@ -89,6 +89,8 @@ export class ExperimentHost {
       }
       case 'lemma':
         return this.port.postMessage({ type: 'lemma', id, view: engine.lemmaView(request.config, request.settings) });
+      case 'recipes':
+        return this.port.postMessage({ type: 'recipes', id, recipes: experimentRecipes(engine) });
       default: {
         const unknown = request as { type?: unknown };
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);

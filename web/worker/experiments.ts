@@ -7,7 +7,7 @@
 // (cpp/engine/reproduce.hpp, cpp/json/reproduce_json.hpp): this file only loops over the graphs,
 // so the page's button and `cpg reproduce fig9` give the same numbers.
 import type { Engine } from '../engine/load';
-import type { Fig8Recipe, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, Paper2Recipe, Paper2Result } from './protocol';
+import type { Fig8Recipe, Fig8Result, Fig9Graph, Fig9Result, Fig9Setup, Paper2Recipe, Paper2Result, Recipes } from './protocol';
 
 export type ExperimentEngine = Pick<
   Engine,
@@ -210,4 +210,9 @@ export async function runFig8(engine: ExperimentEngine, recipe: Fig8Recipe, cont
     seconds: (performance.now() - start) / 1000,
     cancelled: !complete,
   };
+}
+
+/** The recipes Part 3 shows before its runs: Figure 9's two (the engine's, as `cpg reproduce fig9` uses), the two-parent run's and Figure 8's. */
+export function experimentRecipes(engine: Pick<Engine, 'fig9Setup'>): Recipes {
+  return { fig9: engine.fig9Setup(), fig9Paper: engine.fig9Setup({ recipe: { name: 'paper' } }), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE };
 }

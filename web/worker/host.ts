@@ -8,7 +8,7 @@ import { needsFullModule, type Engine, type ModuleKind } from '../engine/load';
 import { inductionTargets } from '../common/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { budgetError, type CostInput } from '../common/step-cost';
-import { FIG8_RECIPE, PAPER2_RECIPE } from './experiments';
+import { experimentRecipes } from './experiments';
 import type { Envelope, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
 import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
 
@@ -224,7 +224,7 @@ export class TrainingHost {
       case 'recipes': {
         // The experiments themselves run on the page's pool of experiment workers (web/experiment-pool.ts).
         const full = await this.full();
-        const recipes = { fig9: full.fig9Setup(), fig9Paper: full.fig9Setup({ recipe: { name: 'paper' } }), paper2: PAPER2_RECIPE, fig8: FIG8_RECIPE };
+        const recipes = experimentRecipes(full);
         this.port.postMessage({ type: 'recipes', id: request.id, recipes });
         return;
       }

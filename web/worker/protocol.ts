@@ -214,6 +214,8 @@ export type PoolRequest =
   | { type: 'run'; id: number; experiment: SingleExperiment }
   /** The key-lemma view of a config (answered with a `lemma` reply): Part 2 asks a worker of the pool, not the live run's. */
   | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
+  /** The experiments' recipes (answered with a `recipes` reply), likewise off the live run's worker. */
+  | { type: 'recipes'; id: number }
   | { type: 'cancel' };
 
 export type PoolReply =
@@ -225,6 +227,7 @@ export type PoolReply =
   | { type: 'fig9Summary'; id: number; result: Fig9Result }
   | { type: 'ran'; id: number; result: Paper2Result | Fig8Result }
   | { type: 'lemma'; id: number; view: LemmaView }
+  | { type: 'recipes'; id: number; recipes: Recipes }
   | { type: 'error'; id?: number; message: string };
 
 /** A message with the list of buffers postMessage transfers along with it. */

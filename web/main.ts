@@ -4,6 +4,7 @@ import './styles.css';
 
 import { TrainingClient } from './client';
 import { embedSnippet, embedUrl } from './embed-snippet';
+import { resizedParents, showHeadsHint } from './custom-graph';
 import { Messages } from './messages';
 import { LazyParts } from './lazy-parts';
 import { collapseNotices, describeStartFailure, refusedFields, RunGuard } from './run-guard';
@@ -79,7 +80,7 @@ class Playground {
   constructor() {
     const { settings, notices } = parseSettings(location.search, { ignore: ['embed', 'vary'] });
     this.settings = settings;
-    for (const notice of collapseNotices(notices)) this.notice(notice);
+    for (const notice of collapseNotices(notices)) this.messages.notice(notice);
     const createWorker = () => new Worker(new URL('./worker/training.worker.ts', import.meta.url), { type: 'module' });
     this.client = new TrainingClient(createWorker());
     this.guard = new RunGuard<Settings>({
@@ -88,7 +89,7 @@ class Playground {
       toConfig: toEngineConfig,
       // The auto pace (speed 0) starts each run slowly (views/pace.ts), then follows the climb.
       speed: () => (this.settings.speed === 0 ? this.pace.current : this.settings.speed),
-      onCrash: (text) => this.showError(text),
+      onCrash: (text) => this.messages.showError(text),
       onRestarted: (good) => void this.offerResume(good),
       onStartFailed: (text) => this.messages.showError(text, false, { label: 'Retry', run: () => void this.start(true) }),
     });
@@ -96,7 +97,7 @@ class Playground {
     this.figure.setView(this.settings.view);
     this.figure.setEditable(this.settings.graph === 'custom');
     this.client.on('status', (status) => this.status(status));
-    this.client.on('error', (error) => this.showError(error.message));
+    this.client.on('error', (error) => this.messages.showError(error.message));
     this.parts = new LazyParts({
       client: this.client,
       figure: this.figure,
@@ -104,7 +105,7 @@ class Playground {
       labElement: $('lab'),
       scienceElement: () => document.querySelector('.science-layout'),
       onLabChange: () => this.writeUrl(),
-      showError: (text) => this.showError(text),
+      showError: (text) => this.messages.showError(text),
     });
     this.parts.loadLabWhenNear();
     this.presets = new PresetPills($('presets'), $('preset-description'), (name) => void this.choosePreset(name));
@@ -130,7 +131,7 @@ class Playground {
   private async start(retry = false): Promise<void> {
     const fallback = { ...presetSettings(DEFAULT_PRESET), speed: this.settings.speed, view: this.settings.view };
     try {
-      this.clearError();
+      this.messages.clearError();
       const wanted = () => this.settings;
       const started = retry ? await this.guard.retryStart(wanted, fallback) : await this.guard.start(wanted, fallback);
       $('engine-loading').hidden = true;
@@ -149,7 +150,7 @@ class Playground {
       this.parts.loadScienceWhenNear();
       if (this.linkedComparison) {
         const refused = await (await this.parts.loadLab()).restoreComparison(this.linkedComparison);
-        if (refused) this.notice(refused);
+        if (refused) this.messages.notice(refused);
       }
     } catch (error) {
       $('engine-loading').textContent = 'The engine did not start.';
@@ -171,13 +172,13 @@ class Playground {
     this.messages.showError(
       `The training engine stopped and a new one was started with the same settings. It cannot load saved weights, so it starts again from step 0 (the last snapshot was at step ${step.toLocaleString('en-US')}).`,
       false,
-      { label: 'Resume', run: () => void this.play().then(() => this.clearError()) },
+      { label: 'Resume', run: () => void this.play().then(() => this.messages.clearError()) },
     );
   }
 
   /** A refusal: in the banner, and next to the fields it names. */
   private refused(text: string): void {
-    this.showError(text);
+    this.messages.showError(text);
     for (const key of refusedFields(text, FORM_FIELDS.map((f) => f.key))) {
       const message = document.getElementById(key === 'spec' ? 'graph-message' : `setting-${key}-error`);
       if (!message) continue;
@@ -208,7 +209,7 @@ class Playground {
       return false;
     }
     this.newRun(outcome.status);
-    this.clearError();
+    this.messages.clearError();
     for (const id of ['play', 'step', 'reset']) $<HTMLButtonElement>(id).disabled = false;
     return true;
   }
@@ -233,7 +234,7 @@ class Playground {
       try {
         await this.client.update(liveChange);
       } catch (error) {
-        this.showError((error as Error).message);
+        this.messages.showError((error as Error).message);
       }
       return;
     }
@@ -244,7 +245,7 @@ class Playground {
     }
     if (!needsReset(before, this.settings)) return;
     if (await this.configure()) {
-      this.cue(`${settingRow(key).label} changed: training restarted from step 0.`);
+      this.messages.cue(`${settingRow(key).label} changed: training restarted from step 0.`);
     } else {
       this.settings = before;
       this.writeUrl();
@@ -281,26 +282,13 @@ class Playground {
 
   // --- the form --------------------------------------------------------------------------
 
-  /**
-   * "+ position / − position" on the custom graph: T and the spec change together. A new
-   * position is a root just before the query (or the predicted node); removing takes the last
-   * ordinary position away, with the arcs that touch it.
-   */
+  /** "+ position / − position" on the custom graph: T and the spec change together (custom-graph.ts). */
   private async resizeCustomGraph(delta: 1 | -1): Promise<void> {
     const before = this.settings;
     const parents = specToParents(before.spec);
     const T = before.T + delta;
     if (!parents || T < 3 || T > 64) return;
-    const at = parents.length - 1; // the query or the predicted node stays last
-    let next: number[][];
-    if (delta > 0) {
-      next = [...parents.slice(0, at).map((list) => list.slice()), [], parents[at].slice()];
-    } else {
-      const removed = at - 1;
-      next = parents
-        .filter((_, i) => i !== removed)
-        .map((list) => list.filter((p) => p !== removed).map((p) => (p > removed ? p - 1 : p)));
-    }
+    const next = resizedParents(parents, delta);
     this.settings = { ...before, T, spec: parentsToSpec(next) };
     this.writeUrl();
     this.syncForm();
@@ -354,7 +342,7 @@ class Playground {
     $('embed-copy').addEventListener('click', () => {
       const text = $<HTMLTextAreaElement>('embed-snippet');
       text.select();
-      void navigator.clipboard?.writeText(text.value).then(() => this.cue('Embed snippet copied.'));
+      void navigator.clipboard?.writeText(text.value).then(() => this.messages.cue('Embed snippet copied.'));
     });
     $('blocks-card').addEventListener('toggle', () => this.figure.redraw());
     document.addEventListener('keydown', (event) => {
@@ -414,7 +402,7 @@ class Playground {
   /** A diverged run: in the banner and next to the learning rate, the usual cause. */
   private diverged(message: string): void {
     const text = `Training stopped: ${message} Press Reset to start again.`;
-    this.showError(text, true);
+    this.messages.showError(text, true);
     const near = document.getElementById('setting-lr-error');
     if (near) {
       $<HTMLDetailsElement>('advanced').open = true;  // the message sits by its field, in the drawer
@@ -504,32 +492,9 @@ class Playground {
     }
   }
 
-  /**
-   * A custom graph whose positions have k > 1 parents is learned best with k first-layer heads,
-   * one per parent (docs/science.md); the editor says so and offers the change, it does not
-   * make it behind the visitor's back.
-   */
+  /** Offers one first-layer head per parent when the edited graph has positions with several (custom-graph.ts). */
   private suggestHeads(parents: number[][]): void {
-    const hint = $('graph-hint');
-    const k = Math.max(1, ...parents.map((list) => list.length));
-    const heads = this.settings.heads;
-    if (k < 2 || heads[0] >= k) {
-      hint.hidden = true;
-      return;
-    }
-    const next = [k, ...heads.slice(1)];
-    hint.textContent = `Some positions now have ${k} parents: with ${k} first-layer heads, each parent can get a head of its own (it has ${heads[0]}). `;
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'small';
-    button.dataset.testid = 'use-heads';
-    button.textContent = `Use heads ${next.join(',')}`;
-    button.addEventListener('click', () => {
-      hint.hidden = true;
-      void this.changeSetting('heads', next);
-    });
-    hint.append(button);
-    hint.hidden = false;
+    showHeadsHint($('graph-hint'), parents, this.settings.heads, (heads) => void this.changeSetting('heads', heads));
   }
 
   // --- history ---------------------------------------------------------------------------
@@ -558,7 +523,7 @@ class Playground {
     try {
       await exportFigurePng(this.figure, this.settings);
     } catch (error) {
-      this.showError(`PNG export failed: ${(error as Error).message}`);
+      this.messages.showError(`PNG export failed: ${(error as Error).message}`);
     }
   }
 
@@ -566,7 +531,7 @@ class Playground {
     try {
       await exportRunJson(this.figure, this.settings, this.parts.lab);
     } catch (error) {
-      this.showError(`JSON export failed: ${(error as Error).message}`);
+      this.messages.showError(`JSON export failed: ${(error as Error).message}`);
     }
   }
 
@@ -579,7 +544,7 @@ class Playground {
       const run = await readRunFile(file);
       if (this.playing) await this.pause();
       this.stopReplay();
-      for (const notice of run.notices) this.notice(`Loaded run: ${notice}`);
+      for (const notice of run.notices) this.messages.notice(`Loaded run: ${notice}`);
       this.settings = run.settings;
       this.writeUrl();
       this.syncForm();
@@ -589,17 +554,17 @@ class Playground {
       this.figure.loadRun(run.config, run.graph, run.snapshots);
       this.renderHistoryControl();
       this.renderTransport();
-      this.clearError();
+      this.messages.clearError();
       const last = run.snapshots[run.snapshots.length - 1].step;
       // A run exported during a comparison brings its compared runs back (from step 0: weights are not saved).
       const refused = run.vary ? await (await this.parts.loadLab()).restoreComparison(run.vary) : null;
-      if (refused) this.notice(`Loaded run: ${refused}`);
-      this.cue(
+      if (refused) this.messages.notice(`Loaded run: ${refused}`);
+      this.messages.cue(
         `Loaded a run at step ${last.toLocaleString('en-US')}: Play trains its settings again from step 0` +
           (run.vary && !refused ? ', with its compared runs.' : '.'),
       );
     } catch (error) {
-      this.showError(`Load run: ${(error as Error).message}`);
+      this.messages.showError(`Load run: ${(error as Error).message}`);
     } finally {
       input.value = '';
     }
@@ -608,24 +573,6 @@ class Playground {
   private showEmbedDialog(): void {
     $<HTMLTextAreaElement>('embed-snippet').value = embedSnippet(embedUrl(location.href, settingsToSearch(this.settings)));
     $<HTMLDialogElement>('embed-dialog').showModal();
-  }
-
-  // --- messages --------------------------------------------------------------------------
-
-  private notice(text: string): void {
-    this.messages.notice(text);
-  }
-
-  private cue(text: string): void {
-    this.messages.cue(text);
-  }
-
-  private showError(text: string, diverged = false): void {
-    this.messages.showError(text, diverged);
-  }
-
-  private clearError(): void {
-    this.messages.clearError();
   }
 }
 

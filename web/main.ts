@@ -29,7 +29,7 @@ import {
 import { editedSpec, parentsToSpec, specToParents } from './views/graph-view';
 import { AutoPace } from './views/pace';
 import { showStageNote } from './views/stage-note';
-import { headlineRecovery } from './views/vocabulary';
+import { headlineRecovery, RECOVERY_TARGET } from './views/vocabulary';
 import { createFigureViews, LiveFigure } from './views/live-figure';
 import type { Snapshot, Status } from './worker/protocol';
 
@@ -54,6 +54,8 @@ class Playground {
   private readonly guard: RunGuard<Settings>;
   private viewingHistory = false;
   private playing = false;
+  /** Parent recovery has been below the target since the tour last heard of it passing. */
+  private belowTarget = false;
   private readonly pace = new AutoPace();
   private replayTimer = 0;
   /** A run loaded from a file is on screen; the engine's snapshots wait until Play, Step or Reset. */
@@ -120,9 +122,9 @@ class Playground {
   // The guided first visit: the hidden graph, Play, the outlined cells.
   private readonly tour = new Tour(
     [
-      { anchor: () => document.querySelector('#graph-view svg'), at: [0.55, 0.75], text: 'The hidden graph: each arc joins a token to the parent it was drawn from. The model never sees it.' },
-      { id: 'play', anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
-      { anchor: () => document.querySelector('#attention canvas'), at: [0.5, 0.22], text: 'Watch the outlined cells light up: that is layer 1 finding the graph, column j under token j.' },
+      { until: 'play', anchor: () => document.querySelector('#graph-view svg'), at: [0.55, 0.75], text: 'The hidden graph: each arc joins a token to the parent it was drawn from. The model never sees it.' },
+      { until: 'play', anchor: () => $('play'), at: [0, 1.2], text: 'Press Play (or Space) to train in your browser.' },
+      { until: 'found', anchor: () => document.querySelector('#attention canvas'), at: [0.5, 0.22], text: 'Watch the outlined cells light up: that is layer 1 finding the graph, column j under token j.' },
     ],
     $<HTMLButtonElement>('tour-button'),
   );
@@ -459,8 +461,15 @@ class Playground {
   private receive(snapshot: Snapshot): void {
     if (this.loadedRun) return;
     this.figure.receive(snapshot);
+    // The tour's "watch the outlined cells" has served once recovery climbs past the target.
+    const recovery = headlineRecovery(snapshot.metrics.parent_recovery);
+    if (recovery < RECOVERY_TARGET) this.belowTarget = true;
+    else if (this.belowTarget) {
+      this.belowTarget = false;
+      this.tour.done('found');
+    }
     if (this.settings.speed === 0 && snapshot.parameters && snapshot.state === 'playing') {
-      const limit = this.pace.observe(snapshot.step, headlineRecovery(snapshot.metrics.parent_recovery));
+      const limit = this.pace.observe(snapshot.step, recovery);
       if (limit !== null) {
         void this.client.setSpeed(limit);
         this.renderSpeed();

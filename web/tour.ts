@@ -1,11 +1,13 @@
 // The guided first visit: three numbered callouts (the hidden graph, press Play, watch the
-// outlined cells light up), placed by the elements they point at. Dismissed once, they stay
-// away (localStorage) until the "?" button brings them back. They go beside their anchors, never
-// over each other, the thing they point at, or a control (placeCallouts).
+// outlined cells light up), placed by the elements they point at. Each goes once what it is about
+// has happened (done: Play pressed, the graph found), so none lingers over the figure while the
+// run trains. Dismissed, or all done, they stay away (localStorage) until the "?" button brings
+// them back. They go beside their anchors, never over each other, the thing they point at, or a
+// control (placeCallouts).
 
 interface TourStep {
-  /** A name for done(): the callout goes once what it asks for is done (press Play). */
-  id?: string;
+  /** The event (a name given to done()) after which the callout has served: 'play', 'found'. */
+  until?: string;
   /** The element the callout points at. */
   anchor: () => Element | null;
   text: string;
@@ -162,14 +164,21 @@ export class Tour {
     this.place();
   }
 
-  /** The step `id` is done: its callout goes for this showing (the others stay until "Got it"). */
-  done(id: string): void {
-    const k = this.steps.findIndex((step) => step.id === id);
-    const callout = k >= 0 ? this.callouts[k] : undefined;
-    if (!callout || callout.dataset.done === '1') return;
-    callout.dataset.done = '1';
-    callout.hidden = true;
-    this.place();
+  /**
+   * `event` happened: the callouts waiting for it go for this showing. Once every callout has
+   * gone so, the tour has been seen through and counts as dismissed.
+   */
+  done(event: string): void {
+    let changed = false;
+    this.callouts.forEach((callout, k) => {
+      if (this.steps[k].until !== event || callout.dataset.done === '1') return;
+      callout.dataset.done = '1';
+      callout.hidden = true;
+      changed = true;
+    });
+    if (!changed) return;
+    if (this.callouts.every((callout) => callout.dataset.done === '1')) this.dismiss();
+    else this.place();
   }
 
   dismiss(): void {

@@ -58,6 +58,8 @@ export interface PoolOptions {
   simd?: () => boolean | undefined;
   /** How long a cancelled worker may take to stop before it is terminated. */
   cancelGraceMs?: number;
+  /** How long the helper worker (the lemma's view, the recipes) is kept after its last answer. */
+  helperIdleMs?: number;
   now?: () => number;
 }
 
@@ -90,6 +92,11 @@ class Member {
       this.pending.set(id, { type: message.type, resolve, reject, onProgress });
       this.worker.postMessage({ ...message, id } as PoolRequest);
     });
+  }
+
+  /** Whether it has a request in flight. */
+  busy(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Whether it is training (a graph or a run), which a cancel stops. */
@@ -136,6 +143,7 @@ export class ExperimentPool {
   /** A worker for the short jobs of Parts 2 and 3 (the lemma's view, the recipes). */
   private helperMember: Member | null = null;
   private helperReady: Promise<unknown> = Promise.resolve();
+  private helperTimer: ReturnType<typeof setTimeout> | undefined;
   private active: string | null = null;
   private cancelRequested = false;
   private readonly now: () => number;
@@ -257,20 +265,40 @@ export class ExperimentPool {
 
   /**
    * The key lemma's view (Part 2), on the pool's helper worker: started on first use and kept for
-   * the next call, outside the experiments (it runs beside one), so neither the live run nor an
-   * experiment waits for it. A helper that fails is replaced on the next call.
+   * the next call (for helperIdleMs, a minute by default, then it goes with its engine's memory),
+   * outside the experiments (it runs beside one), so neither the live run nor an experiment waits
+   * for it. A helper that fails is replaced on the next call.
    */
   async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
-    const reply = await (await this.helper()).request({ type: 'lemma', config, settings });
+    const reply = await this.askHelper({ type: 'lemma', config, settings });
     if (reply.type !== 'lemma') throw new Error(`unexpected reply ${reply.type}`);
     return reply.view;
   }
 
   /** The experiments' recipes (Part 3), from the helper worker's engine. */
   async recipes(): Promise<Recipes> {
-    const reply = await (await this.helper()).request({ type: 'recipes' });
+    const reply = await this.askHelper({ type: 'recipes' });
     if (reply.type !== 'recipes') throw new Error(`unexpected reply ${reply.type}`);
     return reply.recipes;
+  }
+
+  /** Whether the helper worker is alive (started and not yet released). */
+  get helperAlive(): boolean {
+    return this.helperMember !== null && !this.helperMember.gone;
+  }
+
+  private async askHelper(message: Unnumbered): Promise<PoolReply> {
+    clearTimeout(this.helperTimer);
+    try {
+      return await (await this.helper()).request(message);
+    } finally {
+      // Idle for helperIdleMs after its last answer: the helper goes (the next call starts one).
+      const member = this.helperMember;
+      clearTimeout(this.helperTimer);
+      this.helperTimer = setTimeout(() => {
+        if (member && member === this.helperMember && !member.busy()) member.terminate();
+      }, this.options.helperIdleMs ?? 60_000);
+    }
   }
 
   private async helper(): Promise<Member> {

@@ -51,10 +51,11 @@ class HarnessWorker implements PoolWorker {
   }
 }
 
-function pool(size: number, makeWorker: (n: number) => HarnessWorker = () => new HarnessWorker()) {
+function pool(size: number, makeWorker: (n: number) => HarnessWorker = () => new HarnessWorker(), helperIdleMs?: number) {
   const workers: HarnessWorker[] = [];
   const experiments = new ExperimentPool({
     size,
+    helperIdleMs,
     createWorker: () => {
       const worker = makeWorker(workers.length);
       workers.push(worker);
@@ -188,6 +189,23 @@ describe('the experiment pool', () => {
     await run;
     // A refused config comes back as an error naming the field.
     await expect(experiments.lemma({ ...config, alpha: -1 })).rejects.toThrow(/alpha/);
+  });
+
+  it('the helper worker goes, with its memory, once idle; the next call starts another that gives the same view', async () => {
+    const { experiments, workers } = pool(1, undefined, 100);
+    const config = { graph: 'chain', S: 4, T: 10, alpha: 0.5, graph_seed: 2, seed: 0 };
+    const first = await experiments.lemma(config, { batch: 512 });
+    expect(experiments.helperAlive).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await experiments.lemma(config, { batch: 512 });  // an answer re-arms the idle timer
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(experiments.helperAlive).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(experiments.helperAlive).toBe(false);
+    expect(workers.map((worker) => worker.terminated)).toEqual([true]);
+    const again = await experiments.lemma(config, { batch: 512 });
+    expect(workers).toHaveLength(2);
+    expect(Array.from(again.gradient)).toEqual(Array.from(first.gradient));
   });
 
   it('runs the two-parent figure on one worker and cancels it with a partial result', async () => {

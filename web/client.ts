@@ -2,11 +2,8 @@
 // snapshots, status changes and errors.
 import type {
   EngineConfig,
-  LemmaSettings,
-  LemmaView,
   ProbeRequest,
   ProbeResult,
-  Recipes,
   Reply,
   Snapshot,
   Status,
@@ -123,16 +120,6 @@ export class TrainingClient {
     const reply = await this.request<{ type: 'probe'; result: ProbeResult }>({ type: 'probe', ...probe });
     return reply.result;
   }
-  /** The key-lemma view of a single-parent task (computed in the worker). */
-  async lemma(config: EngineConfig, settings?: LemmaSettings): Promise<LemmaView> {
-    const reply = await this.request<{ type: 'lemma'; view: LemmaView }>({ type: 'lemma', config, settings });
-    return reply.view;
-  }
-  /** What the experiments run (Figure 9's setups are the engine's, as `cpg reproduce fig9` uses); they run on web/experiment-pool.ts. */
-  async recipes(): Promise<Recipes> {
-    const reply = await this.request<{ type: 'recipes'; recipes: Recipes }>({ type: 'recipes' });
-    return reply.recipes;
-  }
 
   on(type: 'snapshot', listener: Listener<Snapshot>): () => void;
   on(type: 'status', listener: Listener<Status>): () => void;
@@ -162,7 +149,7 @@ export class TrainingClient {
     if (reply.type === 'snapshot') return this.emit('snapshot', reply.snapshot);
     const waiting = reply.id !== undefined ? this.pending.get(reply.id) : undefined;
     if (waiting && reply.id !== undefined) this.pending.delete(reply.id);
-    if (reply.type === 'lemma' || reply.type === 'recipes' || reply.type === 'probe') {
+    if (reply.type === 'probe') {
       waiting?.resolve(reply as never);
       return;
     }

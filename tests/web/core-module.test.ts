@@ -75,23 +75,6 @@ describe('the training worker and the two modules', () => {
     expect(Number.isFinite(lastSnapshot().metrics.test_loss)).toBe(true);
   });
 
-  it('loads the full module once, beside a core run, for the lemma view and the recipes', async () => {
-    const { send, replies, loads } = await hostHarness();
-    await send({ type: 'init', simd: true });
-    await send({ type: 'configure', config: chain });
-    await send({ type: 'step', n: 3 });
-    const lemma = await send({ type: 'lemma', config: { graph: 'tree', S: 5, T: 12, alpha: 0.5, seed: 1 } });
-    expect(errors(lemma)).toEqual([]);
-    expect(lemma.some((reply) => reply.type === 'lemma')).toBe(true);
-    const recipes = await send({ type: 'recipes' });
-    expect(recipes.some((reply) => reply.type === 'recipes')).toBe(true);
-    expect(loads).toEqual(['core', 'full']);
-    // The run stayed where it was.
-    await send({ type: 'step', n: 2 });
-    const last = replies.filter((reply) => reply.type === 'snapshot').at(-1);
-    expect(last?.type === 'snapshot' && last.snapshot.step).toBe(5);
-  });
-
   it('keeps the previous run, and says why, when the full module does not load; a later try loads it', async () => {
     const harness = await hostHarness({ failFull: true });
     await harness.send({ type: 'init', simd: true });
@@ -105,7 +88,7 @@ describe('the training worker and the two modules', () => {
     expect(harness.lastSnapshot().step).toBe(5);
     expect(harness.loads).toEqual(['core', 'full']);
     // Not remembered as failed: the next request tries again.
-    await harness.send({ type: 'lemma', config: { graph: 'tree', S: 5, T: 12, alpha: 0.5, seed: 1 } });
+    expect(errors(await harness.send({ type: 'configure', config: { ...chain, model: 'standard' } }))).toHaveLength(1);
     expect(harness.loads).toEqual(['core', 'full', 'full']);
   });
 });

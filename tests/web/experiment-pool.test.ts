@@ -178,7 +178,8 @@ describe('the experiment pool', () => {
     expect(Array.from(view.gradient)).toEqual(Array.from(direct.gradient));
     await experiments.lemma({ ...config, alpha: 0.1 }, { batch: 2048 });
     const recipes = await experiments.recipes();
-    expect(recipes.fig9Paper.recipe.name).toBe('paper');
+    expect(recipes.fig9.recipe).toMatchObject({ name: 'fast', optimizer: 'sgd', lr: 4, batch: 64, steps: 8000 });
+    expect(recipes.fig9Paper.recipe).toMatchObject({ name: 'paper', optimizer: 'sgd', lr: 1, schedule: 'constant', batch: 1024, steps: 16384 });
     expect(recipes.fig9.recipe.steps).toBe((await loadTestEngine()).fig9Setup().recipe.steps);
     const lemmaWorkers = workers.filter((worker) => worker.received.includes('lemma'));
     expect(lemmaWorkers).toHaveLength(1);
@@ -189,6 +190,7 @@ describe('the experiment pool', () => {
     await run;
     // A refused config comes back as an error naming the field.
     await expect(experiments.lemma({ ...config, alpha: -1 })).rejects.toThrow(/alpha/);
+    await expect(experiments.lemma(config, { beta: -1 })).rejects.toThrow(/beta/);
   });
 
   it('the helper worker goes, with its memory, once idle; the next call starts another that gives the same view', async () => {

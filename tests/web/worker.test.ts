@@ -200,20 +200,6 @@ describe('worker protocol', () => {
     expect(play.state).toBe('diverged');
   });
 
-  it('computes the lemma view and tells the recipes (the experiments run on the pool) without touching the live run', async () => {
-    await ready();
-    await client.step(2);
-    const view = await client.lemma({ graph: 'chain', S: 5, T: 12, alpha: 0.5 }, { batch: 2048 });
-    expect(view.parent_hits).toBe(view.positions_with_parent);
-    await expect(client.lemma({ graph: 'chain', S: 5, T: 12 }, { beta: -1 })).rejects.toThrow(/beta/);
-    const recipes = await client.recipes();
-    expect(recipes.fig9.recipe).toMatchObject({ name: 'fast', optimizer: 'sgd', lr: 4, batch: 64, steps: 8000 });
-    expect(recipes.fig9Paper.recipe).toMatchObject({ name: 'paper', optimizer: 'sgd', lr: 1, schedule: 'constant', batch: 1024, steps: 16384 });
-    const status = await client.step(1);
-    expect(status.step).toBe(3);
-    expect(status.config?.graph).toBe('chain');
-  });
-
   it('an unknown request is answered with an error', async () => {
     await ready();
     const worker = (client as unknown as { worker: HarnessWorker }).worker;

@@ -8,9 +8,8 @@ import { needsFullModule, type Engine, type ModuleKind } from '../engine/load';
 import { inductionTargets } from '../common/figure-data';
 import { ENGINE_FIELDS, LIVE_ENGINE_KEYS, engineField } from '../settings/fields';
 import { budgetError, type CostInput } from '../common/step-cost';
-import { experimentRecipes } from './experiments';
 import type { Envelope, Metrics, PlayState, Reply, Request, Snapshot } from './protocol';
-import { lemmaMessage, probeMessage, snapshotMessage } from './protocol';
+import { probeMessage, snapshotMessage } from './protocol';
 
 /** What the host needs from the engine: web/engine/load.ts's Engine, or a stand-in in tests. */
 export type EngineHandle = Pick<
@@ -37,8 +36,6 @@ export type EngineHandle = Pick<
   | 'parametersA'
   | 'parametersW'
   | 'shape'
-  | 'lemmaView'
-  | 'fig9Setup'
 >;
 
 export interface Port {
@@ -60,7 +57,7 @@ const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0)
 export class TrainingHost {
   /** The engine of the run: the core module's at first, the full module's once a run needs it. */
   private engine: EngineHandle | null = null;
-  /** The full module's engine, loaded on first need (a run's model, the lemma view, the recipes). */
+  /** The full module's engine, loaded on first need (a run's model the core module lacks). */
   private fullEngine: Promise<EngineHandle> | null = null;
   private runId = 0;
   private state: PlayState = 'idle';
@@ -216,18 +213,6 @@ export class TrainingHost {
         this.sampleTokens = null;
         this.postSnapshot(true);
         return this.reply(request.id, 'new sample');
-      case 'lemma': {
-        const full = await this.full();
-        this.send(lemmaMessage(request.id, full.lemmaView(request.config, request.settings)));
-        return;
-      }
-      case 'recipes': {
-        // The experiments themselves run on the page's pool of experiment workers (web/experiment-pool.ts).
-        const full = await this.full();
-        const recipes = experimentRecipes(full);
-        this.port.postMessage({ type: 'recipes', id: request.id, recipes });
-        return;
-      }
       case 'update': {
         const names = Object.keys(request.changes ?? {});
         for (const name of names) {

@@ -156,11 +156,7 @@ export type Request =
   /** Changes settings of the running run; only the engine's live settings (its table's `live` rows: lr). */
   | { type: 'update'; id: number; changes: EngineConfig }
   /** Draw another sequence to display (does not touch training). */
-  | { type: 'resample'; id: number }
-  /** The key-lemma view for a config (answered with a `lemma` reply). */
-  | { type: 'lemma'; id: number; config: EngineConfig; settings?: LemmaSettings }
-  /** The experiments' recipes, to show before running them (answered with a `recipes` reply). */
-  | { type: 'recipes'; id: number };
+  | { type: 'resample'; id: number };
 
 export type RequestType = Request['type'];
 
@@ -189,8 +185,6 @@ export type Reply =
   | Status
   /** fatal: the engine or the worker broke (a trap, out of memory, a crash); the page starts a new worker. */
   | { type: 'error'; id?: number; message: string; fatal?: boolean }
-  | { type: 'lemma'; id: number; view: LemmaView }
-  | { type: 'recipes'; id: number; recipes: Recipes }
   | { type: 'probe'; id: number; result: ProbeResult };
 
 // --- page -> experiment worker ---------------------------------------------------------------
@@ -247,15 +241,6 @@ export function requestMessage(request: UnnumberedRequest, id: number): Envelope
 /** A snapshot, its typed arrays transferred. */
 export function snapshotMessage(snapshot: Snapshot): Envelope<Reply> {
   return { message: { type: 'snapshot', snapshot }, transfer: transferables(snapshot) };
-}
-
-/** The answer to a `lemma` request, its typed arrays transferred. */
-export function lemmaMessage(id: number, view: LemmaView): Envelope<Reply> {
-  const arrays = [
-    view.gradient, view.mutual_information, view.parent, view.gradient_argmax,
-    view.scatter.i, view.scatter.j, view.scatter.gradient, view.scatter.information,
-  ];
-  return { message: { type: 'lemma', id, view }, transfer: arrays.map((array) => array.buffer as ArrayBuffer) };
 }
 
 /** The answer to a `probe` request, its typed arrays transferred. */

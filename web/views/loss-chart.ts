@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Columns, MinMaxDecimator, lastIndexAtOrBefore, legendRows } from './loss-chart-data';
-import { BASELINE_LINES, drawOverlays, PLATEAU_FILL, type BaselineLine, type OverlayState } from './loss-chart-overlays';
+import { BASELINE_LINES, drawOverlayLabels, drawOverlayLines, layoutOverlays, PLATEAU_FILL, type BaselineLine, type OverlayLayout, type OverlayState } from './loss-chart-overlays';
 import { chartAxis, FONT_FAMILY, LOSS_COLOURS, formatLoss, formatStep } from './vocabulary';
 import './charts.css';
 
@@ -142,7 +142,7 @@ export class LossChart {
         ],
         hooks: {
           // The overlays' lines under the curves (after the grid), their labels over them.
-          drawAxes: [(u) => void drawOverlays(u, this.overlayState(), 'lines')],
+          drawAxes: [(u) => this.drawLines(u)],
           draw: [(u) => this.drawLabels(u)],
           setCursor: [(u) => this.updateReadout(u.cursor.idx ?? null)],
         },
@@ -377,8 +377,19 @@ export class LossChart {
     };
   }
 
+  /** The overlays' layout of this draw: made with the lines (first), used again by the labels. */
+  private layout: OverlayLayout | null = null;
+
+  private drawLines(u: uPlot): void {
+    this.layout = layoutOverlays(u, this.overlayState());
+    drawOverlayLines(u, this.layout);
+  }
+
   private drawLabels(u: uPlot): void {
-    const badgeX = drawOverlays(u, this.overlayState(), 'labels');
+    const layout = this.layout ?? layoutOverlays(u, this.overlayState());
+    this.layout = null;
+    drawOverlayLabels(u, layout);
+    const badgeX = layout.phaseX;
     this.placeBadge(badgeX === null || !this.phaseLabel ? null : badgeX / uPlot.pxRatio, (u.bbox.left + u.bbox.width) / uPlot.pxRatio);
   }
 

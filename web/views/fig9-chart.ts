@@ -1,6 +1,7 @@
 // The paper's Figure 9, redrawn as it is computed: each finished graph's attention from every
 // position to its parent (thin lines), the mean over the graphs finished so far (thick), and the
-// paper's reported mean and standard deviation as a labelled reference band. Drawn like the
+// paper's reported mean and standard deviation as a reference band (under the curves) and its
+// label (over them, where it hides the fewest points). Drawn like the
 // loss chart (web/views/loss-chart.ts): uPlot, the same fonts, axis ink and Okabe-Ito colours.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -104,20 +105,18 @@ export class Fig9Chart {
           })),
           { label: 'mean over graphs', stroke: COLOUR.mean, width: 2.5, spanGaps: true, points: { show: true, size: 5, fill: COLOUR.mean, stroke: COLOUR.mean } },
         ],
-        hooks: { drawClear: [(u) => this.drawPaperBand(u)] },
+        hooks: { drawClear: [(u) => this.drawPaperBand(u)], draw: [(u) => this.drawPaperLabel(u)] },
       },
       series as uPlot.AlignedData,
       this.plotBox,
     );
   }
 
-  /** The paper's mean ± std as a band across the positions, under the curves, with its label. */
+  /** The paper's mean ± std as a band across the positions, under the curves. */
   private drawPaperBand(u: uPlot): void {
     const { ctx } = u;
     const { left, top, width, height } = u.bbox;
-    const y = (v: number) => u.valToPos(v, 'y', true);
-    const high = y(Math.min(1.02, this.paper.mean + this.paper.std));
-    const low = y(Math.max(0, this.paper.mean - this.paper.std));
+    const { high, low, mean } = this.bandRows(u);
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
@@ -128,21 +127,57 @@ export class Fig9Chart {
     ctx.lineWidth = 1.5 * devicePixelRatio;
     ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
     ctx.beginPath();
-    ctx.moveTo(left, y(this.paper.mean));
-    ctx.lineTo(left + width, y(this.paper.mean));
+    ctx.moveTo(left, mean);
+    ctx.lineTo(left + width, mean);
     ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.font = `${11 * devicePixelRatio}px ${FONT_FAMILY}`;
+    ctx.restore();
+  }
+
+  /** The band's edges and its mean line (device px). */
+  private bandRows(u: uPlot): { high: number; low: number; mean: number } {
+    const y = (v: number) => u.valToPos(v, 'y', true);
+    return { high: y(Math.min(1.02, this.paper.mean + this.paper.std)), low: y(Math.max(0, this.paper.mean - this.paper.std)), mean: y(this.paper.mean) };
+  }
+
+  /**
+   * The band's label, over the curves on a light backing, at the right end: below the band, or
+   * above it where fewer of the curves' points fall under the label there.
+   */
+  private drawPaperLabel(u: uPlot): void {
+    const { ctx } = u;
+    const ratio = devicePixelRatio;
+    const { left, top, width, height } = u.bbox;
+    const { high, low } = this.bandRows(u);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = `${11 * ratio}px ${FONT_FAMILY}`;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
     const label = `paper: ${this.paper.mean.toFixed(3)} ± ${this.paper.std.toFixed(3)}`;
-    const x = left + width - 6 * devicePixelRatio;
-    const labelTop = low + 3 * devicePixelRatio;
-    // A backing so the label stays legible where a curve passes under it.
+    const textWidth = ctx.measureText(label).width;
+    const right = left + width - 6 * ratio;
+    const boxHeight = 14 * ratio;
+    const pointsUnder = (labelTop: number) => {
+      let count = 0;
+      const xs = u.data[0];
+      for (let k = 1; k < u.data.length; k++)
+        for (let i = 0; i < xs.length; i++) {
+          const value = u.data[k][i];
+          if (value === null || value === undefined) continue;
+          const x = u.valToPos(xs[i], 'x', true), y = u.valToPos(value, 'y', true);
+          if (x >= right - textWidth - 6 * ratio && x <= right + 6 * ratio && y >= labelTop - 4 * ratio && y <= labelTop + boxHeight + 4 * ratio) count++;
+        }
+      return count;
+    };
+    const below = low + 3 * ratio, above = high - boxHeight - 3 * ratio;
+    const fits = (labelTop: number) => labelTop >= top && labelTop + boxHeight <= top + height;
+    const labelTop = !fits(below) || (fits(above) && pointsUnder(above) < pointsUnder(below)) ? above : below;
     ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-    ctx.fillRect(x - ctx.measureText(label).width - 3 * devicePixelRatio, labelTop - devicePixelRatio, ctx.measureText(label).width + 6 * devicePixelRatio, 14 * devicePixelRatio);
+    ctx.fillRect(right - textWidth - 3 * ratio, labelTop - ratio, textWidth + 6 * ratio, boxHeight);
     ctx.fillStyle = COLOUR.paper;
-    ctx.fillText(label, x, labelTop);
+    ctx.fillText(label, right, labelTop);
     ctx.restore();
   }
 

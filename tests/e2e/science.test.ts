@@ -24,6 +24,18 @@ describe('the science sections', () => {
     await scrollTo(page, '#reproduce-card');  // the recipes come from the full module, asked for when Part 3 is near
     await waitFor(async () => /^Recipe: 20 graphs .*The fast recipe: SGD.* 8,000 steps per graph/.test((await page.locator('#fig9-recipe').textContent()) ?? ''), 30_000, 'the recipe');
     expect(await page.locator('#fig9-recipe').textContent()).toMatch(/The authors’ recipe: SGD, learning rate 1 constant, batch 1024, 16,384 steps per graph/);
+    // The authors' recipes too long for a page: their result in a sentence, the command a click away.
+    for (const [id, command] of [
+      ['fig5-native-note', 'npm run build:native && ./build/native/cpg reproduce fig5 --recipe paper'],
+      ['fig2-native-note', 'npm run build:native && ./build/native/cpg reproduce fig2 --recipe paper --jobs 2'],
+    ]) {
+      const note = page.getByTestId(id);
+      const code = note.locator('code').first();
+      expect(await code.isVisible()).toBe(false);
+      await note.locator('summary').click();
+      expect(await code.isVisible()).toBe(true);
+      expect(await code.textContent()).toBe(command);
+    }
     await expect(page.getByTestId('fig9-run-paper').textContent()).resolves.toMatch(/authors’ recipe/);
     await page.getByTestId('fig9-run').click();
     await waitFor(async () => /^The fast recipe: 0 of 20 graphs done on \d+ workers?/.test((await page.getByTestId('fig9-status').textContent()) ?? ''), 30_000, 'progress');

@@ -95,6 +95,14 @@ describe('playground features', () => {
 
     await page.locator('#blocks-card summary').click();
     await waitFor(async () => (await page.locator('#blocks canvas').count()) >= 2, 10_000, 'the A and W maps');
+    // Opened, the parameters span the stage, and at 1440 px one head's A sits beside the whole of W
+    // (no sideways scroll, so its title reads from its first word).
+    const [card, stage, a1, readout] = await Promise.all(
+      ['#blocks-card', '#figure', '#blocks .blk-grid', '#blocks .blk-readout figure'].map(async (selector) => (await page.locator(selector).boundingBox())!),
+    );
+    expect(card.width).toBeGreaterThan(stage.width - 60);
+    expect(readout.x).toBeGreaterThan(a1.x + a1.width);
+    expect(await page.locator('#blocks .blk-readout figure').evaluate((figure) => figure.scrollWidth <= figure.clientWidth)).toBe(true);
 
     // The standard transformer has only the data view: choosing it from the parameter view
     // checks the data-view radio and puts it in the link.

@@ -25,7 +25,7 @@ describe('the loss chart overlay layout', () => {
 
   it("puts the plateau's word below a baseline that crosses the band's top, and off its label", () => {
     // uniform at 1.9 nats: y = 20, a line 10 px under the plot's top, where the word would sit.
-    const layout = layoutOverlays(plot, state({ plateau: { start: 10, end: 60 }, baselines: [{ line: line('uniform'), value: 1.9 }] }));
+    const layout = layoutOverlays(plot, state({ plateau: { start: 10, end: 60, label: 'one parent found, the other flat' }, baselines: [{ line: line('uniform'), value: 1.9 }] }));
     const word = labelOf('plateau', layout)!;
     expect(word).toBeDefined();
     const uniformY = layout.baselines[0].y;
@@ -35,7 +35,7 @@ describe('the loss chart overlay layout', () => {
   });
 
   it('keeps the word at the top of the band when no baseline is near', () => {
-    const layout = layoutOverlays(plot, state({ plateau: { start: 10, end: 60 }, baselines: [{ line: line('bayes'), value: 0.5 }] }));
+    const layout = layoutOverlays(plot, state({ plateau: { start: 10, end: 60, label: 'one parent found, the other flat' }, baselines: [{ line: line('bayes'), value: 0.5 }] }));
     expect(labelOf('plateau', layout)!.y).toBe(bbox.top + 14);
   });
 

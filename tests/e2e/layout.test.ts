@@ -89,6 +89,16 @@ describe('layout', () => {
     expect(size.width).toBeGreaterThanOrEqual(120 * 6);
     expect(size.scrolls).toBe(true);
     expect(size.atEnd).toBe(true);
+    // Scrolled to its end, its title still reads in the visible part (it follows the scroll).
+    const titleInk = () => readout.evaluate((canvas: HTMLCanvasElement) => {
+      const figure = canvas.parentElement!;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const data = canvas.getContext('2d')!.getImageData(Math.round(figure.scrollLeft * ratio), 0, Math.round(figure.clientWidth * ratio), Math.round(22 * ratio)).data;
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+      return dark;
+    });
+    await waitFor(async () => (await titleInk()) > 50, 5_000, 'the readout title in view');
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     // Scrolled to the end (the paper's part loads as it comes into view), the page's last text

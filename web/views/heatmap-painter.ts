@@ -24,6 +24,8 @@ export interface HeatmapFrame {
   active: Cell | null;
   /** The figure's background colour (css). */
   background: string;
+  /** How far the map is scrolled sideways (css px): the title stays in view, wrapped to the visible width. */
+  scrollX?: number;
 }
 
 export class HeatmapPainter {
@@ -74,7 +76,8 @@ export class HeatmapPainter {
     g.font = TITLE_FONT;
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
-    layout.titleLines.forEach((line, k) => g.fillText(line, PAD, PAD + 13 + k * TITLE_LINE));
+    const titleX = PAD + (frame.scrollX ?? 0);
+    layout.titleLines.forEach((line, k) => g.fillText(line, titleX, PAD + 13 + k * TITLE_LINE));
 
     const hasCells = frame.rows > 0 && frame.cols > 0;
     if (hasCells) {

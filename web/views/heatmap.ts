@@ -52,6 +52,8 @@ export class Heatmap {
   private outline: ReadonlyArray<readonly [number, number]> = [];
   private layout: HeatmapLayout | null = null;
   private availableWidth = 0;
+  /** A redraw for a sideways scroll is pending (its animation frame). */
+  private scrollFrame = 0;
   /** Whether the map has scrolled sideways yet (openAt applies once). */
   private openedScrolled = false;
   private active: (Cell & { source: Source }) | null = null;
@@ -88,6 +90,14 @@ export class Heatmap {
     this.canvas.addEventListener('focus', this.onFocus);
     this.canvas.addEventListener('blur', this.onBlur);
     doc.addEventListener('pointerdown', this.onDocumentPointerDown, true);
+    // A map wider than its box scrolls sideways; its title follows, so it always reads from its start.
+    this.figure.addEventListener('scroll', () => {
+      if (this.scrollFrame) return;
+      this.scrollFrame = requestAnimationFrame(() => {
+        this.scrollFrame = 0;
+        this.draw();
+      });
+    }, { passive: true });
 
     this.observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.onResize());
     this.observer?.observe(this.sizer);
@@ -132,6 +142,7 @@ export class Heatmap {
     this.canvas.removeEventListener('focus', this.onFocus);
     this.canvas.removeEventListener('blur', this.onBlur);
     this.figure.ownerDocument.removeEventListener('pointerdown', this.onDocumentPointerDown, true);
+    if (this.scrollFrame) cancelAnimationFrame(this.scrollFrame);
     this.figure.remove();
   }
 
@@ -246,6 +257,7 @@ export class Heatmap {
       outline: this.outline,
       active: this.active,
       background: this.backgroundColour,
+      scrollX: this.figure.scrollLeft,
     });
   }
 

@@ -244,7 +244,7 @@ describe('bad URL values', () => {
     const { settings, notices } = parseSettings(`?${query}`);
     expect(notices).toHaveLength(1);
     const raw = new URLSearchParams(query).get(name) ?? '';
-    expect(notices[0]).toContain(`${name}=${raw} `);
+    expect(notices[0]).toContain(raw === '' ? `${name} is empty: give ` : `${name}=${raw} `);
     expect(notices[0]).toContain(range);
     const fallback = DEFAULT_SETTINGS[key];
     expect(notices[0]).toMatch(new RegExp(`; using ${Array.isArray(fallback) ? fallback.join(',') : fallback}$`));

@@ -282,8 +282,24 @@ export function shown(raw: string): string {
 
 type Checked<K extends SettingKey> = { value: Settings[K] } | { error: string };
 
+/** What a setting takes, as a message says it: "an integer in [1, 64]", "one of sgd|adam". */
+function expectedText(row: SettingRow): string {
+  switch (row.kind) {
+    case 'int':
+      return `an integer in ${rangeText(row)}`;
+    case 'number':
+      return `a number in ${rangeText(row)}`;
+    case 'enum':
+    case 'boolean':
+      return `one of ${rangeText(row)}`;
+    default:
+      return rangeText(row);
+  }
+}
+
 function checkValue(row: SettingRow, raw: string, name: string): Checked<SettingKey> {
   const said = `${name}=${shown(raw)}`;
+  if (raw.trim() === '' && row.kind !== 'string') return { error: `${name} is empty: give ${expectedText(row)}` };
   switch (row.kind) {
     case 'int':
     case 'number': {

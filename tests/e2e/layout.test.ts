@@ -18,6 +18,21 @@ const pillTops = (page: Page) =>
   page.locator('#presets .preset').evaluateAll((pills) => pills.map((pill) => Math.round(pill.getBoundingClientRect().top)));
 
 describe('layout', () => {
+  it('at 1280x720 the transport bar keeps still while a run trains (Play turns Pause, the speed reads auto: N/s, the counters grow)', async () => {
+    const { page, problems, context } = await openPage(site, '', { width: 1280, height: 720 });
+    await ready(page);
+    const lefts = () => page.evaluate(() =>
+      ['#speed', '#train-step', '#test-loss', '#history', '#advanced'].map((selector) => Math.round(document.querySelector(selector)!.getBoundingClientRect().left)));
+    const before = await lefts();
+    await page.getByTestId('play').click();
+    await waitFor(async () => (await numberIn(page, 'train-step')) >= 100, 60_000, 'step 100');
+    expect(await page.locator('#speed-value').textContent()).toMatch(/auto: \d+\/s/);
+    expect(await lefts()).toEqual(before);
+    await page.getByTestId('pause').click();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   for (const viewport of [{ width: 1280, height: 720 }, { width: 1440, height: 900 }]) {
     it(`at ${viewport.width}x${viewport.height} the eight preset pills share one row, chosen and modified too; so does the transport bar with Replay`, async () => {
       const { page, problems, context } = await openPage(site, '?preset=standard&seed=3', viewport);

@@ -39,6 +39,18 @@ describe('the loss chart overlay layout', () => {
     expect(labelOf('plateau', layout)!.y).toBe(bbox.top + 14);
   });
 
+  it("puts a baseline's label on the side of its line away from the test curve at the right end", () => {
+    const bayes = [{ line: line('bayes'), value: 0.5 }];
+    const over = layoutOverlays(plot, state({ baselines: bayes, latestLoss: 0.55 }));
+    const y = over.baselines[0].y;
+    expect(labelOf('Bayes (knows the graph)', over)!.y - 12).toBeGreaterThan(y);  // under the line: the curve is above
+    const under = layoutOverlays(plot, state({ baselines: bayes, latestLoss: 0.4 }));
+    expect(labelOf('Bayes (knows the graph)', under)!.y).toBeLessThan(y);
+    // A line at the plot's bottom keeps its label above, inside the plot.
+    const low = layoutOverlays(plot, state({ baselines: [{ line: line('bayes'), value: 0.01 }], latestLoss: 0.5 }));
+    expect(labelOf('Bayes (knows the graph)', low)!.y).toBeLessThanOrEqual(bbox.top + bbox.height);
+  });
+
   it("drops a baseline's label that would sit on another's, and lays an intervention's label off both", () => {
     const layout = layoutOverlays(plot, state({
       baselines: [{ line: line('unigram'), value: 1.0 }, { line: line('uniform'), value: 1.02 }],

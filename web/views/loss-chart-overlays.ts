@@ -34,6 +34,8 @@ export interface OverlayState {
   interventions: readonly { step: number; label: string }[];
   /** The phase marker's step (null: none). */
   phaseStep: number | null;
+  /** The test loss at the right end of the plot, where the baselines' labels go (null: none yet). */
+  latestLoss?: number | null;
 }
 
 /** A label placed on the plot (device px; `y` is the text's bottom). */
@@ -72,8 +74,8 @@ function withLabelFont<T>(u: uPlot, body: (ctx: CanvasRenderingContext2D, ratio:
 
 /**
  * Where the overlays go: the lines at their values, the labels where they keep off each other.
- * The baselines' labels sit at the right end, above their line (below it when the line hugs the
- * plot's top), unless one would collide with a label placed before it; the plateau's word sits at
+ * The baselines' labels sit at the right end, on the side of their line away from the
+ * test curve there (above when the curve is below or unknown; below when the line hugs the plot's top), unless one would collide with a label placed before it; the plateau's word sits at
  * the band's top, below any baseline that crosses there; the interventions' labels go on the
  * lowest of up to six rows where they overlap no other label (a label with no free row is left
  * off: its line stays, and the JSON export lists every intervention).
@@ -95,7 +97,11 @@ export function layoutOverlays(u: uPlot, state: OverlayState): OverlayLayout {
       const y = u.valToPos(value, 'y', true);
       if (y < top - 1 || y > top + height + 1) continue;
       baselines.push({ y, line });
-      const labelBottom = y - 2 * ratio - LABEL_FONT_PX * ratio > top ? y - 2 * ratio : y + 13 * ratio;
+      // On the side of the line away from the curves at the right end (below it when the loss is
+      // above, as it is over Bayes), else above it, or below when the line hugs the plot's top.
+      const below = y + 13 * ratio, above = y - 2 * ratio;
+      const curvesAbove = state.latestLoss !== undefined && state.latestLoss !== null && state.latestLoss > value;
+      const labelBottom = curvesAbove && below <= top + height - ratio ? below : above - LABEL_FONT_PX * ratio > top ? above : below;
       const labelWidth = ctx.measureText(line.label).width;
       const x1 = left + width - 4 * ratio;
       if (taken.some(([, , , bottom]) => Math.abs(bottom - labelBottom) <= lineHeight)) continue;

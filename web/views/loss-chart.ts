@@ -64,6 +64,9 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 
 // --- the chart -------------------------------------------------------------------------------
 
+/** Css px under the lowest line: room for its label below it. */
+const LABEL_ROOM = 15;
+
 export class LossChart {
   readonly element: HTMLElement;
   private readonly plotBox: HTMLElement;
@@ -363,7 +366,12 @@ export class LossChart {
     if (!Number.isFinite(low)) return [0, 1];
     if (Number.isFinite(baselineHigh) && baselineHigh > 0) high = Math.min(high, baselineHigh * 1.6);
     const span = Math.max(high - low, 0.05);
-    return [Math.max(0, low - 0.12 * span), high + 0.08 * span];
+    // Room under the lowest line for its label (the curves sit above Bayes): LABEL_ROOM px of the
+    // plot's height, at least 12% of the span.
+    const padHigh = 0.08 * span;
+    const plotHeight = this.plot ? this.plot.bbox.height / uPlot.pxRatio : 0;
+    const padLow = plotHeight > 2 * LABEL_ROOM ? Math.max(0.12 * span, (LABEL_ROOM * (span + padHigh)) / (plotHeight - LABEL_ROOM)) : 0.12 * span;
+    return [Math.max(0, low - padLow), high + padHigh];
   }
 
   /** Baselines, the phase marker and the scrubber cursor, on the plot's canvas (so a PNG export has them). */
@@ -374,6 +382,7 @@ export class LossChart {
       cursorStep: this.cursorStep,
       interventions: this.interventions,
       phaseStep: this.phaseStep,
+      latestLoss: this.test.length > 0 ? this.test.values[this.test.length - 1] : null,
     };
   }
 

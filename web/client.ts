@@ -25,6 +25,7 @@ type Listener<T> = (value: T) => void;
 type Outgoing = UnnumberedRequest;
 
 export class TrainingClient {
+  private lastSpeed = 0;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (reply: never) => void; reject: (error: Error) => void }>();
   private readonly listeners = {
@@ -97,8 +98,14 @@ export class TrainingClient {
   reset(seed?: number): Promise<Status> {
     return this.request({ type: 'reset', seed });
   }
+  /** Asks the worker to train at most `stepsPerSecond` steps a second (0: as fast as it can). */
   setSpeed(stepsPerSecond: number): Promise<Status> {
+    this.lastSpeed = stepsPerSecond;
     return this.request({ type: 'setSpeed', stepsPerSecond });
+  }
+  /** The speed limit last asked for (0: none): the auto pace's, or the slider's. */
+  get speedLimit(): number {
+    return this.lastSpeed;
   }
   resample(): Promise<Status> {
     return this.request({ type: 'resample' });

@@ -22,6 +22,16 @@ describe('the lab', () => {
     const refusal = page.locator('#lab .field-error[role="alert"]').first();
     await waitFor(async () => /^Learning rate.*range/.test((await refusal.textContent()) ?? ''), 5_000, 'the refusal naming the learning rate');
     expect(await page.getByTestId('run-panel').count()).toBe(0);
+    // Another setting starts empty, saying the run's value; that same value is refused too.
+    await page.getByTestId('compare-vary').selectOption('T');
+    expect(await page.getByTestId('compare-value').inputValue()).toBe('');
+    expect(await page.getByTestId('compare-value').getAttribute('placeholder')).toBe('now 20');
+    await page.getByTestId('compare').click();
+    await waitFor(async () => /is empty: give an integer in \[3, 64\]/.test((await refusal.textContent()) ?? ''), 5_000, 'the empty value refused');
+    await page.getByTestId('compare-value').fill('20');
+    await page.getByTestId('compare').click();
+    await waitFor(async () => /is already 20 in this run/.test((await refusal.textContent()) ?? ''), 5_000, 'the same value refused');
+    expect(await page.getByTestId('run-panel').count()).toBe(0);
     await page.getByTestId('compare-vary').selectOption('seed');
     await page.getByTestId('compare-value').fill('7');
     await page.getByTestId('compare').click();
@@ -32,6 +42,9 @@ describe('the lab', () => {
     const counter = page.getByTestId('run-panel').first().getByTestId('train-step');
     await waitFor(async () => Number(((await counter.textContent()) ?? '0').replace(/,/g, '')) > 50, 30_000, 'the compared run to train');
     await waitFor(async () => (await numberIn(page, 'train-step')) > 50, 30_000, 'the playground run to train');
+    // Under the auto pace (slowed for the climb) the compared run keeps the same pace: in step on the chart.
+    const [main, compared] = [await numberIn(page, 'train-step'), Number(((await counter.textContent()) ?? '0').replace(/,/g, ''))];
+    expect(compared, `compared run at ${compared}, this run at ${main}`).toBeLessThan(1.5 * main + 60);
     await page.getByTestId('pause').click();
     await new Promise((resolve) => setTimeout(resolve, 500));
     const a = Number(((await counter.textContent()) ?? '0').replace(/,/g, ''));

@@ -5,7 +5,7 @@
 // of the JSON export.
 import { TrainingClient } from '../client';
 import {
-  SETTINGS, copySettings, formatSetting, settingRow, toEngineConfig, validateSetting,
+  SETTINGS, copySettings, formatSetting, sameValue, settingRow, toEngineConfig, validateSetting,
   type SettingKey, type Settings,
 } from '../settings';
 import { AttentionPanel } from '../views/attention-panel';
@@ -134,6 +134,7 @@ export class Compare {
     options.client.on('status', (status) => this.mainStatus(status));
     options.client.on('snapshot', (snapshot) => {
       this.mainCurve.push(snapshot.metrics.step, snapshot.metrics.test_loss);
+      this.followSpeed();
       this.scheduleChart();
     });
     this.suggestValue();
@@ -170,10 +171,11 @@ export class Compare {
     }));
   }
 
+  /** The seed's next free value; for another setting an empty box that says the run's value. */
   private suggestValue(): void {
     const current = this.options.settings()[this.varyKey];
-    if (this.varyKey === 'seed') this.valueInput.value = String(Number(current) + this.runs.length + 1);
-    else this.valueInput.value = formatSetting(this.varyKey, current);
+    this.valueInput.placeholder = `now ${formatSetting(this.varyKey, current)}`;
+    this.valueInput.value = this.varyKey === 'seed' ? String(Number(current) + this.runs.length + 1) : '';
   }
 
   private async addFromInput(): Promise<void> {
@@ -190,6 +192,9 @@ export class Compare {
     if (this.runs.length >= MAX_RUNS - 1) return `At most ${MAX_RUNS} runs side by side (this one and ${MAX_RUNS - 1} more).`;
     const checked = validateSetting(this.varyKey, raw, name);
     if ('error' in checked) return checked.error;
+    const current = this.options.settings()[this.varyKey];
+    if (sameValue(checked.value as Settings[SettingKey], current))
+      return `${name} is already ${formatSetting(this.varyKey, current)} in this run: give another value to compare with`;
     const settings = copySettings(this.options.settings());
     (settings as unknown as Record<string, unknown>)[this.varyKey] = checked.value;
     const value = formatSetting(this.varyKey, checked.value as Settings[typeof this.varyKey]);
@@ -197,7 +202,7 @@ export class Compare {
     try {
       await run.client.init();
       await run.client.configure(toEngineConfig(settings));
-      await run.client.setSpeed(settings.speed);
+      await run.client.setSpeed(this.options.client.speedLimit);
       if (this.mainPlaying) await run.client.play();
     } catch (error) {
       this.remove(run);
@@ -303,6 +308,18 @@ export class Compare {
     }
   }
 
+  /**
+   * Every run trains at the playground run's speed limit (the slider's, or the auto pace's that
+   * slows the climb down to watch), so the runs stay in step on the chart.
+   */
+  private followSpeed(): void {
+    const limit = this.options.client.speedLimit;
+    for (const run of this.runs) {
+      if (run.client.speedLimit === limit) continue;
+      void run.client.setSpeed(limit).catch(() => undefined);
+    }
+  }
+
   /** The playground started a new run: every compared run starts over from the new settings. */
   private async restartAll(): Promise<void> {
     for (const run of this.runs) {
@@ -312,7 +329,7 @@ export class Compare {
       try {
         showFieldError(run.error, '');
         await run.client.configure(toEngineConfig(settings));
-        await run.client.setSpeed(settings.speed);
+        await run.client.setSpeed(this.options.client.speedLimit);
         if (this.mainPlaying && !run.pausedAlone) await run.client.play();
       } catch (error) {
         showFieldError(run.error, `This run's settings were refused: ${(error as Error).message}`);
